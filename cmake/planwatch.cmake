@@ -1,0 +1,58 @@
+# Helpers that give every layer the same shape: a library from the folder's .cc files,
+# one gtest binary from its *_test.cc files, fuzz targets that replay their corpus in tests.
+
+set(PW_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-qual
+                -Wimplicit-fallthrough -Werror)
+
+# pw_library(NAME name [DEPS targets...]): every .cc below the current folder except tests,
+# benchmarks and fuzz targets. Linking only the layers below enforces the layer order.
+function(pw_library)
+  cmake_parse_arguments(ARG "" "NAME" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  list(FILTER srcs EXCLUDE REGEX "(_test|_benchmark|_fuzz)\\.cc$")
+  if(NOT srcs)  # a layer with headers only
+    add_library(${ARG_NAME} INTERFACE)
+    target_include_directories(${ARG_NAME} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${ARG_NAME} INTERFACE ${ARG_DEPS})
+    return()
+  endif()
+  add_library(${ARG_NAME} STATIC ${srcs})
+  target_include_directories(${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${ARG_NAME} PRIVATE ${PW_WARNINGS})
+  target_link_libraries(${ARG_NAME} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# pw_test(NAME name DEPS targets...): one gtest binary from every *_test.cc below the folder.
+function(pw_test)
+  cmake_parse_arguments(ARG "" "NAME" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  if(PW_TEST_FILTER)
+    list(FILTER srcs INCLUDE REGEX "${PW_TEST_FILTER}")
+  endif()
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(${ARG_NAME} ${srcs})
+  target_compile_options(${ARG_NAME} PRIVATE ${PW_WARNINGS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  include(GoogleTest)
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
+                       PROPERTIES ENVIRONMENT "PW_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+# pw_fuzz(NAME name SOURCE file DEPS targets...): with PW_FUZZ a libFuzzer binary; otherwise
+# a replay binary that feeds every file of fuzz/corpus/<name>/ to the target, run by ctest.
+function(pw_fuzz)
+  cmake_parse_arguments(ARG "" "NAME;SOURCE" "DEPS" ${ARGN})
+  if(PW_FUZZ)
+    add_executable(${ARG_NAME}_fuzz ${ARG_SOURCE})
+    target_compile_options(${ARG_NAME}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${ARG_NAME}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
+  else()
+    add_executable(${ARG_NAME}_fuzz ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/tests/fuzz_replay_main.cc)
+    add_test(NAME fuzz_replay.${ARG_NAME}
+             COMMAND ${ARG_NAME}_fuzz ${PROJECT_SOURCE_DIR}/fuzz/corpus/${ARG_NAME})
+  endif()
+  target_compile_options(${ARG_NAME}_fuzz PRIVATE ${PW_WARNINGS})
+  target_link_libraries(${ARG_NAME}_fuzz PRIVATE ${ARG_DEPS})
+endfunction()

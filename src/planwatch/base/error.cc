@@ -1,0 +1,48 @@
+#include "planwatch/base/error.h"
+
+#include <fmt/format.h>
+
+namespace planwatch {
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "invalid_argument";
+    case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kFailedPrecondition: return "failed_precondition";
+    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+std::string Error::ToString() const {
+  std::string out = fmt::format("{}: {}", ErrorCodeName(code), message);
+  for (const ErrorDetail& d : details) {
+    out += "\n  ";
+    if (d.line > 0) out += fmt::format("line {}", d.line);
+    if (!d.field.empty()) out += fmt::format("{}column {}", d.line > 0 ? ", " : "", d.field);
+    if (d.line > 0 || !d.field.empty()) out += ": ";
+    out += d.message;
+  }
+  return out;
+}
+
+// sysexits(3) where one fits, so scripts can tell bad input from a broken system.
+int ExitCode(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 65;     // EX_DATAERR
+    case ErrorCode::kNotFound: return 66;            // EX_NOINPUT
+    case ErrorCode::kConflict: return 65;            // EX_DATAERR
+    case ErrorCode::kPermissionDenied: return 77;    // EX_NOPERM
+    case ErrorCode::kUnauthenticated: return 77;     // EX_NOPERM
+    case ErrorCode::kFailedPrecondition: return 78;  // EX_CONFIG
+    case ErrorCode::kUnavailable: return 75;         // EX_TEMPFAIL
+    case ErrorCode::kInternal: return 70;            // EX_SOFTWARE
+  }
+  return 70;
+}
+
+}  // namespace planwatch

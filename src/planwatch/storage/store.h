@@ -1,0 +1,105 @@
+// The storage interface. Everything above storage/ sees only this header: no SQL, no engine
+// types. Engines: SQLite (sqlite/, the embedded default); PostgreSQL follows behind the same
+// interface.
+//
+// Ids are assigned by the store. Writes happen inside a Transaction, one per use case: it sees
+// its own writes, and Commit() makes all of them durable and visible at once. A Transaction
+// destroyed without Commit() rolls back, so an interrupted use case leaves no trace.
+//
+// History: every change to a task, an org unit or a data value is kept (old versions are never
+// overwritten), so any past state can be reconstructed.
+//
+// Thread-safety: a Store may be shared by threads; each Transaction belongs to one thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "planwatch/base/error.h"
+#include "planwatch/base/ids.h"
+#include "planwatch/domain/indicator.h"
+#include "planwatch/domain/org_unit.h"
+#include "planwatch/domain/period.h"
+#include "planwatch/domain/plan.h"
+#include "planwatch/domain/task.h"
+
+namespace planwatch {
+
+struct StoreOptions {
+  // SQLite: a file path. The file is created (and migrated) if missing.
+  std::string location;
+  // false: not_found if the database does not exist yet.
+  bool create_if_missing = true;
+};
+
+struct DataValueQuery {
+  std::optional<IndicatorId> indicator;  // none: every indicator
+  std::optional<OrgUnitId> unit;         // none: every unit
+  // Only the state as it was at this instant (ISO 8601 UTC, compared as stored_at); none: now.
+  std::optional<std::string> as_of;
+};
+
+// Reads. All lists are ordered by id (data values by indicator, unit, period).
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+
+  virtual Result<std::vector<OrgUnit>> OrgUnits() = 0;
+  virtual Result<std::vector<Succession>> Successions() = 0;
+  virtual Result<std::vector<Directive>> Directives() = 0;
+  virtual Result<std::vector<Plan>> Plans() = 0;
+  virtual Result<std::vector<TaskGroup>> TaskGroups(PlanId plan) = 0;
+  virtual Result<std::vector<Task>> Tasks(PlanId plan) = 0;
+  // Every event of every task of the plan, in the order they were appended.
+  virtual Result<std::vector<TaskEvent>> TaskEvents(PlanId plan) = 0;
+  virtual Result<std::vector<Indicator>> Indicators() = 0;
+  virtual Result<std::vector<Target>> Targets() = 0;
+  // The current value of each (indicator, unit, period), or the value it had at `as_of`.
+  virtual Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) = 0;
+  // Every version ever stored of one value, oldest first.
+  virtual Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
+                                                          const Period& period) = 0;
+  // Earlier versions of a task, oldest first (the current one is not included).
+  virtual Result<std::vector<Task>> TaskHistory(TaskId task) = 0;
+};
+
+class Transaction : public StoreReader {
+ public:
+  // Put*: inserts when the id is none and returns the new id; otherwise replaces the row with
+  // that id, keeping the previous version in history. conflict when a unique code is taken by
+  // another row; not_found when the id does not exist; invalid_argument when a reference
+  // (parent, plan, unit, indicator) does not exist.
+  virtual Result<OrgUnitId> PutOrgUnit(const OrgUnit& unit) = 0;
+  virtual Status PutSuccession(const Succession& succession) = 0;
+  virtual Result<DirectiveId> PutDirective(const Directive& directive) = 0;
+  virtual Result<PlanId> PutPlan(const Plan& plan) = 0;
+  virtual Result<TaskGroupId> PutTaskGroup(const TaskGroup& group) = 0;
+  virtual Result<TaskId> PutTask(const Task& task) = 0;
+  virtual Status AppendTaskEvent(const TaskEvent& event) = 0;
+  virtual Result<IndicatorId> PutIndicator(const Indicator& indicator) = 0;
+  // Replaces the target with the same (indicator, unit, date).
+  virtual Status PutTarget(const Target& target) = 0;
+  // Sets the current value of (indicator, unit, period); the previous one stays in history.
+  // stored_at is set by the store.
+  virtual Status PutDataValue(const DataValue& value) = 0;
+
+  // Makes every write durable and visible. unavailable when the database is busy; after a
+  // failed Commit the transaction is rolled back.
+  virtual Status Commit() = 0;
+};
+
+class Store : public StoreReader {
+ public:
+  // Opens (and migrates) the database named by options.location. Migrations are versioned and
+  // applied in order at open, each in its own transaction.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+
+  // The schema version after migrations.
+  virtual int SchemaVersion() const = 0;
+};
+
+}  // namespace planwatch
