@@ -57,6 +57,8 @@ struct Indicator {
   double at_risk_threshold = 0.8;  // achievement at or above this (and below 1) is at_risk
   std::string data_source;
   OrgUnitId responsible_unit;
+
+  friend bool operator==(const Indicator&, const Indicator&) = default;
 };
 
 // A target value to reach by `date`; for one unit, or for every unit when `unit` is none.
@@ -65,6 +67,8 @@ struct Target {
   OrgUnitId unit;
   Date date;
   double value = 0;
+
+  friend bool operator==(const Target&, const Target&) = default;
 };
 
 // One indicator value for one org unit and one period. Every write is kept, so any past state

@@ -41,6 +41,8 @@ struct OrgUnit {
   bool ActiveOn(Date d) const {
     return (!valid_from || *valid_from <= d) && (!valid_to || d <= *valid_to);
   }
+
+  friend bool operator==(const OrgUnit&, const OrgUnit&) = default;
 };
 
 // A restructure edge: from `effective_on`, `successor` carries on (part of) the work and data
@@ -49,6 +51,8 @@ struct Succession {
   OrgUnitId predecessor;
   OrgUnitId successor;
   Date effective_on;
+
+  friend bool operator==(const Succession&, const Succession&) = default;
 };
 
 }  // namespace planwatch

@@ -24,6 +24,9 @@ class Period {
  public:
   // invalid_argument, with a message that names the input and the accepted forms, for anything
   // but the four forms above with ASCII digits, a year 1..9999, S1–S2, Q1–Q4, months 01–12.
+  // Upper case only (`2025q3` is rejected), no spaces, signs or separators; weekly, daily and
+  // other DHIS2 period types are rejected as unsupported. The input in the message is truncated
+  // and has control characters and invalid UTF-8 escaped, so it is safe to show or serialize.
   static Result<Period> Parse(std::string_view text);
 
   // The period of `type` that contains `date`.
@@ -44,11 +47,15 @@ class Period {
   bool Contains(const Period& other) const;
 
   // The coarser period containing this one: month → quarter → half → year. `type` must not be
-  // finer than this period's type.
+  // finer than this period's type (checked by assert); widening to the own type is the identity.
   Period Widen(PeriodType type) const;
+  // The adjacent period of the same type, across year ends (202512 → 202601). Plain arithmetic:
+  // stepping past year 9999 or before year 1 gives a period whose ToString() does not Parse.
   Period Next() const;
   Period Previous() const;
 
+  // The canonical identifier (`2025`, `2025S1`, `2025Q3`, `202503`); Parse(ToString()) == *this
+  // for years 1..9999.
   std::string ToString() const;
 
   // Periods order by start date, then coarser first.
@@ -74,8 +81,10 @@ struct PeriodRange {
   // invalid_argument when the ends differ in type or `last` precedes `first`.
   static Result<PeriodRange> Make(Period first, Period last);
 
+  // first, first.Next(), …, last.
   std::vector<Period> Periods() const;
   bool Contains(const Period& p) const;  // `p` lies within first.start()..last.end()
+  // "2025Q1..2025Q4", or just "2025Q1" when first == last; Parse(ToString()) gives it back.
   std::string ToString() const;
 };
 

@@ -20,6 +20,8 @@ struct Directive {
   std::string title_vi;
   std::string title_en;
   std::string url;
+
+  friend bool operator==(const Directive&, const Directive&) = default;
 };
 
 // An action plan issued by an org unit to implement directives.
@@ -35,6 +37,8 @@ struct Plan {
   std::optional<Date> end;
   std::vector<std::string> stages;  // e.g. "2025", "2026-2030", "vision 2045"
   OrgUnitId standing_agency;        // administers the plan: verifies, amends, cancels
+
+  friend bool operator==(const Plan&, const Plan&) = default;
 };
 
 struct TaskGroup {
@@ -45,6 +49,8 @@ struct TaskGroup {
   std::string title_en;
   int order = 0;
   TaskGroupId parent;
+
+  friend bool operator==(const TaskGroup&, const TaskGroup&) = default;
 };
 
 }  // namespace planwatch

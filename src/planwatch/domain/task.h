@@ -42,6 +42,8 @@ struct Task {
   int priority = 0;  // 0 normal, higher is more urgent
   std::vector<IndicatorId> indicators;
   bool classified = false;
+
+  friend bool operator==(const Task&, const Task&) = default;
 };
 
 enum class TaskEventKind {
@@ -69,6 +71,8 @@ struct TaskEvent {
   std::string difficulties;
   std::string proposals;
   std::string evidence;  // links to the output or product
+
+  friend bool operator==(const TaskEvent&, const TaskEvent&) = default;
 };
 
 }  // namespace planwatch
