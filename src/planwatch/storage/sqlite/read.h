@@ -1,0 +1,44 @@
+// Reads of the model from a SQLite connection: the StoreReader contract (store.h) as functions
+// of a Connection, shared by the Store (on a read snapshot) and by Transactions (on their own
+// connection). Internal to storage/sqlite.
+//
+// Stored text that does not parse (a date, an enum name, a period) is internal: the file was
+// written by something else or is corrupt.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "planwatch/base/error.h"
+#include "planwatch/base/ids.h"
+#include "planwatch/domain/indicator.h"
+#include "planwatch/domain/org_unit.h"
+#include "planwatch/domain/period.h"
+#include "planwatch/domain/plan.h"
+#include "planwatch/domain/task.h"
+#include "planwatch/storage/sqlite/connection.h"
+#include "planwatch/storage/store.h"
+
+namespace planwatch::sqlite {
+
+Result<std::vector<OrgUnit>> ReadOrgUnits(Connection& connection);
+Result<std::vector<Succession>> ReadSuccessions(Connection& connection);
+Result<std::vector<Directive>> ReadDirectives(Connection& connection);
+Result<std::vector<Plan>> ReadPlans(Connection& connection);
+// not_found when the plan does not exist (also for the two below).
+Result<std::vector<TaskGroup>> ReadTaskGroups(Connection& connection, PlanId plan);
+Result<std::vector<Task>> ReadTasks(Connection& connection, PlanId plan);
+Result<std::vector<TaskEvent>> ReadTaskEvents(Connection& connection, PlanId plan);
+Result<std::vector<Indicator>> ReadIndicators(Connection& connection);
+Result<std::vector<Target>> ReadTargets(Connection& connection);
+// invalid_argument when query.as_of is not an instant (see ParseTimestamp).
+Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query);
+Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
+                                                    OrgUnitId unit, const Period& period);
+// not_found when the task does not exist.
+Result<std::vector<Task>> ReadTaskHistory(Connection& connection, TaskId task);
+
+// One current row; none when the id does not exist.
+Result<std::optional<Task>> ReadTask(Connection& connection, TaskId task);
+
+}  // namespace planwatch::sqlite

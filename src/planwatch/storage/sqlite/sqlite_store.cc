@@ -1,0 +1,308 @@
+#include "planwatch/storage/sqlite/sqlite_store.h"
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "planwatch/storage/sqlite/connection.h"
+#include "planwatch/storage/sqlite/migrations.h"
+#include "planwatch/storage/sqlite/read.h"
+#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sqlite/write.h"
+
+namespace planwatch {
+namespace {
+
+using sqlite::Connection;
+using sqlite::ConnectionOptions;
+
+// Idle connections to one file. Thread-safe.
+class ConnectionPool {
+ public:
+  ConnectionPool(std::string path, ConnectionOptions options, std::size_t max_idle)
+      : path_(std::move(path)), options_(options), max_idle_(max_idle) {}
+
+  Result<std::unique_ptr<Connection>> Acquire() {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        std::unique_ptr<Connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
+      }
+    }
+    return Connection::Open(path_, options_);
+  }
+
+  // Keeps `connection` for reuse unless enough are idle or it is still in a transaction.
+  void Release(std::unique_ptr<Connection> connection) {
+    if (connection->InTransaction()) return;
+    std::lock_guard lock(mu_);
+    if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
+  }
+
+ private:
+  const std::string path_;
+  const ConnectionOptions options_;
+  const std::size_t max_idle_;
+
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+};
+
+// A connection borrowed from a pool and given back on destruction.
+class PooledConnection {
+ public:
+  PooledConnection(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<Connection> connection)
+      : pool_(std::move(pool)), connection_(std::move(connection)) {}
+  PooledConnection(PooledConnection&&) = default;
+  PooledConnection& operator=(PooledConnection&&) = delete;
+  ~PooledConnection() {
+    if (connection_) pool_->Release(std::move(connection_));
+  }
+
+  Connection& operator*() const { return *connection_; }
+  Connection* operator->() const { return connection_.get(); }
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+  std::unique_ptr<Connection> connection_;
+};
+
+Result<PooledConnection> Lease(const std::shared_ptr<ConnectionPool>& pool) {
+  PW_SQLITE_ASSIGN(auto connection, pool->Acquire());
+  return PooledConnection(pool, std::move(connection));
+}
+
+// Every StoreReader method, run on the connection that WithReadConnection() provides.
+template <typename Base>
+class ConnectionReader : public Base {
+ public:
+  Result<std::vector<OrgUnit>> OrgUnits() override {
+    return Read([](Connection& c) { return sqlite::ReadOrgUnits(c); });
+  }
+  Result<std::vector<Succession>> Successions() override {
+    return Read([](Connection& c) { return sqlite::ReadSuccessions(c); });
+  }
+  Result<std::vector<Directive>> Directives() override {
+    return Read([](Connection& c) { return sqlite::ReadDirectives(c); });
+  }
+  Result<std::vector<Plan>> Plans() override {
+    return Read([](Connection& c) { return sqlite::ReadPlans(c); });
+  }
+  Result<std::vector<TaskGroup>> TaskGroups(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadTaskGroups(c, plan); });
+  }
+  Result<std::vector<Task>> Tasks(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadTasks(c, plan); });
+  }
+  Result<std::vector<TaskEvent>> TaskEvents(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadTaskEvents(c, plan); });
+  }
+  Result<std::vector<Indicator>> Indicators() override {
+    return Read([](Connection& c) { return sqlite::ReadIndicators(c); });
+  }
+  Result<std::vector<Target>> Targets() override {
+    return Read([](Connection& c) { return sqlite::ReadTargets(c); });
+  }
+  Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadDataValues(c, query); });
+  }
+  Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
+                                                  const Period& period) override {
+    return Read(
+        [&](Connection& c) { return sqlite::ReadDataValueHistory(c, indicator, unit, period); });
+  }
+  Result<std::vector<Task>> TaskHistory(TaskId task) override {
+    return Read([&](Connection& c) { return sqlite::ReadTaskHistory(c, task); });
+  }
+
+ protected:
+  // Runs `read` on a connection that sees one consistent state of the database.
+  virtual Status WithReadConnection(const std::function<Status(Connection&)>& read) = 0;
+
+ private:
+  template <typename F>
+  std::invoke_result_t<F, Connection&> Read(F f) {
+    std::optional<std::invoke_result_t<F, Connection&>> result;
+    Status status = WithReadConnection([&](Connection& c) -> Status {
+      result.emplace(f(c));
+      return {};
+    });
+    if (!status) return std::unexpected(std::move(status).error());
+    return std::move(*result);
+  }
+};
+
+class SqliteTransaction final : public ConnectionReader<Transaction> {
+ public:
+  SqliteTransaction(PooledConnection connection, std::function<std::int64_t()> now_ms)
+      : connection_(std::move(connection)), context_(*connection_, std::move(now_ms)) {}
+
+  ~SqliteTransaction() override {
+    if (state_ == State::kOpen) (void)connection_->Run("ROLLBACK");
+  }
+
+  Result<OrgUnitId> PutOrgUnit(const OrgUnit& unit) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteOrgUnit(w, unit); });
+  }
+  Status PutSuccession(const Succession& succession) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteSuccession(w, succession); });
+  }
+  Result<DirectiveId> PutDirective(const Directive& directive) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteDirective(w, directive); });
+  }
+  Result<PlanId> PutPlan(const Plan& plan) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WritePlan(w, plan); });
+  }
+  Result<TaskGroupId> PutTaskGroup(const TaskGroup& group) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskGroup(w, group); });
+  }
+  Result<TaskId> PutTask(const Task& task) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTask(w, task); });
+  }
+  Status AppendTaskEvent(const TaskEvent& event) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskEvent(w, event); });
+  }
+  Result<IndicatorId> PutIndicator(const Indicator& indicator) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteIndicator(w, indicator); });
+  }
+  Status PutTarget(const Target& target) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTarget(w, target); });
+  }
+  Status PutDataValue(const DataValue& value) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValue(w, value); });
+  }
+
+  Status Commit() override {
+    PW_SQLITE_TRY(RequireOpen());
+    if (!connection_->InTransaction()) {
+      state_ = State::kRolledBack;
+      return Fail(ErrorCode::kUnavailable, "the database rolled the transaction back");
+    }
+    Status committed = connection_->Run("COMMIT");
+    if (!committed) {
+      if (connection_->InTransaction()) (void)connection_->Run("ROLLBACK");
+      state_ = State::kRolledBack;
+      return committed;
+    }
+    state_ = State::kCommitted;
+    return {};
+  }
+
+ protected:
+  Status WithReadConnection(const std::function<Status(Connection&)>& read) override {
+    PW_SQLITE_TRY(RequireOpen());
+    return read(*connection_);
+  }
+
+ private:
+  enum class State { kOpen, kCommitted, kRolledBack };
+
+  Status RequireOpen() const {
+    switch (state_) {
+      case State::kOpen:
+        return {};
+      case State::kCommitted:
+        return Fail(ErrorCode::kFailedPrecondition, "the transaction is already committed");
+      case State::kRolledBack:
+        break;
+    }
+    return Fail(ErrorCode::kFailedPrecondition, "the transaction was rolled back");
+  }
+
+  // Runs one Put inside a savepoint, so a Put that fails leaves the transaction as it was.
+  template <typename F>
+  std::invoke_result_t<F, sqlite::WriteContext&> Write(F f) {
+    PW_SQLITE_TRY(RequireOpen());
+    // Outside the savepoint: the stamp must survive a rolled-back Put.
+    PW_SQLITE_TRY(context_.Stamp());
+    PW_SQLITE_TRY(connection_->Run("SAVEPOINT put"));
+    auto result = f(context_);
+    if (result) {
+      PW_SQLITE_TRY(connection_->Run("RELEASE put"));
+      return result;
+    }
+    if (connection_->InTransaction()) {
+      (void)connection_->Run("ROLLBACK TO put");
+      (void)connection_->Run("RELEASE put");
+    } else {
+      state_ = State::kRolledBack;  // SQLite itself rolled back (disk full, I/O error)
+    }
+    return result;
+  }
+
+  PooledConnection connection_;
+  sqlite::WriteContext context_;
+  State state_ = State::kOpen;
+};
+
+class SqliteStore final : public ConnectionReader<Store> {
+ public:
+  SqliteStore(std::shared_ptr<ConnectionPool> pool, std::function<std::int64_t()> now_ms,
+              int schema_version)
+      : pool_(std::move(pool)), now_ms_(std::move(now_ms)), schema_version_(schema_version) {}
+
+  Result<std::unique_ptr<Transaction>> Begin() override {
+    PW_SQLITE_ASSIGN(PooledConnection connection, Lease(pool_));
+    if (auto begun = connection->Run("BEGIN IMMEDIATE"); !begun) {
+      Error error = std::move(begun).error();
+      error.message = "cannot start a write transaction: " + error.message;
+      return std::unexpected(std::move(error));
+    }
+    return std::make_unique<SqliteTransaction>(std::move(connection), now_ms_);
+  }
+
+  int SchemaVersion() const override { return schema_version_; }
+
+ protected:
+  Status WithReadConnection(const std::function<Status(Connection&)>& read) override {
+    PW_SQLITE_ASSIGN(PooledConnection connection, Lease(pool_));
+    // One read transaction: every statement of `read` sees the same snapshot.
+    PW_SQLITE_TRY(connection->Run("BEGIN"));
+    Status status = read(*connection);
+    Status ended = connection->Run(status ? "COMMIT" : "ROLLBACK");
+    if (!status) return status;
+    return ended;
+  }
+
+ private:
+  const std::shared_ptr<ConnectionPool> pool_;
+  const std::function<std::int64_t()> now_ms_;
+  const int schema_version_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  if (options.path.empty()) return InvalidArgument("the database path is empty");
+  if (options.path == ":memory:") {
+    return InvalidArgument(
+        "':memory:' cannot hold a planwatch database: the SQLite engine needs a file");
+  }
+  if (!options.create_if_missing) {
+    std::error_code ec;
+    if (!std::filesystem::exists(options.path, ec)) {
+      return NotFound("database '" + options.path + "' does not exist");
+    }
+  }
+  std::function<std::int64_t()> now_ms = options.now_ms ? options.now_ms : sqlite::SystemNowMs;
+  ConnectionOptions connection_options;
+  connection_options.busy_timeout = options.busy_timeout;
+  connection_options.create = options.create_if_missing;
+  PW_SQLITE_ASSIGN(auto first, Connection::Open(options.path, connection_options));
+  PW_SQLITE_ASSIGN(int version,
+                   sqlite::ApplyMigrations(*first, sqlite::SchemaMigrations(), now_ms()));
+  // The file exists from here on; a pool connection never creates an empty one.
+  connection_options.create = false;
+  auto pool = std::make_shared<ConnectionPool>(options.path, connection_options,
+                                               options.max_idle_connections);
+  pool->Release(std::move(first));
+  return std::make_unique<SqliteStore>(std::move(pool), std::move(now_ms), version);
+}
+
+}  // namespace planwatch

@@ -1,0 +1,608 @@
+#include "planwatch/storage/sqlite/sqlite_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "planwatch/storage/sqlite/connection.h"
+#include "planwatch/storage/sqlite/migrations.h"
+#include "planwatch/storage/sqlite/statement.h"
+#include "planwatch/storage/sqlite/timestamp.h"
+
+namespace planwatch::sqlite {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+MATCHER_P2(FailsWith, code, substring,
+           std::string("fails with ") + std::string(ErrorCodeName(code)) + " mentioning \"" +
+               std::string(substring) + "\"") {
+  if (arg.has_value()) {
+    *result_listener << "succeeded";
+    return false;
+  }
+  *result_listener << arg.error().ToString();
+  return arg.error().code == code &&
+         arg.error().message.find(std::string(substring)) != std::string::npos;
+}
+
+template <typename T>
+T Must(Result<T> result) {
+  if (!result) ADD_FAILURE() << result.error().ToString();
+  return std::move(result).value();
+}
+
+void MustOk(const Status& status) {
+  if (!status) ADD_FAILURE() << status.error().ToString();
+}
+
+// 2025-06-20T08:15:00.123Z
+constexpr std::int64_t kJune20 = 1'750'407'300'123;
+
+// A database path unique to the test, removed with its -wal and -shm files.
+class TempDb {
+ public:
+  TempDb() {
+    static std::atomic<int> counter{0};
+    path_ = (std::filesystem::temp_directory_path() /
+             ("planwatch-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+              ".db"))
+                .string();
+  }
+  ~TempDb() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A plain SQLite handle for looking at the file from outside the engine.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    EXPECT_EQ(
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+        SQLITE_OK);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+
+  int Exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
+
+  // Every row of `sql` with its columns joined by '|'.
+  std::vector<std::string> Rows(const char* sql) {
+    std::vector<std::string> rows;
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      std::string row;
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        if (i > 0) row += '|';
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+        row += text != nullptr ? text : "NULL";
+      }
+      rows.push_back(row);
+    }
+    sqlite3_finalize(stmt);
+    return rows;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+SqliteOptions Options(const TempDb& db, std::int64_t now_ms = kJune20) {
+  SqliteOptions options;
+  options.path = db.path();
+  options.now_ms = [now_ms] { return now_ms; };
+  return options;
+}
+
+OrgUnit Unit(std::string code) {
+  OrgUnit unit;
+  unit.code = std::move(code);
+  unit.name_vi = "Đơn vị";
+  return unit;
+}
+
+// ---- connections ----
+
+TEST(ConnectionTest, EveryConnectionUsesWalFullSyncAndForeignKeys) {
+  TempDb db;
+  auto connection = Must(Connection::Open(db.path(), ConnectionOptions{}));
+  auto pragma = [&](const char* sql) {
+    auto stmt = Must(connection->Prepare(sql));
+    EXPECT_TRUE(Must(stmt.Step()));
+    return stmt.Text(0);
+  };
+  EXPECT_EQ(pragma("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(pragma("PRAGMA synchronous"), "2");  // FULL
+  EXPECT_EQ(pragma("PRAGMA foreign_keys"), "1");
+  EXPECT_EQ(pragma("PRAGMA busy_timeout"), "5000");
+}
+
+TEST(ConnectionTest, ForeignKeyViolationMapsToInvalidArgument) {
+  TempDb db;
+  auto connection = Must(Connection::Open(db.path(), ConnectionOptions{}));
+  MustOk(
+      connection->Exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                       "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id));"));
+  auto insert = Must(connection->Prepare("INSERT INTO child (parent_id) VALUES (?1)"));
+  insert.BindInt(1, 42);
+  EXPECT_THAT(insert.Run(), FailsWith(ErrorCode::kInvalidArgument, "FOREIGN KEY"));
+}
+
+TEST(ConnectionTest, BadSqlIsInternalWithSqliteMessage) {
+  TempDb db;
+  auto connection = Must(Connection::Open(db.path(), ConnectionOptions{}));
+  EXPECT_THAT(connection->Prepare("SELEC 1"), FailsWith(ErrorCode::kInternal, "syntax error"));
+  EXPECT_THAT(connection->Exec("SELECT * FROM missing_table"),
+              FailsWith(ErrorCode::kInternal, "no such table: missing_table"));
+}
+
+TEST(ConnectionTest, ErrorCodesMapToCanonicalCodes) {
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code, ErrorCode::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code, ErrorCode::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_IOERR_FSYNC, "x").code, ErrorCode::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_FULL, "x").code, ErrorCode::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_NOTADB, "x").code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x").code, ErrorCode::kConflict);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_FOREIGNKEY, "x").code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_NOTNULL, "x").code, ErrorCode::kInternal);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CORRUPT, "x").code, ErrorCode::kInternal);
+  const Error error = SqliteError(nullptr, SQLITE_BUSY, "committing");
+  EXPECT_THAT(error.message, HasSubstr("committing"));
+  EXPECT_THAT(error.message, HasSubstr("database is locked"));
+}
+
+// ---- opening ----
+
+TEST(SqliteStoreOpenTest, NewFileIsWalAndMigratedToTheLatestVersion) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  const int latest = static_cast<int>(SchemaMigrations().size());
+  EXPECT_EQ(store->SchemaVersion(), latest);
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("PRAGMA journal_mode"), ElementsAre("wal"));
+  std::vector<std::string> expected;
+  for (int v = 1; v <= latest; ++v)
+    expected.push_back(std::to_string(v) + "|2025-06-20T08:15:00.123Z");
+  EXPECT_EQ(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+            expected);
+}
+
+TEST(SqliteStoreOpenTest, ReopeningDoesNotReapplyMigrations) {
+  TempDb db;
+  Must(OpenSqliteStore(Options(db, kJune20)));
+  auto store = Must(OpenSqliteStore(Options(db, kJune20 + 86'400'000)));
+  EXPECT_EQ(store->SchemaVersion(), static_cast<int>(SchemaMigrations().size()));
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT DISTINCT applied_at FROM schema_migrations"),
+              ElementsAre("2025-06-20T08:15:00.123Z"));
+}
+
+TEST(SqliteStoreOpenTest, NewerSchemaIsFailedPrecondition) {
+  TempDb db;
+  Must(OpenSqliteStore(Options(db)));
+  {
+    RawDb raw(db.path());
+    ASSERT_EQ(raw.Exec("INSERT INTO schema_migrations VALUES (999, '2030-01-01T00:00:00.000Z')"),
+              SQLITE_OK);
+  }
+  EXPECT_THAT(OpenSqliteStore(Options(db)),
+              FailsWith(ErrorCode::kFailedPrecondition, "schema version 999, newer"));
+}
+
+TEST(SqliteStoreOpenTest, ForeignDatabaseIsFailedPrecondition) {
+  TempDb db;
+  {
+    RawDb raw(db.path());
+    ASSERT_EQ(raw.Exec("CREATE TABLE customers (id INTEGER)"), SQLITE_OK);
+  }
+  EXPECT_THAT(OpenSqliteStore(Options(db)),
+              FailsWith(ErrorCode::kFailedPrecondition, "not a planwatch database"));
+}
+
+TEST(SqliteStoreOpenTest, NonSqliteFileIsFailedPrecondition) {
+  TempDb db;
+  {
+    std::ofstream out(db.path(), std::ios::binary);
+    for (int i = 0; i < 200; ++i) out << "this is a text file, not a database\n";
+  }
+  EXPECT_THAT(OpenSqliteStore(Options(db)),
+              FailsWith(ErrorCode::kFailedPrecondition, "not a database"));
+}
+
+TEST(SqliteStoreOpenTest, MissingFileWithoutCreateIsNotFoundAndNotCreated) {
+  TempDb db;
+  SqliteOptions options = Options(db);
+  options.create_if_missing = false;
+  EXPECT_THAT(OpenSqliteStore(options), FailsWith(ErrorCode::kNotFound, db.path()));
+  EXPECT_FALSE(std::filesystem::exists(db.path()));
+}
+
+TEST(SqliteStoreOpenTest, UnusableLocationsAreInvalid) {
+  SqliteOptions options;
+  EXPECT_THAT(OpenSqliteStore(options), FailsWith(ErrorCode::kInvalidArgument, "empty"));
+  options.path = ":memory:";
+  EXPECT_THAT(OpenSqliteStore(options), FailsWith(ErrorCode::kInvalidArgument, ":memory:"));
+  options.path = "/nonexistent-dir-planwatch/sub/db.sqlite";
+  EXPECT_THAT(OpenSqliteStore(options), FailsWith(ErrorCode::kUnavailable, "unable to open"));
+}
+
+TEST(StoreOpenTest, PostgresqlLocationIsNotAvailableInThisBuild) {
+  StoreOptions options;
+  options.location = "postgresql://planwatch:s3cret@db.example/planwatch";
+  auto store = Store::Open(options);
+  EXPECT_THAT(store, FailsWith(ErrorCode::kFailedPrecondition,
+                               "PostgreSQL engine is not available in this build"));
+  EXPECT_THAT(store.error().message, Not(HasSubstr("s3cret")));
+}
+
+TEST(StoreOpenTest, FilePathOpensTheSqliteEngine) {
+  TempDb db;
+  StoreOptions options;
+  options.location = db.path();
+  auto store = Must(Store::Open(options));
+  EXPECT_EQ(store->SchemaVersion(), static_cast<int>(SchemaMigrations().size()));
+  EXPECT_TRUE(std::filesystem::exists(db.path()));
+}
+
+// ---- migrations ----
+
+constexpr std::array<Migration, 2> kTwoSteps = {{
+    {1, "create a", "CREATE TABLE a (x INTEGER);"},
+    {2, "create b", "CREATE TABLE b (y INTEGER);"},
+}};
+
+TEST(MigrationsTest, AppliesMissingVersionsInOrderEachRecorded) {
+  TempDb db;
+  auto connection = Must(Connection::Open(db.path(), ConnectionOptions{}));
+  EXPECT_EQ(Must(ApplyMigrations(*connection, std::span(kTwoSteps).first(1), kJune20)), 1);
+  EXPECT_EQ(Must(CurrentSchemaVersion(*connection)), 1);
+  EXPECT_EQ(Must(ApplyMigrations(*connection, kTwoSteps, kJune20 + 1000)), 2);
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+              ElementsAre("1|2025-06-20T08:15:00.123Z", "2|2025-06-20T08:15:01.123Z"));
+  EXPECT_THAT(raw.Rows("SELECT name FROM sqlite_schema WHERE name IN ('a', 'b') ORDER BY name"),
+              ElementsAre("a", "b"));
+}
+
+TEST(MigrationsTest, FailedMigrationIsRolledBackAndEarlierOnesStay) {
+  TempDb db;
+  auto connection = Must(Connection::Open(db.path(), ConnectionOptions{}));
+  const std::array<Migration, 3> broken = {{
+      kTwoSteps[0],
+      kTwoSteps[1],
+      {3, "half done", "CREATE TABLE c (z INTEGER); SELECT * FROM no_such_table;"},
+  }};
+  EXPECT_THAT(ApplyMigrations(*connection, broken, kJune20),
+              FailsWith(ErrorCode::kInternal, "migration 3 (half done) failed"));
+  EXPECT_FALSE(connection->InTransaction());
+  EXPECT_EQ(Must(CurrentSchemaVersion(*connection)), 2);
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT name FROM sqlite_schema WHERE name = 'c'"), SizeIs(0));
+}
+
+TEST(MigrationsTest, VersionsMustBeConsecutiveFromOne) {
+  TempDb db;
+  auto connection = Must(Connection::Open(db.path(), ConnectionOptions{}));
+  const std::array<Migration, 2> gap = {{kTwoSteps[0], {3, "skips 2", "SELECT 1;"}}};
+  EXPECT_THAT(ApplyMigrations(*connection, gap, kJune20),
+              FailsWith(ErrorCode::kInternal, "'skips 2' has version 3, expected 2"));
+  EXPECT_EQ(Must(CurrentSchemaVersion(*connection)), 0);
+}
+
+// ---- transactions and concurrency ----
+
+TEST(SqliteStoreTest, SecondWriterGetsUnavailableAfterTheBusyTimeoutWhileReadsGoOn) {
+  TempDb db;
+  SqliteOptions options = Options(db);
+  options.busy_timeout = std::chrono::milliseconds(50);
+  auto store = Must(OpenSqliteStore(options));
+  auto writer = Must(store->Begin());
+  Must(writer->PutOrgUnit(Unit("HELD")));
+  EXPECT_THAT(store->Begin(), FailsWith(ErrorCode::kUnavailable, "database is locked"));
+  EXPECT_THAT(Must(store->OrgUnits()), SizeIs(0));  // WAL: readers are not blocked
+  writer.reset();                                   // rolls back, releasing the lock
+  auto next = Must(store->Begin());
+  Must(next->PutOrgUnit(Unit("NEXT")));
+  MustOk(next->Commit());
+  EXPECT_THAT(Must(store->OrgUnits()), SizeIs(1));
+}
+
+TEST(SqliteStoreTest, AFailedPutUndoesItsPartialWrites) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  {
+    RawDb raw(db.path());
+    // Makes PutPlan fail after it has written the plan row and its first stage.
+    ASSERT_EQ(raw.Exec("CREATE TRIGGER reject_stage BEFORE INSERT ON plan_stages "
+                       "WHEN NEW.stage = 'boom' BEGIN SELECT RAISE(ABORT, 'stage rejected'); END"),
+              SQLITE_OK);
+  }
+  auto tx = Must(store->Begin());
+  Plan plan;
+  plan.code = "P";
+  plan.stages = {"2025", "boom"};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInternal, "stage rejected"));
+  EXPECT_THAT(Must(tx->Plans()), SizeIs(0));
+  plan.stages = {"2025"};
+  Must(tx->PutPlan(plan));  // the undone row does not hold the code
+  MustOk(tx->Commit());
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT code FROM plans"), ElementsAre("P"));
+  EXPECT_THAT(raw.Rows("SELECT stage FROM plan_stages"), ElementsAre("2025"));
+}
+
+TEST(SqliteStoreTest, TransactionMayOutliveItsStore) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  auto tx = Must(store->Begin());
+  store.reset();
+  Must(tx->PutOrgUnit(Unit("LATE")));
+  MustOk(tx->Commit());
+  tx.reset();
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT code FROM org_units"), ElementsAre("LATE"));
+}
+
+TEST(SqliteStoreTest, ReadsLeaveNoSnapshotOpen) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  auto tx = Must(store->Begin());
+  Must(tx->PutOrgUnit(Unit("A")));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store->OrgUnits()), SizeIs(1));
+  EXPECT_THAT(Must(store->Plans()), SizeIs(0));
+  // A full checkpoint succeeds (busy = 0) only when no connection holds a read snapshot.
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("PRAGMA wal_checkpoint(TRUNCATE)"), ElementsAre("0|0|0"));
+}
+
+// ---- stamps ----
+
+// stored_at of the current value of the only data value.
+std::string CurrentStamp(Store& store) {
+  auto values = Must(store.DataValues({}));
+  EXPECT_THAT(values, SizeIs(1));
+  return values.empty() ? "" : values[0].stored_at;
+}
+
+struct Refs {
+  OrgUnitId unit;
+  IndicatorId indicator;
+};
+
+Refs AddRefs(Store& store) {
+  auto tx = Must(store.Begin());
+  Refs refs;
+  refs.unit = Must(tx->PutOrgUnit(Unit("U")));
+  Indicator indicator;
+  indicator.code = "I";
+  refs.indicator = Must(tx->PutIndicator(indicator));
+  MustOk(tx->Commit());
+  return refs;
+}
+
+void PutValue(Store& store, const Refs& refs, double v) {
+  auto tx = Must(store.Begin());
+  DataValue value;
+  value.indicator = refs.indicator;
+  value.unit = refs.unit;
+  value.period = Period::Year(2025);
+  value.value = v;
+  MustOk(tx->PutDataValue(value));
+  MustOk(tx->Commit());
+}
+
+TEST(SqliteStoreStampTest, StampsFollowTheClockAndBumpWhenItStallsOrStepsBack) {
+  TempDb db;
+  std::atomic<std::int64_t> now{kJune20};
+  SqliteOptions options = Options(db);
+  options.now_ms = [&now] { return now.load(); };
+  auto store = Must(OpenSqliteStore(options));
+  const Refs refs = AddRefs(*store);  // stamps .123
+  PutValue(*store, refs, 1);
+  EXPECT_EQ(CurrentStamp(*store), "2025-06-20T08:15:00.124Z");  // clock stalled: +1 ms
+  PutValue(*store, refs, 2);
+  EXPECT_EQ(CurrentStamp(*store), "2025-06-20T08:15:00.125Z");
+  now = kJune20 - 60'000;  // the clock steps back a minute
+  PutValue(*store, refs, 3);
+  EXPECT_EQ(CurrentStamp(*store), "2025-06-20T08:15:00.126Z");
+  now = kJune20 + 3'600'000;
+  PutValue(*store, refs, 4);
+  EXPECT_EQ(CurrentStamp(*store), "2025-06-20T09:15:00.123Z");
+}
+
+TEST(SqliteStoreStampTest, StampsKeepIncreasingAcrossReopen) {
+  TempDb db;
+  Refs refs;
+  {
+    auto store = Must(OpenSqliteStore(Options(db)));
+    refs = AddRefs(*store);
+    PutValue(*store, refs, 1);
+    EXPECT_EQ(CurrentStamp(*store), "2025-06-20T08:15:00.124Z");
+  }
+  auto store = Must(OpenSqliteStore(Options(db)));  // same stalled clock
+  PutValue(*store, refs, 2);
+  EXPECT_EQ(CurrentStamp(*store), "2025-06-20T08:15:00.125Z");
+}
+
+TEST(SqliteStoreStampTest, ARolledBackPutDoesNotReuseTheStamp) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  const Refs refs = AddRefs(*store);  // .123
+  {
+    auto tx = Must(store->Begin());
+    EXPECT_THAT(tx->PutOrgUnit(Unit("U")), FailsWith(ErrorCode::kConflict, "'U'"));  // stamps .124
+    Must(tx->PutOrgUnit(Unit("V")));
+    MustOk(tx->Commit());
+  }
+  PutValue(*store, refs, 1);
+  EXPECT_EQ(CurrentStamp(*store), "2025-06-20T08:15:00.125Z");
+}
+
+// ---- schema: names, history, ledgers ----
+
+TEST(SqliteSchemaTest, EnumsPeriodsAndDatesAreStoredAsText) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  auto tx = Must(store->Begin());
+  OrgUnit ward = Unit("W");
+  ward.type = OrgUnitType::kWard;
+  ward.valid_from = Date::Parse("2025-07-01").value();
+  const OrgUnitId unit = Must(tx->PutOrgUnit(ward));
+  Plan plan;
+  plan.code = "P";
+  Task task;
+  task.plan = Must(tx->PutPlan(plan));
+  task.code = "T";
+  task.kind = TaskKind::kRecurring;
+  task.cadence = PeriodType::kQuarter;
+  task.assigned_on = Date::Parse("2025-05-07").value();
+  Must(tx->PutTask(task));
+  Indicator indicator;
+  indicator.code = "I";
+  indicator.value_type = ValueType::kPercent;
+  DataValue value;
+  value.indicator = Must(tx->PutIndicator(indicator));
+  value.unit = unit;
+  value.period = Period::Parse("2025Q1").value();
+  value.state = ValueState::kSubmitted;
+  MustOk(tx->PutDataValue(value));
+  MustOk(tx->Commit());
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT type, valid_from, valid_to FROM org_units"),
+              ElementsAre("ward|2025-07-01|NULL"));
+  EXPECT_THAT(raw.Rows("SELECT kind, cadence, assigned_on FROM tasks"),
+              ElementsAre("recurring|quarterly|2025-05-07"));
+  EXPECT_THAT(raw.Rows("SELECT value_type, period_type FROM indicators"),
+              ElementsAre("percent|monthly"));
+  EXPECT_THAT(raw.Rows("SELECT period, period_start, state FROM data_values"),
+              ElementsAre("2025Q1|2025-01-01|submitted"));
+}
+
+TEST(SqliteSchemaTest, OrgUnitAndTaskVersionsRecordWhenTheyWereSuperseded) {
+  TempDb db;
+  std::atomic<std::int64_t> now{kJune20};
+  SqliteOptions options = Options(db);
+  options.now_ms = [&now] { return now.load(); };
+  auto store = Must(OpenSqliteStore(options));
+  OrgUnit unit = Unit("U");
+  Plan plan;
+  plan.code = "P";
+  Task task;
+  task.code = "T";
+  {
+    auto tx = Must(store->Begin());
+    unit.id = Must(tx->PutOrgUnit(unit));
+    task.plan = Must(tx->PutPlan(plan));
+    task.id = Must(tx->PutTask(task));
+    MustOk(tx->Commit());
+  }
+  for (int i = 1; i <= 2; ++i) {
+    now = kJune20 + i * 1000;
+    auto tx = Must(store->Begin());
+    unit.name_vi = "Tên " + std::to_string(i);
+    Must(tx->PutOrgUnit(unit));
+    task.priority = i;
+    Must(tx->PutTask(task));
+    MustOk(tx->Commit());
+  }
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT version, name_vi, stored_at, superseded_at FROM org_unit_versions "
+                       "ORDER BY version"),
+              ElementsAre("1|Đơn vị|2025-06-20T08:15:00.123Z|2025-06-20T08:15:01.123Z",
+                          "2|Tên 1|2025-06-20T08:15:01.123Z|2025-06-20T08:15:02.123Z"));
+  EXPECT_THAT(raw.Rows("SELECT version, name_vi, stored_at FROM org_units"),
+              ElementsAre("3|Tên 2|2025-06-20T08:15:02.123Z"));
+  EXPECT_THAT(raw.Rows("SELECT version, priority, superseded_at FROM task_versions "
+                       "ORDER BY version"),
+              ElementsAre("1|0|2025-06-20T08:15:01.123Z", "2|1|2025-06-20T08:15:02.123Z"));
+}
+
+TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  {
+    auto tx = Must(store->Begin());
+    Plan plan;
+    plan.code = "P";
+    Task task;
+    task.code = "T";
+    task.plan = Must(tx->PutPlan(plan));
+    task.id = Must(tx->PutTask(task));
+    MustOk(
+        tx->AppendTaskEvent(TaskEvent{task.id, TaskEventKind::kProgress, Date(), 10, std::nullopt,
+                                      std::nullopt, std::nullopt, "", "", "", "", "", ""}));
+    task.priority = 1;
+    Must(tx->PutTask(task));
+    OrgUnit unit = Unit("U");
+    unit.id = Must(tx->PutOrgUnit(unit));
+    Must(tx->PutOrgUnit(unit));
+    Indicator indicator;
+    indicator.code = "I";
+    DataValue value;
+    value.indicator = Must(tx->PutIndicator(indicator));
+    value.unit = unit.id;
+    MustOk(tx->PutDataValue(value));
+    MustOk(tx->Commit());
+  }
+  RawDb raw(db.path());
+  ASSERT_THAT(raw.Rows("SELECT count(*) FROM org_unit_versions"), ElementsAre("1"));
+  ASSERT_THAT(raw.Rows("SELECT count(*) FROM data_value_versions"), ElementsAre("1"));
+  EXPECT_EQ(raw.Exec("UPDATE task_events SET progress_percent = 99"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM task_events"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM task_versions"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("UPDATE org_unit_versions SET code = 'x'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM data_value_versions"), SQLITE_CONSTRAINT);
+  EXPECT_THAT(raw.Rows("SELECT progress_percent FROM task_events"), ElementsAre("10"));
+}
+
+// ---- timestamps ----
+
+TEST(TimestampTest, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestamp(kJune20), "2025-06-20T08:15:00.123Z");
+  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestamp(951'825'600'007), "2000-02-29T12:00:00.007Z");
+}
+
+TEST(TimestampTest, ParsesTheStoredFormAndShorterOrLongerFractions) {
+  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00.123Z")), kJune20);
+  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00Z")), kJune20 - 123);
+  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00.1Z")), kJune20 - 23);
+  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00.123999999Z")), kJune20);  // truncated
+  EXPECT_EQ(Must(ParseTimestamp(FormatTimestamp(-1))), -1);
+}
+
+TEST(TimestampTest, RejectsAnythingElseNamingTheInput) {
+  for (const char* bad :
+       {"", "2025-06-20", "2025-06-20T08:15:00", "2025-06-20T08:15Z", "2025-06-20t08:15:00Z",
+        "2025-06-20T24:00:00Z", "2025-06-20T08:60:00Z", "2025-06-20T08:15:60Z",
+        "2025-02-30T08:15:00Z", "2025-06-20T08:15:00.Z", "2025-06-20T08:15:00.12aZ",
+        "2025-06-20T08:15:00+00:00", " 2025-06-20T08:15:00Z"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THAT(ParseTimestamp(bad),
+                FailsWith(ErrorCode::kInvalidArgument, "'" + std::string(bad) + "'"));
+  }
+}
+
+}  // namespace
+}  // namespace planwatch::sqlite

@@ -1,0 +1,26 @@
+// Early return on error, for the long sequences of fallible calls in the SQLite engine.
+// Internal to storage/sqlite.
+#pragma once
+
+#include <expected>
+#include <utility>
+
+#define PW_SQLITE_CONCAT_INNER(a, b) a##b
+#define PW_SQLITE_CONCAT(a, b) PW_SQLITE_CONCAT_INNER(a, b)
+
+// Evaluates `expr` (a Result or Status); returns its error from the enclosing function.
+#define PW_SQLITE_TRY(expr) \
+  PW_SQLITE_TRY_IMPL(PW_SQLITE_CONCAT(pw_sqlite_status_, __COUNTER__), expr)
+#define PW_SQLITE_TRY_IMPL(tmp, expr)                                            \
+  do {                                                                           \
+    if (auto tmp = (expr); !tmp) return std::unexpected(std::move(tmp).error()); \
+  } while (false)
+
+// `lhs = *expr` when `expr` (a Result) holds a value; returns its error otherwise. `lhs` may
+// be a declaration: PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSql));
+#define PW_SQLITE_ASSIGN(lhs, expr) \
+  PW_SQLITE_ASSIGN_IMPL(PW_SQLITE_CONCAT(pw_sqlite_result_, __COUNTER__), lhs, expr)
+#define PW_SQLITE_ASSIGN_IMPL(tmp, lhs, expr)               \
+  auto tmp = (expr);                                        \
+  if (!tmp) return std::unexpected(std::move(tmp).error()); \
+  lhs = std::move(*tmp)

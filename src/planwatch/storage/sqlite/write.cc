@@ -1,0 +1,690 @@
+#include "planwatch/storage/sqlite/write.h"
+
+#include <cmath>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "planwatch/storage/sqlite/read.h"
+#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sqlite/timestamp.h"
+
+namespace planwatch::sqlite {
+namespace {
+
+// Existence of a row by id, one constant statement per table.
+constexpr char kOrgUnitExists[] = "SELECT 1 FROM org_units WHERE id = ?1";
+constexpr char kDirectiveExists[] = "SELECT 1 FROM directives WHERE id = ?1";
+constexpr char kPlanExists[] = "SELECT 1 FROM plans WHERE id = ?1";
+constexpr char kTaskExists[] = "SELECT 1 FROM tasks WHERE id = ?1";
+constexpr char kIndicatorExists[] = "SELECT 1 FROM indicators WHERE id = ?1";
+
+// Whether following parent links up from ?1 reaches ?2. UNION stops on an existing cycle.
+constexpr char kOrgUnitAncestry[] =
+    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT o.parent_id FROM org_units o "
+    "JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
+constexpr char kPlanAncestry[] =
+    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT p.parent_id FROM plans p "
+    "JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
+constexpr char kTaskGroupAncestry[] =
+    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT g.parent_id FROM task_groups g "
+    "JOIN up ON g.id = up.id WHERE g.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
+constexpr char kTaskAncestry[] =
+    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT t.parent_id FROM tasks t "
+    "JOIN up ON t.id = up.id WHERE t.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
+
+std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+Result<bool> HasRow(Connection& connection, std::string_view sql, std::int64_t a,
+                    std::optional<std::int64_t> b = std::nullopt) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  stmt.BindInt(1, a);
+  if (b) stmt.BindInt(2, *b);
+  return stmt.Step();
+}
+
+// invalid_argument "<subject>: <what> <id> does not exist" unless `id` is none or exists.
+template <typename Tag>
+Status RequireRow(Connection& connection, std::string_view exists_sql, Id<Tag> id,
+                  const std::string& subject, std::string_view what) {
+  if (!id) return {};
+  PW_SQLITE_ASSIGN(bool found, HasRow(connection, exists_sql, id.value));
+  if (!found) {
+    return InvalidArgument(subject + ": " + std::string(what) + " " + std::to_string(id.value) +
+                           " does not exist");
+  }
+  return {};
+}
+
+// invalid_argument when `self` (an existing row) would become its own ancestor via `parent`.
+template <typename Tag>
+Status RequireNoCycle(Connection& connection, std::string_view ancestry_sql, Id<Tag> self,
+                      Id<Tag> parent, const std::string& subject) {
+  if (!self || !parent) return {};
+  PW_SQLITE_ASSIGN(bool cycle, HasRow(connection, ancestry_sql, parent.value, self.value));
+  if (cycle) {
+    return InvalidArgument(subject + ": parent " + std::to_string(parent.value) +
+                           " would make it its own ancestor");
+  }
+  return {};
+}
+
+Status RequireCode(std::string_view code, std::string_view what) {
+  if (code.empty()) return InvalidArgument(std::string(what) + " is empty");
+  return {};
+}
+
+Status RequireFinite(double value, const std::string& subject, std::string_view field) {
+  if (!std::isfinite(value)) {
+    return InvalidArgument(subject + ": " + std::string(field) + " is not a finite number");
+  }
+  return {};
+}
+
+template <typename Tag>
+Status RequireDistinct(const std::vector<Id<Tag>>& ids, const std::string& subject,
+                       std::string_view what) {
+  std::set<std::int64_t> seen;
+  for (Id<Tag> id : ids) {
+    if (!seen.insert(id.value).second) {
+      return InvalidArgument(subject + ": " + std::string(what) + " " + std::to_string(id.value) +
+                             " is listed twice");
+    }
+  }
+  return {};
+}
+
+// conflict when `sql` (?1 code, ?2 own id, ?3 scope) finds another row holding the code.
+Status RequireFreeCode(Connection& connection, std::string_view sql, std::string_view code,
+                       std::int64_t own_id, std::optional<std::int64_t> scope,
+                       const std::string& what) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  stmt.BindText(1, code);
+  stmt.BindInt(2, own_id);
+  if (scope) stmt.BindInt(3, *scope);
+  PW_SQLITE_ASSIGN(bool taken, stmt.Step());
+  if (taken) {
+    std::string message = what + " " + Quoted(code) + " is already taken";
+    if (scope) message += " in plan " + std::to_string(*scope);
+    return Conflict(message + " (by id " + std::to_string(stmt.Int(0)) + ")");
+  }
+  return {};
+}
+
+// not_found unless the row `id` of `exists_sql`'s table exists.
+template <typename Tag>
+Status RequireExisting(Connection& connection, std::string_view exists_sql, Id<Tag> id,
+                       std::string_view what) {
+  PW_SQLITE_ASSIGN(bool found, HasRow(connection, exists_sql, id.value));
+  if (!found) {
+    return NotFound(std::string(what) + " " + std::to_string(id.value) + " does not exist");
+  }
+  return {};
+}
+
+template <typename Tag>
+std::string JoinIds(const std::vector<Id<Tag>>& ids) {
+  std::string text;
+  for (Id<Tag> id : ids) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(id.value);
+  }
+  return text;
+}
+
+// Replaces the ordered list rows of `owner`: `delete_sql` (?1 owner), `insert_sql` (?1 owner,
+// ?2 position, ?3 member).
+template <typename Tag>
+Status ReplaceIdList(Connection& connection, const char* delete_sql, const char* insert_sql,
+                     std::int64_t owner, const std::vector<Id<Tag>>& members) {
+  {
+    PW_SQLITE_ASSIGN(auto del, connection.Prepare(delete_sql));
+    del.BindInt(1, owner);
+    PW_SQLITE_TRY(del.Run());
+  }
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    PW_SQLITE_ASSIGN(auto ins, connection.Prepare(insert_sql));
+    ins.BindInt(1, owner);
+    ins.BindInt(2, static_cast<std::int64_t>(i));
+    ins.BindInt(3, members[i].value);
+    PW_SQLITE_TRY(ins.Run());
+  }
+  return {};
+}
+
+// ---- org units ----
+
+constexpr char kOrgUnitCodeTaken[] = "SELECT id FROM org_units WHERE code = ?1 AND id <> ?2";
+constexpr char kArchiveOrgUnit[] =
+    "INSERT INTO org_unit_versions (org_unit_id, version, code, name_vi, name_en, type, "
+    "parent_id, leader_name, leader_title, valid_from, valid_to, stored_at, superseded_at) "
+    "SELECT id, version, code, name_vi, name_en, type, parent_id, leader_name, leader_title, "
+    "valid_from, valid_to, stored_at, ?2 FROM org_units WHERE id = ?1";
+constexpr char kInsertOrgUnit[] =
+    "INSERT INTO org_units (code, name_vi, name_en, type, parent_id, leader_name, leader_title, "
+    "valid_from, valid_to, stored_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)";
+constexpr char kUpdateOrgUnit[] =
+    "UPDATE org_units SET code = ?1, name_vi = ?2, name_en = ?3, type = ?4, parent_id = ?5, "
+    "leader_name = ?6, leader_title = ?7, valid_from = ?8, valid_to = ?9, stored_at = ?10, "
+    "version = version + 1 WHERE id = ?11";
+
+// ---- tasks ----
+
+constexpr char kTaskCodeTaken[] =
+    "SELECT id FROM tasks WHERE code = ?1 AND id <> ?2 AND plan_id = ?3";
+constexpr char kTaskVersion[] = "SELECT version, stored_at FROM tasks WHERE id = ?1";
+constexpr char kArchiveTask[] =
+    "INSERT INTO task_versions (task_id, version, plan_id, group_id, code, title_vi, title_en, "
+    "description, parent_id, lead_unit_id, coordinating_unit_ids, kind, assigned_on, start_on, "
+    "deadline, cadence, expected_output, priority, indicator_ids, classified, stored_at, "
+    "superseded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+constexpr char kInsertTask[] =
+    "INSERT INTO tasks (plan_id, group_id, code, title_vi, title_en, description, parent_id, "
+    "lead_unit_id, kind, assigned_on, start_on, deadline, cadence, expected_output, priority, "
+    "classified, stored_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, ?14, ?15, ?16, ?17, 1)";
+constexpr char kUpdateTask[] =
+    "UPDATE tasks SET plan_id = ?1, group_id = ?2, code = ?3, title_vi = ?4, title_en = ?5, "
+    "description = ?6, parent_id = ?7, lead_unit_id = ?8, kind = ?9, assigned_on = ?10, "
+    "start_on = ?11, deadline = ?12, cadence = ?13, expected_output = ?14, priority = ?15, "
+    "classified = ?16, stored_at = ?17, version = version + 1 WHERE id = ?18";
+
+void BindCadence(Statement& stmt, int index, const std::optional<PeriodType>& cadence) {
+  if (cadence) {
+    stmt.BindText(index, PeriodTypeName(*cadence));
+  } else {
+    stmt.BindNull(index);
+  }
+}
+
+// Keeps the current version of `id` in task_versions, superseded at `stamp`.
+Status ArchiveTask(Connection& connection, TaskId id, const std::string& stamp) {
+  std::int64_t version = 0;
+  std::string stored_at;
+  {
+    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kTaskVersion));
+    stmt.BindInt(1, id.value);
+    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    if (!row) return NotFound("task " + std::to_string(id.value) + " does not exist");
+    version = stmt.Int(0);
+    stored_at = stmt.Text(1);
+  }
+  PW_SQLITE_ASSIGN(std::optional<Task> current, ReadTask(connection, id));
+  if (!current) return NotFound("task " + std::to_string(id.value) + " does not exist");
+  const Task& t = *current;
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kArchiveTask));
+  stmt.BindInt(1, t.id.value);
+  stmt.BindInt(2, version);
+  stmt.BindId(3, t.plan);
+  stmt.BindId(4, t.group);
+  stmt.BindText(5, t.code);
+  stmt.BindText(6, t.title_vi);
+  stmt.BindText(7, t.title_en);
+  stmt.BindText(8, t.description);
+  stmt.BindId(9, t.parent);
+  stmt.BindId(10, t.lead_unit);
+  stmt.BindText(11, JoinIds(t.coordinating_units));
+  stmt.BindText(12, TaskKindName(t.kind));
+  stmt.BindDate(13, t.assigned_on);
+  stmt.BindOptionalDate(14, t.start);
+  stmt.BindOptionalDate(15, t.deadline);
+  BindCadence(stmt, 16, t.cadence);
+  stmt.BindText(17, t.expected_output);
+  stmt.BindInt(18, t.priority);
+  stmt.BindText(19, JoinIds(t.indicators));
+  stmt.BindBool(20, t.classified);
+  stmt.BindText(21, stored_at);
+  stmt.BindText(22, stamp);
+  return stmt.Run();
+}
+
+// ---- data values ----
+
+constexpr char kInsertDataValueVersion[] =
+    "INSERT INTO data_value_versions (indicator_id, unit_id, period, period_start, period_rank, "
+    "value, comment, state, stored_by, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr char kUpsertDataValue[] =
+    "INSERT INTO data_values (indicator_id, unit_id, period, period_start, period_rank, value, "
+    "comment, state, stored_by, stored_at, version_sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11) ON CONFLICT (indicator_id, unit_id, period_start, period_rank) DO UPDATE "
+    "SET period = excluded.period, value = excluded.value, comment = excluded.comment, "
+    "state = excluded.state, stored_by = excluded.stored_by, stored_at = excluded.stored_at, "
+    "version_sequence = excluded.version_sequence";
+
+}  // namespace
+
+Result<std::string> WriteContext::Stamp() {
+  if (stamp_) return *stamp_;
+  PW_SQLITE_ASSIGN(
+      auto stmt,
+      connection_.Prepare("UPDATE write_clock SET last_stamp_ms = "
+                          "max(?1, last_stamp_ms + 1) WHERE id = 1 RETURNING last_stamp_ms"));
+  stmt.BindInt(1, now_ms_());
+  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  if (!row) return Internal("write_clock has no row");
+  const std::int64_t ms = stmt.Int(0);
+  PW_SQLITE_TRY(stmt.Run());
+  stamp_ = FormatTimestamp(ms);
+  return *stamp_;
+}
+
+Result<OrgUnitId> WriteOrgUnit(WriteContext& context, const OrgUnit& unit) {
+  Connection& c = context.connection();
+  const std::string subject = "org unit " + Quoted(unit.code);
+  PW_SQLITE_TRY(RequireCode(unit.code, "org unit code"));
+  if (unit.id) PW_SQLITE_TRY(RequireExisting(c, kOrgUnitExists, unit.id, "org unit"));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, unit.parent, subject, "parent org unit"));
+  PW_SQLITE_TRY(RequireNoCycle(c, kOrgUnitAncestry, unit.id, unit.parent, subject));
+  PW_SQLITE_TRY(RequireFreeCode(c, kOrgUnitCodeTaken, unit.code, unit.id.value, std::nullopt,
+                                "org unit code"));
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  if (unit.id) {
+    PW_SQLITE_ASSIGN(auto archive, c.Prepare(kArchiveOrgUnit));
+    archive.BindInt(1, unit.id.value);
+    archive.BindText(2, stamp);
+    PW_SQLITE_TRY(archive.Run());
+  }
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(unit.id ? kUpdateOrgUnit : kInsertOrgUnit));
+  stmt.BindText(1, unit.code);
+  stmt.BindText(2, unit.name_vi);
+  stmt.BindText(3, unit.name_en);
+  stmt.BindText(4, OrgUnitTypeName(unit.type));
+  stmt.BindId(5, unit.parent);
+  stmt.BindText(6, unit.leader_name);
+  stmt.BindText(7, unit.leader_title);
+  stmt.BindOptionalDate(8, unit.valid_from);
+  stmt.BindOptionalDate(9, unit.valid_to);
+  stmt.BindText(10, stamp);
+  if (unit.id) stmt.BindInt(11, unit.id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  return unit.id ? unit.id : OrgUnitId{c.LastInsertId()};
+}
+
+Status WriteSuccession(WriteContext& context, const Succession& succession) {
+  Connection& c = context.connection();
+  const std::string subject = "succession " + std::to_string(succession.predecessor.value) +
+                              " -> " + std::to_string(succession.successor.value);
+  if (!succession.predecessor || !succession.successor) {
+    return InvalidArgument(subject + ": predecessor and successor are required");
+  }
+  if (succession.predecessor == succession.successor) {
+    return InvalidArgument(subject + ": a unit cannot succeed itself");
+  }
+  PW_SQLITE_TRY(
+      RequireRow(c, kOrgUnitExists, succession.predecessor, subject, "predecessor org unit"));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, succession.successor, subject, "successor org unit"));
+  PW_SQLITE_ASSIGN(auto stmt,
+                   c.Prepare("INSERT INTO successions (predecessor_id, successor_id, "
+                             "effective_on) VALUES (?1, ?2, ?3) ON CONFLICT "
+                             "(predecessor_id, successor_id) DO UPDATE SET effective_on = "
+                             "excluded.effective_on"));
+  stmt.BindInt(1, succession.predecessor.value);
+  stmt.BindInt(2, succession.successor.value);
+  stmt.BindDate(3, succession.effective_on);
+  return stmt.Run();
+}
+
+Result<DirectiveId> WriteDirective(WriteContext& context, const Directive& directive) {
+  Connection& c = context.connection();
+  PW_SQLITE_TRY(RequireCode(directive.number, "directive number"));
+  if (directive.id) {
+    PW_SQLITE_TRY(RequireExisting(c, kDirectiveExists, directive.id, "directive"));
+  }
+  PW_SQLITE_TRY(RequireFreeCode(c, "SELECT id FROM directives WHERE number = ?1 AND id <> ?2",
+                                directive.number, directive.id.value, std::nullopt,
+                                "directive number"));
+  PW_SQLITE_ASSIGN(
+      auto stmt,
+      c.Prepare(directive.id ? "UPDATE directives SET number = ?1, kind = ?2, issuer = ?3, "
+                               "issued_on = ?4, title_vi = ?5, title_en = ?6, url = ?7 "
+                               "WHERE id = ?8"
+                             : "INSERT INTO directives (number, kind, issuer, issued_on, "
+                               "title_vi, title_en, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  stmt.BindText(1, directive.number);
+  stmt.BindText(2, directive.kind);
+  stmt.BindText(3, directive.issuer);
+  stmt.BindOptionalDate(4, directive.issued_on);
+  stmt.BindText(5, directive.title_vi);
+  stmt.BindText(6, directive.title_en);
+  stmt.BindText(7, directive.url);
+  if (directive.id) stmt.BindInt(8, directive.id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  return directive.id ? directive.id : DirectiveId{c.LastInsertId()};
+}
+
+Result<PlanId> WritePlan(WriteContext& context, const Plan& plan) {
+  Connection& c = context.connection();
+  const std::string subject = "plan " + Quoted(plan.code);
+  PW_SQLITE_TRY(RequireCode(plan.code, "plan code"));
+  if (plan.id) PW_SQLITE_TRY(RequireExisting(c, kPlanExists, plan.id, "plan"));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, plan.issuer, subject, "issuing org unit"));
+  PW_SQLITE_TRY(
+      RequireRow(c, kOrgUnitExists, plan.standing_agency, subject, "standing agency org unit"));
+  PW_SQLITE_TRY(RequireRow(c, kPlanExists, plan.parent, subject, "parent plan"));
+  PW_SQLITE_TRY(RequireNoCycle(c, kPlanAncestry, plan.id, plan.parent, subject));
+  PW_SQLITE_TRY(RequireDistinct(plan.directives, subject, "directive"));
+  for (DirectiveId directive : plan.directives) {
+    if (!directive) return InvalidArgument(subject + ": directive 0 does not exist");
+    PW_SQLITE_TRY(RequireRow(c, kDirectiveExists, directive, subject, "directive"));
+  }
+  PW_SQLITE_TRY(RequireFreeCode(c, "SELECT id FROM plans WHERE code = ?1 AND id <> ?2", plan.code,
+                                plan.id.value, std::nullopt, "plan code"));
+  PW_SQLITE_ASSIGN(auto stmt,
+                   c.Prepare(plan.id ? "UPDATE plans SET code = ?1, title_vi = ?2, title_en = ?3, "
+                                       "issuer_id = ?4, parent_id = ?5, start_on = ?6, "
+                                       "end_on = ?7, standing_agency_id = ?8 WHERE id = ?9"
+                                     : "INSERT INTO plans (code, title_vi, title_en, issuer_id, "
+                                       "parent_id, start_on, end_on, standing_agency_id) "
+                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  stmt.BindText(1, plan.code);
+  stmt.BindText(2, plan.title_vi);
+  stmt.BindText(3, plan.title_en);
+  stmt.BindId(4, plan.issuer);
+  stmt.BindId(5, plan.parent);
+  stmt.BindOptionalDate(6, plan.start);
+  stmt.BindOptionalDate(7, plan.end);
+  stmt.BindId(8, plan.standing_agency);
+  if (plan.id) stmt.BindInt(9, plan.id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  const PlanId id = plan.id ? plan.id : PlanId{c.LastInsertId()};
+
+  PW_SQLITE_TRY(ReplaceIdList(c, "DELETE FROM plan_directives WHERE plan_id = ?1",
+                              "INSERT INTO plan_directives (plan_id, position, directive_id) "
+                              "VALUES (?1, ?2, ?3)",
+                              id.value, plan.directives));
+  {
+    PW_SQLITE_ASSIGN(auto del, c.Prepare("DELETE FROM plan_stages WHERE plan_id = ?1"));
+    del.BindInt(1, id.value);
+    PW_SQLITE_TRY(del.Run());
+  }
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+    PW_SQLITE_ASSIGN(auto ins, c.Prepare("INSERT INTO plan_stages (plan_id, position, stage) "
+                                         "VALUES (?1, ?2, ?3)"));
+    ins.BindInt(1, id.value);
+    ins.BindInt(2, static_cast<std::int64_t>(i));
+    ins.BindText(3, plan.stages[i]);
+    PW_SQLITE_TRY(ins.Run());
+  }
+  return id;
+}
+
+Result<TaskGroupId> WriteTaskGroup(WriteContext& context, const TaskGroup& group) {
+  Connection& c = context.connection();
+  const std::string subject = "task group " + Quoted(group.code);
+  PW_SQLITE_TRY(RequireCode(group.code, "task group code"));
+  if (group.id) {
+    PW_SQLITE_TRY(
+        RequireExisting(c, "SELECT 1 FROM task_groups WHERE id = ?1", group.id, "task group"));
+  }
+  if (!group.plan) return InvalidArgument(subject + ": plan is required");
+  PW_SQLITE_TRY(RequireRow(c, kPlanExists, group.plan, subject, "plan"));
+  if (group.parent) {
+    PW_SQLITE_ASSIGN(bool in_plan,
+                     HasRow(c, "SELECT 1 FROM task_groups WHERE id = ?1 AND plan_id = ?2",
+                            group.parent.value, group.plan.value));
+    if (!in_plan) {
+      return InvalidArgument(subject + ": parent task group " + std::to_string(group.parent.value) +
+                             " does not exist in plan " + std::to_string(group.plan.value));
+    }
+  }
+  PW_SQLITE_TRY(RequireNoCycle(c, kTaskGroupAncestry, group.id, group.parent, subject));
+  PW_SQLITE_TRY(
+      RequireFreeCode(c, "SELECT id FROM task_groups WHERE code = ?1 AND id <> ?2 AND plan_id = ?3",
+                      group.code, group.id.value, group.plan.value, "task group code"));
+  PW_SQLITE_ASSIGN(auto stmt,
+                   c.Prepare(group.id ? "UPDATE task_groups SET plan_id = ?1, code = ?2, "
+                                        "title_vi = ?3, title_en = ?4, display_order = ?5, "
+                                        "parent_id = ?6 WHERE id = ?7"
+                                      : "INSERT INTO task_groups (plan_id, code, title_vi, "
+                                        "title_en, display_order, parent_id) VALUES "
+                                        "(?1, ?2, ?3, ?4, ?5, ?6)"));
+  stmt.BindInt(1, group.plan.value);
+  stmt.BindText(2, group.code);
+  stmt.BindText(3, group.title_vi);
+  stmt.BindText(4, group.title_en);
+  stmt.BindInt(5, group.order);
+  stmt.BindId(6, group.parent);
+  if (group.id) stmt.BindInt(7, group.id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  return group.id ? group.id : TaskGroupId{c.LastInsertId()};
+}
+
+Result<TaskId> WriteTask(WriteContext& context, const Task& task) {
+  Connection& c = context.connection();
+  const std::string subject = "task " + Quoted(task.code);
+  PW_SQLITE_TRY(RequireCode(task.code, "task code"));
+  if (task.id) PW_SQLITE_TRY(RequireExisting(c, kTaskExists, task.id, "task"));
+  if (!task.plan) return InvalidArgument(subject + ": plan is required");
+  PW_SQLITE_TRY(RequireRow(c, kPlanExists, task.plan, subject, "plan"));
+  if (task.group) {
+    PW_SQLITE_ASSIGN(bool in_plan,
+                     HasRow(c, "SELECT 1 FROM task_groups WHERE id = ?1 AND plan_id = ?2",
+                            task.group.value, task.plan.value));
+    if (!in_plan) {
+      return InvalidArgument(subject + ": task group " + std::to_string(task.group.value) +
+                             " does not exist in plan " + std::to_string(task.plan.value));
+    }
+  }
+  PW_SQLITE_TRY(RequireRow(c, kTaskExists, task.parent, subject, "parent task"));
+  PW_SQLITE_TRY(RequireNoCycle(c, kTaskAncestry, task.id, task.parent, subject));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, task.lead_unit, subject, "lead unit"));
+  PW_SQLITE_TRY(RequireDistinct(task.coordinating_units, subject, "coordinating unit"));
+  for (OrgUnitId unit : task.coordinating_units) {
+    if (!unit) return InvalidArgument(subject + ": coordinating unit 0 does not exist");
+    PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, unit, subject, "coordinating unit"));
+  }
+  PW_SQLITE_TRY(RequireDistinct(task.indicators, subject, "indicator"));
+  for (IndicatorId indicator : task.indicators) {
+    if (!indicator) return InvalidArgument(subject + ": indicator 0 does not exist");
+    PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, indicator, subject, "indicator"));
+  }
+  PW_SQLITE_TRY(
+      RequireFreeCode(c, kTaskCodeTaken, task.code, task.id.value, task.plan.value, "task code"));
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  if (task.id) PW_SQLITE_TRY(ArchiveTask(c, task.id, stamp));
+
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(task.id ? kUpdateTask : kInsertTask));
+  stmt.BindInt(1, task.plan.value);
+  stmt.BindId(2, task.group);
+  stmt.BindText(3, task.code);
+  stmt.BindText(4, task.title_vi);
+  stmt.BindText(5, task.title_en);
+  stmt.BindText(6, task.description);
+  stmt.BindId(7, task.parent);
+  stmt.BindId(8, task.lead_unit);
+  stmt.BindText(9, TaskKindName(task.kind));
+  stmt.BindDate(10, task.assigned_on);
+  stmt.BindOptionalDate(11, task.start);
+  stmt.BindOptionalDate(12, task.deadline);
+  BindCadence(stmt, 13, task.cadence);
+  stmt.BindText(14, task.expected_output);
+  stmt.BindInt(15, task.priority);
+  stmt.BindBool(16, task.classified);
+  stmt.BindText(17, stamp);
+  if (task.id) stmt.BindInt(18, task.id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  const TaskId id = task.id ? task.id : TaskId{c.LastInsertId()};
+
+  PW_SQLITE_TRY(ReplaceIdList(c, "DELETE FROM task_coordinating_units WHERE task_id = ?1",
+                              "INSERT INTO task_coordinating_units (task_id, position, "
+                              "org_unit_id) VALUES (?1, ?2, ?3)",
+                              id.value, task.coordinating_units));
+  PW_SQLITE_TRY(ReplaceIdList(c, "DELETE FROM task_indicators WHERE task_id = ?1",
+                              "INSERT INTO task_indicators (task_id, position, indicator_id) "
+                              "VALUES (?1, ?2, ?3)",
+                              id.value, task.indicators));
+  return id;
+}
+
+Status WriteTaskEvent(WriteContext& context, const TaskEvent& event) {
+  Connection& c = context.connection();
+  const std::string subject = std::string(TaskEventKindName(event.kind)) + " event";
+  if (!event.task) return InvalidArgument(subject + ": task is required");
+  PW_SQLITE_TRY(RequireRow(c, kTaskExists, event.task, subject, "task"));
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt,
+                   c.Prepare("INSERT INTO task_events (task_id, kind, on_date, progress_percent, "
+                             "completed_on, new_deadline, period, actor, requested_by, reason, "
+                             "difficulties, proposals, evidence, stored_at) VALUES (?1, ?2, ?3, "
+                             "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+  stmt.BindInt(1, event.task.value);
+  stmt.BindText(2, TaskEventKindName(event.kind));
+  stmt.BindDate(3, event.on);
+  if (event.progress_percent) {
+    stmt.BindInt(4, *event.progress_percent);
+  } else {
+    stmt.BindNull(4);
+  }
+  stmt.BindOptionalDate(5, event.completed_on);
+  stmt.BindOptionalDate(6, event.new_deadline);
+  if (event.period) {
+    stmt.BindText(7, event.period->ToString());
+  } else {
+    stmt.BindNull(7);
+  }
+  stmt.BindText(8, event.actor);
+  stmt.BindText(9, event.requested_by);
+  stmt.BindText(10, event.reason);
+  stmt.BindText(11, event.difficulties);
+  stmt.BindText(12, event.proposals);
+  stmt.BindText(13, event.evidence);
+  stmt.BindText(14, stamp);
+  return stmt.Run();
+}
+
+Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& ind) {
+  Connection& c = context.connection();
+  const std::string subject = "indicator " + Quoted(ind.code);
+  PW_SQLITE_TRY(RequireCode(ind.code, "indicator code"));
+  if (ind.id) PW_SQLITE_TRY(RequireExisting(c, kIndicatorExists, ind.id, "indicator"));
+  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, ind.numerator, subject, "numerator indicator"));
+  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, ind.denominator, subject, "denominator indicator"));
+  if (ind.id && (ind.numerator == ind.id || ind.denominator == ind.id)) {
+    return InvalidArgument(subject + ": a ratio cannot be computed from itself");
+  }
+  PW_SQLITE_TRY(
+      RequireRow(c, kOrgUnitExists, ind.responsible_unit, subject, "responsible org unit"));
+  PW_SQLITE_TRY(RequireFinite(ind.factor, subject, "factor"));
+  PW_SQLITE_TRY(RequireFinite(ind.at_risk_threshold, subject, "at_risk_threshold"));
+  if (ind.baseline_value) PW_SQLITE_TRY(RequireFinite(*ind.baseline_value, subject, "baseline"));
+  if (ind.min_value) PW_SQLITE_TRY(RequireFinite(*ind.min_value, subject, "min_value"));
+  if (ind.max_value) PW_SQLITE_TRY(RequireFinite(*ind.max_value, subject, "max_value"));
+  PW_SQLITE_TRY(RequireFreeCode(c, "SELECT id FROM indicators WHERE code = ?1 AND id <> ?2",
+                                ind.code, ind.id.value, std::nullopt, "indicator code"));
+  PW_SQLITE_ASSIGN(
+      auto stmt,
+      c.Prepare(ind.id ? "UPDATE indicators SET code = ?1, name_vi = ?2, name_en = ?3, "
+                         "unit_of_measure = ?4, indicator_class = ?5, value_type = ?6, "
+                         "unit_aggregation = ?7, numerator_id = ?8, denominator_id = ?9, "
+                         "factor = ?10, time_aggregation = ?11, direction = ?12, "
+                         "period_type = ?13, baseline_value = ?14, baseline_date = ?15, "
+                         "min_value = ?16, max_value = ?17, at_risk_threshold = ?18, "
+                         "data_source = ?19, responsible_unit_id = ?20 WHERE id = ?21"
+                       : "INSERT INTO indicators (code, name_vi, name_en, unit_of_measure, "
+                         "indicator_class, value_type, unit_aggregation, numerator_id, "
+                         "denominator_id, factor, time_aggregation, direction, period_type, "
+                         "baseline_value, baseline_date, min_value, max_value, "
+                         "at_risk_threshold, data_source, responsible_unit_id) VALUES (?1, ?2, "
+                         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                         "?18, ?19, ?20)"));
+  stmt.BindText(1, ind.code);
+  stmt.BindText(2, ind.name_vi);
+  stmt.BindText(3, ind.name_en);
+  stmt.BindText(4, ind.unit_of_measure);
+  stmt.BindText(5, IndicatorClassName(ind.indicator_class));
+  stmt.BindText(6, ValueTypeName(ind.value_type));
+  stmt.BindText(7, UnitAggregationName(ind.unit_aggregation));
+  stmt.BindId(8, ind.numerator);
+  stmt.BindId(9, ind.denominator);
+  stmt.BindDouble(10, ind.factor);
+  stmt.BindText(11, TimeAggregationName(ind.time_aggregation));
+  stmt.BindText(12, DirectionName(ind.direction));
+  stmt.BindText(13, PeriodTypeName(ind.period_type));
+  stmt.BindOptionalDouble(14, ind.baseline_value);
+  stmt.BindOptionalDate(15, ind.baseline_date);
+  stmt.BindOptionalDouble(16, ind.min_value);
+  stmt.BindOptionalDouble(17, ind.max_value);
+  stmt.BindDouble(18, ind.at_risk_threshold);
+  stmt.BindText(19, ind.data_source);
+  stmt.BindId(20, ind.responsible_unit);
+  if (ind.id) stmt.BindInt(21, ind.id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  return ind.id ? ind.id : IndicatorId{c.LastInsertId()};
+}
+
+Status WriteTarget(WriteContext& context, const Target& target) {
+  Connection& c = context.connection();
+  const std::string subject = "target of indicator " + std::to_string(target.indicator.value) +
+                              " on " + target.date.ToString();
+  if (!target.indicator) return InvalidArgument(subject + ": indicator is required");
+  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, target.indicator, subject, "indicator"));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, target.unit, subject, "org unit"));
+  PW_SQLITE_TRY(RequireFinite(target.value, subject, "value"));
+  {
+    PW_SQLITE_ASSIGN(auto update, c.Prepare("UPDATE targets SET value = ?4 WHERE "
+                                            "indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND "
+                                            "target_date = ?3"));
+    update.BindInt(1, target.indicator.value);
+    update.BindInt(2, target.unit.value);
+    update.BindDate(3, target.date);
+    update.BindDouble(4, target.value);
+    PW_SQLITE_TRY(update.Run());
+  }
+  if (c.Changes() > 0) return {};
+  PW_SQLITE_ASSIGN(auto insert, c.Prepare("INSERT INTO targets (indicator_id, unit_id, "
+                                          "target_date, value) VALUES (?1, ?2, ?3, ?4)"));
+  insert.BindInt(1, target.indicator.value);
+  insert.BindId(2, target.unit);
+  insert.BindDate(3, target.date);
+  insert.BindDouble(4, target.value);
+  return insert.Run();
+}
+
+Status WriteDataValue(WriteContext& context, const DataValue& value) {
+  Connection& c = context.connection();
+  const std::string subject = "data value of indicator " + std::to_string(value.indicator.value) +
+                              ", org unit " + std::to_string(value.unit.value) + ", period " +
+                              value.period.ToString();
+  if (!value.indicator) return InvalidArgument(subject + ": indicator is required");
+  if (!value.unit) return InvalidArgument(subject + ": org unit is required");
+  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, value.indicator, subject, "indicator"));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, value.unit, subject, "org unit"));
+  PW_SQLITE_TRY(RequireFinite(value.value, subject, "value"));
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  const std::string period = value.period.ToString();
+  const std::string period_start = value.period.start().ToString();
+  const auto period_rank = static_cast<std::int64_t>(value.period.type());
+  {
+    PW_SQLITE_ASSIGN(auto version, c.Prepare(kInsertDataValueVersion));
+    version.BindInt(1, value.indicator.value);
+    version.BindInt(2, value.unit.value);
+    version.BindText(3, period);
+    version.BindText(4, period_start);
+    version.BindInt(5, period_rank);
+    version.BindDouble(6, value.value);
+    version.BindText(7, value.comment);
+    version.BindText(8, ValueStateName(value.state));
+    version.BindText(9, value.stored_by);
+    version.BindText(10, stamp);
+    PW_SQLITE_TRY(version.Run());
+  }
+  const std::int64_t sequence = c.LastInsertId();
+  PW_SQLITE_ASSIGN(auto current, c.Prepare(kUpsertDataValue));
+  current.BindInt(1, value.indicator.value);
+  current.BindInt(2, value.unit.value);
+  current.BindText(3, period);
+  current.BindText(4, period_start);
+  current.BindInt(5, period_rank);
+  current.BindDouble(6, value.value);
+  current.BindText(7, value.comment);
+  current.BindText(8, ValueStateName(value.state));
+  current.BindText(9, value.stored_by);
+  current.BindText(10, stamp);
+  current.BindInt(11, sequence);
+  return current.Run();
+}
+
+}  // namespace planwatch::sqlite

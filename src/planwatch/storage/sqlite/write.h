@@ -1,0 +1,60 @@
+// Writes of the model inside a write transaction: the Transaction::Put* contract (store.h) as
+// functions of a WriteContext. Internal to storage/sqlite.
+//
+// Every function validates before it writes: invalid_argument for an empty code, a number that
+// is not finite, a list naming the same id twice, or a reference (parent, plan, group, unit,
+// directive, indicator, task) to a row that does not exist, naming the row and the reference;
+// conflict naming the code when a unique code is taken by another row; not_found when an update
+// names an id that does not exist. A function that fails may have written part of its rows:
+// the caller runs each one inside a savepoint.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "planwatch/base/error.h"
+#include "planwatch/base/ids.h"
+#include "planwatch/domain/indicator.h"
+#include "planwatch/domain/org_unit.h"
+#include "planwatch/domain/plan.h"
+#include "planwatch/domain/task.h"
+#include "planwatch/storage/sqlite/connection.h"
+
+namespace planwatch::sqlite {
+
+// What the writes of one transaction share: its connection (inside BEGIN IMMEDIATE) and its
+// single stored_at.
+class WriteContext {
+ public:
+  // `now_ms`: the clock, milliseconds since the Unix epoch.
+  WriteContext(Connection& connection, std::function<std::int64_t()> now_ms)
+      : connection_(connection), now_ms_(std::move(now_ms)) {}
+
+  Connection& connection() { return connection_; }
+
+  // The instant every write of this transaction is stamped with. Fixed on first use as the
+  // later of the clock and 1 ms after the last stamp this database ever issued (recorded in
+  // write_clock), so stamps strictly increase in commit order even when the clock stalls or
+  // steps back. Call it outside any savepoint that may be rolled back.
+  Result<std::string> Stamp();
+
+ private:
+  Connection& connection_;
+  std::function<std::int64_t()> now_ms_;
+  std::optional<std::string> stamp_;
+};
+
+Result<OrgUnitId> WriteOrgUnit(WriteContext& context, const OrgUnit& unit);
+Status WriteSuccession(WriteContext& context, const Succession& succession);
+Result<DirectiveId> WriteDirective(WriteContext& context, const Directive& directive);
+Result<PlanId> WritePlan(WriteContext& context, const Plan& plan);
+Result<TaskGroupId> WriteTaskGroup(WriteContext& context, const TaskGroup& group);
+Result<TaskId> WriteTask(WriteContext& context, const Task& task);
+Status WriteTaskEvent(WriteContext& context, const TaskEvent& event);
+Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& indicator);
+Status WriteTarget(WriteContext& context, const Target& target);
+Status WriteDataValue(WriteContext& context, const DataValue& value);
+
+}  // namespace planwatch::sqlite

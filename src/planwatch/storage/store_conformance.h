@@ -1,0 +1,96 @@
+// The storage conformance suite: the Store contract (store.h) tested through the interface
+// only, so every engine passes the same tests. The tests are in store_conformance_test.cc; an
+// engine joins by instantiating them with a factory for its backend:
+//
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+//                            ::testing::Values(StoreBackendFactory{"sqlite", MakeSqlite}),
+//                            StoreBackendName);
+//
+// Contracts the suite pins down beyond store.h's comments: successions are ordered by
+// (effective_on, predecessor, successor); targets by (indicator, unit with "none" first,
+// date); task groups, tasks and every id-bearing list by id; data values by (indicator, unit,
+// period) in Period order; reading the groups, tasks or events of a missing plan, or the
+// history of a missing task, is not_found; as_of accepts a fraction of 1–9 digits.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "planwatch/base/date.h"
+#include "planwatch/base/error.h"
+#include "planwatch/base/ids.h"
+#include "planwatch/domain/period.h"
+#include "planwatch/storage/store.h"
+
+namespace planwatch {
+
+// One engine's database for one test.
+class StoreBackend {
+ public:
+  virtual ~StoreBackend() = default;
+  // Opens the backend's database: a new, empty one on the first call; the same one again on
+  // later calls (each after the previous Store was destroyed).
+  virtual Result<std::unique_ptr<Store>> Open() = 0;
+};
+
+struct StoreBackendFactory {
+  std::string name;  // the instantiation's suffix: letters, digits and underscores
+  std::function<std::unique_ptr<StoreBackend>()> make;
+};
+
+inline void PrintTo(const StoreBackendFactory& factory, std::ostream* os) { *os << factory.name; }
+
+inline std::string StoreBackendName(const ::testing::TestParamInfo<StoreBackendFactory>& info) {
+  return info.param.name;
+}
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreBackendFactory> {
+ protected:
+  void SetUp() override {
+    backend_ = GetParam().make();
+    ASSERT_NE(backend_, nullptr);
+    auto store = backend_->Open();
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    backend_.reset();
+  }
+
+  Store& store() { return *store_; }
+
+  // Closes the store and opens the same database again.
+  void Reopen() {
+    store_.reset();
+    auto store = backend_->Open();
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+
+  // A new transaction; the test fails (and the call throws) when none can be started.
+  std::unique_ptr<Transaction> Begin() {
+    auto transaction = store_->Begin();
+    if (!transaction) ADD_FAILURE() << "Begin: " << transaction.error().ToString();
+    return std::move(transaction).value();
+  }
+
+ private:
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<Store> store_;
+};
+
+// Readable failure output for the model's value types.
+template <typename Tag>
+void PrintTo(const Id<Tag>& id, std::ostream* os) {
+  *os << "#" << id.value;
+}
+inline void PrintTo(const Date& date, std::ostream* os) { *os << date.ToString(); }
+inline void PrintTo(const Period& period, std::ostream* os) { *os << period.ToString(); }
+
+}  // namespace planwatch

@@ -1,0 +1,1353 @@
+#include "planwatch/storage/store_conformance.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace planwatch {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::SizeIs;
+
+// ---- helpers ----
+
+MATCHER_P2(FailsWith, code, substring,
+           std::string("fails with ") + std::string(ErrorCodeName(code)) + " mentioning \"" +
+               std::string(substring) + "\"") {
+  if (arg.has_value()) {
+    *result_listener << "succeeded";
+    return false;
+  }
+  *result_listener << arg.error().ToString();
+  return arg.error().code == code &&
+         arg.error().message.find(std::string(substring)) != std::string::npos;
+}
+
+template <typename T>
+T Must(Result<T> result) {
+  if (!result) ADD_FAILURE() << result.error().ToString();
+  return std::move(result).value();
+}
+
+void MustOk(const Status& status) {
+  if (!status) ADD_FAILURE() << status.error().ToString();
+}
+
+Date D(std::string_view text) { return Date::Parse(text).value(); }
+Period P(std::string_view text) { return Period::Parse(text).value(); }
+
+constexpr char kStampPattern[] =
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z";
+
+// ---- field-by-field comparison ----
+
+void ExpectSame(const OrgUnit& want, const OrgUnit& got) {
+  SCOPED_TRACE("org unit " + want.code);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.code, want.code);
+  EXPECT_EQ(got.name_vi, want.name_vi);
+  EXPECT_EQ(got.name_en, want.name_en);
+  EXPECT_EQ(got.type, want.type);
+  EXPECT_EQ(got.parent, want.parent);
+  EXPECT_EQ(got.leader_name, want.leader_name);
+  EXPECT_EQ(got.leader_title, want.leader_title);
+  EXPECT_EQ(got.valid_from, want.valid_from);
+  EXPECT_EQ(got.valid_to, want.valid_to);
+}
+
+void ExpectSame(const Directive& want, const Directive& got) {
+  SCOPED_TRACE("directive " + want.number);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.number, want.number);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.issuer, want.issuer);
+  EXPECT_EQ(got.issued_on, want.issued_on);
+  EXPECT_EQ(got.title_vi, want.title_vi);
+  EXPECT_EQ(got.title_en, want.title_en);
+  EXPECT_EQ(got.url, want.url);
+}
+
+void ExpectSame(const Plan& want, const Plan& got) {
+  SCOPED_TRACE("plan " + want.code);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.code, want.code);
+  EXPECT_EQ(got.title_vi, want.title_vi);
+  EXPECT_EQ(got.title_en, want.title_en);
+  EXPECT_EQ(got.issuer, want.issuer);
+  EXPECT_EQ(got.directives, want.directives);
+  EXPECT_EQ(got.parent, want.parent);
+  EXPECT_EQ(got.start, want.start);
+  EXPECT_EQ(got.end, want.end);
+  EXPECT_EQ(got.stages, want.stages);
+  EXPECT_EQ(got.standing_agency, want.standing_agency);
+}
+
+void ExpectSame(const TaskGroup& want, const TaskGroup& got) {
+  SCOPED_TRACE("task group " + want.code);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.plan, want.plan);
+  EXPECT_EQ(got.code, want.code);
+  EXPECT_EQ(got.title_vi, want.title_vi);
+  EXPECT_EQ(got.title_en, want.title_en);
+  EXPECT_EQ(got.order, want.order);
+  EXPECT_EQ(got.parent, want.parent);
+}
+
+void ExpectSame(const Task& want, const Task& got) {
+  SCOPED_TRACE("task " + want.code);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.plan, want.plan);
+  EXPECT_EQ(got.group, want.group);
+  EXPECT_EQ(got.code, want.code);
+  EXPECT_EQ(got.title_vi, want.title_vi);
+  EXPECT_EQ(got.title_en, want.title_en);
+  EXPECT_EQ(got.description, want.description);
+  EXPECT_EQ(got.parent, want.parent);
+  EXPECT_EQ(got.lead_unit, want.lead_unit);
+  EXPECT_EQ(got.coordinating_units, want.coordinating_units);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.assigned_on, want.assigned_on);
+  EXPECT_EQ(got.start, want.start);
+  EXPECT_EQ(got.deadline, want.deadline);
+  EXPECT_EQ(got.cadence, want.cadence);
+  EXPECT_EQ(got.expected_output, want.expected_output);
+  EXPECT_EQ(got.priority, want.priority);
+  EXPECT_EQ(got.indicators, want.indicators);
+  EXPECT_EQ(got.classified, want.classified);
+}
+
+void ExpectSame(const TaskEvent& want, const TaskEvent& got) {
+  SCOPED_TRACE("task event of task " + std::to_string(want.task.value));
+  EXPECT_EQ(got.task, want.task);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.on, want.on);
+  EXPECT_EQ(got.progress_percent, want.progress_percent);
+  EXPECT_EQ(got.completed_on, want.completed_on);
+  EXPECT_EQ(got.new_deadline, want.new_deadline);
+  EXPECT_EQ(got.period, want.period);
+  EXPECT_EQ(got.actor, want.actor);
+  EXPECT_EQ(got.requested_by, want.requested_by);
+  EXPECT_EQ(got.reason, want.reason);
+  EXPECT_EQ(got.difficulties, want.difficulties);
+  EXPECT_EQ(got.proposals, want.proposals);
+  EXPECT_EQ(got.evidence, want.evidence);
+}
+
+void ExpectSame(const Indicator& want, const Indicator& got) {
+  SCOPED_TRACE("indicator " + want.code);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.code, want.code);
+  EXPECT_EQ(got.name_vi, want.name_vi);
+  EXPECT_EQ(got.name_en, want.name_en);
+  EXPECT_EQ(got.unit_of_measure, want.unit_of_measure);
+  EXPECT_EQ(got.indicator_class, want.indicator_class);
+  EXPECT_EQ(got.value_type, want.value_type);
+  EXPECT_EQ(got.unit_aggregation, want.unit_aggregation);
+  EXPECT_EQ(got.numerator, want.numerator);
+  EXPECT_EQ(got.denominator, want.denominator);
+  EXPECT_EQ(got.factor, want.factor);
+  EXPECT_EQ(got.time_aggregation, want.time_aggregation);
+  EXPECT_EQ(got.direction, want.direction);
+  EXPECT_EQ(got.period_type, want.period_type);
+  EXPECT_EQ(got.baseline_value, want.baseline_value);
+  EXPECT_EQ(got.baseline_date, want.baseline_date);
+  EXPECT_EQ(got.min_value, want.min_value);
+  EXPECT_EQ(got.max_value, want.max_value);
+  EXPECT_EQ(got.at_risk_threshold, want.at_risk_threshold);
+  EXPECT_EQ(got.data_source, want.data_source);
+  EXPECT_EQ(got.responsible_unit, want.responsible_unit);
+}
+
+void ExpectSame(const Target& want, const Target& got) {
+  EXPECT_EQ(got.indicator, want.indicator);
+  EXPECT_EQ(got.unit, want.unit);
+  EXPECT_EQ(got.date, want.date);
+  EXPECT_EQ(got.value, want.value);
+}
+
+// Everything but stored_at, which the store sets.
+void ExpectSame(const DataValue& want, const DataValue& got) {
+  SCOPED_TRACE("data value " + want.period.ToString());
+  EXPECT_EQ(got.indicator, want.indicator);
+  EXPECT_EQ(got.unit, want.unit);
+  EXPECT_EQ(got.period, want.period);
+  EXPECT_EQ(got.value, want.value);
+  EXPECT_EQ(got.comment, want.comment);
+  EXPECT_EQ(got.state, want.state);
+  EXPECT_EQ(got.stored_by, want.stored_by);
+}
+
+template <typename T>
+void ExpectSameList(const std::type_identity_t<std::vector<T>>& want, const std::vector<T>& got) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) ExpectSame(want[i], got[i]);
+}
+
+// ---- sample model ----
+
+OrgUnit Unit(std::string code, OrgUnitType type = OrgUnitType::kDepartment, OrgUnitId parent = {}) {
+  OrgUnit unit;
+  unit.code = std::move(code);
+  unit.name_vi = "Đơn vị " + unit.code;
+  unit.type = type;
+  unit.parent = parent;
+  return unit;
+}
+
+OrgUnit FullProvince() {
+  OrgUnit unit;
+  unit.code = "SL";
+  unit.name_vi = "Ủy ban nhân dân tỉnh Sơn La";
+  unit.name_en = "Son La Provincial People's Committee";
+  unit.type = OrgUnitType::kProvince;
+  unit.leader_name = "Nguyễn Đình Việt";
+  unit.leader_title = "Chủ tịch";
+  unit.valid_from = D("2025-07-01");
+  unit.valid_to = D("2030-12-31");
+  return unit;
+}
+
+Directive Resolution57() {
+  Directive directive;
+  directive.number = "57-NQ/TW";
+  directive.kind = "resolution";
+  directive.issuer = "Bộ Chính trị";
+  directive.issued_on = D("2024-12-22");
+  directive.title_vi =
+      "Về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi "
+      "số quốc gia";
+  directive.title_en =
+      "On breakthroughs in science, technology, innovation and national digital "
+      "transformation";
+  directive.url = "https://example.vn/57-NQ-TW";
+  return directive;
+}
+
+Indicator SimpleIndicator(std::string code) {
+  Indicator indicator;
+  indicator.code = std::move(code);
+  indicator.name_vi = "Chỉ tiêu " + indicator.code;
+  return indicator;
+}
+
+Task SimpleTask(PlanId plan, std::string code) {
+  Task task;
+  task.plan = plan;
+  task.code = std::move(code);
+  task.title_vi = "Nhiệm vụ " + task.code;
+  task.assigned_on = D("2025-05-07");
+  return task;
+}
+
+TaskEvent Event(TaskId task, std::string_view on, std::string actor = "") {
+  TaskEvent event;
+  event.task = task;
+  event.on = D(on);
+  event.actor = std::move(actor);
+  return event;
+}
+
+DataValueQuery AsOf(std::string as_of) {
+  DataValueQuery query;
+  query.as_of = std::move(as_of);
+  return query;
+}
+
+DataValueQuery Filter(std::optional<IndicatorId> indicator, std::optional<OrgUnitId> unit) {
+  DataValueQuery query;
+  query.indicator = indicator;
+  query.unit = unit;
+  return query;
+}
+
+DataValue Value(IndicatorId indicator, OrgUnitId unit, std::string_view period, double value) {
+  DataValue data;
+  data.indicator = indicator;
+  data.unit = unit;
+  data.period = P(period);
+  data.value = value;
+  data.stored_by = "can.bo@sonla.gov.vn";
+  return data;
+}
+
+// The rows most tests refer to, committed in one transaction by SeedModel().
+struct Model {
+  OrgUnitId province;
+  OrgUnitId department;
+  OrgUnitId commune;
+  DirectiveId resolution;
+  PlanId plan;
+  TaskGroupId group;
+  IndicatorId indicator;
+  IndicatorId indicator2;
+};
+
+Model SeedModel(Store& store) {
+  Model m;
+  auto tx = Must(store.Begin());
+  m.province = Must(tx->PutOrgUnit(Unit("SL", OrgUnitType::kProvince)));
+  m.department = Must(tx->PutOrgUnit(Unit("SKHCN", OrgUnitType::kDepartment, m.province)));
+  m.commune = Must(tx->PutOrgUnit(Unit("CHIENG-AN", OrgUnitType::kWard, m.province)));
+  m.resolution = Must(tx->PutDirective(Resolution57()));
+  Plan plan;
+  plan.code = "333-KH/TU";
+  plan.title_vi = "Kế hoạch thực hiện Nghị quyết 57";
+  plan.issuer = m.province;
+  plan.standing_agency = m.department;
+  plan.directives = {m.resolution};
+  m.plan = Must(tx->PutPlan(plan));
+  TaskGroup group;
+  group.plan = m.plan;
+  group.code = "G1";
+  group.title_vi = "Nâng cao nhận thức";
+  m.group = Must(tx->PutTaskGroup(group));
+  m.indicator = Must(tx->PutIndicator(SimpleIndicator("OPEN-DATA")));
+  m.indicator2 = Must(tx->PutIndicator(SimpleIndicator("ONLINE-PROC")));
+  MustOk(tx->Commit());
+  return m;
+}
+
+// ==== empty store, ids ====
+
+TEST_P(StoreConformanceTest, NewStoreIsEmptyAndMigrated) {
+  EXPECT_GT(store().SchemaVersion(), 0);
+  EXPECT_THAT(Must(store().OrgUnits()), IsEmpty());
+  EXPECT_THAT(Must(store().Successions()), IsEmpty());
+  EXPECT_THAT(Must(store().Directives()), IsEmpty());
+  EXPECT_THAT(Must(store().Plans()), IsEmpty());
+  EXPECT_THAT(Must(store().Indicators()), IsEmpty());
+  EXPECT_THAT(Must(store().Targets()), IsEmpty());
+  EXPECT_THAT(Must(store().DataValues({})), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, InsertAssignsDistinctIncreasingIds) {
+  auto tx = Begin();
+  const OrgUnitId a = Must(tx->PutOrgUnit(Unit("A")));
+  const OrgUnitId b = Must(tx->PutOrgUnit(Unit("B")));
+  const OrgUnitId c = Must(tx->PutOrgUnit(Unit("C")));
+  MustOk(tx->Commit());
+  EXPECT_GT(a.value, 0);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  auto units = Must(store().OrgUnits());
+  ASSERT_THAT(units, SizeIs(3));
+  EXPECT_EQ(units[0].id, a);
+  EXPECT_EQ(units[1].id, b);
+  EXPECT_EQ(units[2].id, c);
+  EXPECT_EQ(units[1].code, "B");
+}
+
+// ==== org units and successions ====
+
+TEST_P(StoreConformanceTest, OrgUnitRoundTripsEveryField) {
+  auto tx = Begin();
+  OrgUnit province = FullProvince();
+  province.id = Must(tx->PutOrgUnit(province));
+  OrgUnit ward;
+  ward.code = "CHIENG-AN";
+  ward.name_vi = "Phường Chiềng An";
+  ward.name_en = "Chieng An Ward";
+  ward.type = OrgUnitType::kWard;
+  ward.parent = province.id;
+  ward.leader_name = "Lò Thị Hương";
+  ward.leader_title = "Chủ tịch UBND phường";
+  ward.valid_from = D("2025-07-01");
+  ward.id = Must(tx->PutOrgUnit(ward));
+  MustOk(tx->Commit());
+  ExpectSameList({province, ward}, Must(store().OrgUnits()));
+}
+
+TEST_P(StoreConformanceTest, OrgUnitUpdateReplacesTheRowInPlace) {
+  auto tx = Begin();
+  OrgUnit first = Unit("A");
+  first.id = Must(tx->PutOrgUnit(first));
+  const OrgUnitId second = Must(tx->PutOrgUnit(Unit("B")));
+  MustOk(tx->Commit());
+
+  tx = Begin();
+  first.name_vi = "Sở Thông tin và Truyền thông (đã hợp nhất)";
+  first.valid_to = D("2025-02-28");
+  first.parent = second;
+  EXPECT_EQ(Must(tx->PutOrgUnit(first)), first.id);
+  MustOk(tx->Commit());
+
+  auto units = Must(store().OrgUnits());
+  ASSERT_THAT(units, SizeIs(2));
+  ExpectSame(first, units[0]);  // still first: lists follow ids, not update order
+  EXPECT_EQ(units[1].id, second);
+}
+
+TEST_P(StoreConformanceTest, OrgUnitDuplicateCodeIsConflictNamingTheCode) {
+  auto tx = Begin();
+  Must(tx->PutOrgUnit(Unit("SKHCN")));
+  EXPECT_THAT(tx->PutOrgUnit(Unit("SKHCN")), FailsWith(ErrorCode::kConflict, "'SKHCN'"));
+}
+
+TEST_P(StoreConformanceTest, OrgUnitUpdateToAnotherUnitsCodeIsConflict) {
+  auto tx = Begin();
+  OrgUnit a = Unit("A");
+  a.id = Must(tx->PutOrgUnit(a));
+  Must(tx->PutOrgUnit(Unit("B")));
+  a.name_en = "kept code";
+  EXPECT_EQ(Must(tx->PutOrgUnit(a)), a.id);  // its own code is not a conflict
+  a.code = "B";
+  EXPECT_THAT(tx->PutOrgUnit(a), FailsWith(ErrorCode::kConflict, "'B'"));
+}
+
+TEST_P(StoreConformanceTest, OrgUnitUpdateOfUnknownIdIsNotFound) {
+  auto tx = Begin();
+  OrgUnit unit = Unit("GHOST");
+  unit.id = OrgUnitId{4242};
+  EXPECT_THAT(tx->PutOrgUnit(unit), FailsWith(ErrorCode::kNotFound, "4242"));
+  EXPECT_THAT(Must(tx->OrgUnits()), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, OrgUnitWithMissingParentIsInvalid) {
+  auto tx = Begin();
+  EXPECT_THAT(tx->PutOrgUnit(Unit("X", OrgUnitType::kCommune, OrgUnitId{777})),
+              FailsWith(ErrorCode::kInvalidArgument, "parent org unit 777"));
+}
+
+TEST_P(StoreConformanceTest, OrgUnitParentCycleIsInvalid) {
+  auto tx = Begin();
+  OrgUnit root = Unit("ROOT", OrgUnitType::kProvince);
+  root.id = Must(tx->PutOrgUnit(root));
+  const OrgUnitId child = Must(tx->PutOrgUnit(Unit("CHILD", OrgUnitType::kCommune, root.id)));
+  root.parent = child;
+  EXPECT_THAT(tx->PutOrgUnit(root), FailsWith(ErrorCode::kInvalidArgument, "'ROOT'"));
+  root.parent = root.id;
+  EXPECT_THAT(tx->PutOrgUnit(root), FailsWith(ErrorCode::kInvalidArgument, "own ancestor"));
+}
+
+TEST_P(StoreConformanceTest, SuccessionsRoundTripInEffectiveDateOrder) {
+  auto tx = Begin();
+  const OrgUnitId a = Must(tx->PutOrgUnit(Unit("A", OrgUnitType::kCommune)));
+  const OrgUnitId b = Must(tx->PutOrgUnit(Unit("B", OrgUnitType::kCommune)));
+  const OrgUnitId c = Must(tx->PutOrgUnit(Unit("C", OrgUnitType::kCommune)));
+  const OrgUnitId d = Must(tx->PutOrgUnit(Unit("D", OrgUnitType::kCommune)));
+  MustOk(tx->PutSuccession({c, d, D("2025-07-01")}));  // later restructure first
+  MustOk(tx->PutSuccession({b, c, D("2025-03-01")}));  // merge of a and b into c
+  MustOk(tx->PutSuccession({a, c, D("2025-03-01")}));
+  MustOk(tx->Commit());
+  auto successions = Must(store().Successions());
+  ASSERT_THAT(successions, SizeIs(3));
+  EXPECT_EQ(successions[0].predecessor, a);
+  EXPECT_EQ(successions[0].successor, c);
+  EXPECT_EQ(successions[0].effective_on, D("2025-03-01"));
+  EXPECT_EQ(successions[1].predecessor, b);
+  EXPECT_EQ(successions[2].predecessor, c);
+  EXPECT_EQ(successions[2].successor, d);
+  EXPECT_EQ(successions[2].effective_on, D("2025-07-01"));
+}
+
+TEST_P(StoreConformanceTest, SuccessionReferencesMustExist) {
+  auto tx = Begin();
+  const OrgUnitId a = Must(tx->PutOrgUnit(Unit("A")));
+  EXPECT_THAT(tx->PutSuccession({a, OrgUnitId{99}, D("2025-07-01")}),
+              FailsWith(ErrorCode::kInvalidArgument, "successor org unit 99"));
+  EXPECT_THAT(tx->PutSuccession({OrgUnitId{98}, a, D("2025-07-01")}),
+              FailsWith(ErrorCode::kInvalidArgument, "predecessor org unit 98"));
+  EXPECT_THAT(tx->PutSuccession({a, a, D("2025-07-01")}),
+              FailsWith(ErrorCode::kInvalidArgument, "itself"));
+}
+
+// ==== directives and plans ====
+
+TEST_P(StoreConformanceTest, DirectiveRoundTripsAndNumberIsUnique) {
+  auto tx = Begin();
+  Directive resolution = Resolution57();
+  resolution.id = Must(tx->PutDirective(resolution));
+  Directive dispatch;
+  dispatch.number = "333-KH/TU";
+  dispatch.kind = "plan";
+  dispatch.title_vi = "Kế hoạch số 333-KH/TU";
+  dispatch.id = Must(tx->PutDirective(dispatch));  // optionals left empty
+  EXPECT_THAT(tx->PutDirective(Resolution57()), FailsWith(ErrorCode::kConflict, "'57-NQ/TW'"));
+  MustOk(tx->Commit());
+  ExpectSameList({resolution, dispatch}, Must(store().Directives()));
+}
+
+TEST_P(StoreConformanceTest, PlanRoundTripsDirectivesAndStagesInOrder) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const DirectiveId decision = Must(tx->PutDirective(Directive{{},
+                                                               "749/QĐ-TTg",
+                                                               "decision",
+                                                               "Thủ tướng",
+                                                               std::nullopt,
+                                                               "Chương trình chuyển đổi số",
+                                                               "",
+                                                               ""}));
+  Plan plan;
+  plan.code = "KH-CHIENG-AN";
+  plan.title_vi = "Kế hoạch của phường Chiềng An";
+  plan.title_en = "Chieng An ward's plan";
+  plan.issuer = m.commune;
+  plan.directives = {decision, m.resolution};  // not in id order
+  plan.parent = m.plan;
+  plan.start = D("2025-06-01");
+  plan.end = D("2030-12-31");
+  plan.stages = {"2025", "2026–2030", "tầm nhìn 2045"};
+  plan.standing_agency = m.commune;
+  plan.id = Must(tx->PutPlan(plan));
+  MustOk(tx->Commit());
+  auto plans = Must(store().Plans());
+  ASSERT_THAT(plans, SizeIs(2));
+  EXPECT_EQ(plans[0].id, m.plan);
+  EXPECT_EQ(plans[0].directives, std::vector<DirectiveId>{m.resolution});
+  EXPECT_THAT(plans[0].stages, IsEmpty());
+  ExpectSame(plan, plans[1]);
+}
+
+TEST_P(StoreConformanceTest, PlanUpdateReplacesItsLists) {
+  const Model m = SeedModel(store());
+  auto plans = Must(store().Plans());
+  ASSERT_THAT(plans, SizeIs(1));
+  Plan plan = plans[0];
+  EXPECT_EQ(plan.id, m.plan);
+  plan.stages = {"2025"};
+  plan.directives = {};
+  plan.end = D("2025-12-31");
+  auto tx = Begin();
+  EXPECT_EQ(Must(tx->PutPlan(plan)), plan.id);
+  MustOk(tx->Commit());
+  ExpectSameList({plan}, Must(store().Plans()));
+}
+
+TEST_P(StoreConformanceTest, PlanReferencesMustExistAndCodeIsUnique) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Plan plan;
+  plan.code = "NEW";
+  plan.issuer = OrgUnitId{501};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "issuing org unit 501"));
+  plan.issuer = {};
+  plan.standing_agency = OrgUnitId{502};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "org unit 502"));
+  plan.standing_agency = {};
+  plan.directives = {DirectiveId{503}};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "directive 503"));
+  plan.directives = {m.resolution, m.resolution};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "twice"));
+  plan.directives = {};
+  plan.parent = PlanId{504};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "parent plan 504"));
+  plan.parent = {};
+  plan.code = "333-KH/TU";
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kConflict, "'333-KH/TU'"));
+  plan.code = "";
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "plan code"));
+  plan.code = "NEW";
+  plan.id = PlanId{505};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kNotFound, "plan 505"));
+}
+
+// ==== task groups ====
+
+TEST_P(StoreConformanceTest, TaskGroupsRoundTripPerPlanInIdOrder) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  TaskGroup child;
+  child.plan = m.plan;
+  child.code = "G1.1";
+  child.title_vi = "Tuyên truyền về chuyển đổi số";
+  child.title_en = "Communication on digital transformation";
+  child.order = -3;  // ids, not `order`, decide the list order
+  child.parent = m.group;
+  child.id = Must(tx->PutTaskGroup(child));
+  Plan other;
+  other.code = "OTHER";
+  const PlanId other_plan = Must(tx->PutPlan(other));
+  TaskGroup elsewhere;
+  elsewhere.plan = other_plan;
+  elsewhere.code = "G1";  // same code, other plan: allowed
+  elsewhere.id = Must(tx->PutTaskGroup(elsewhere));
+  MustOk(tx->Commit());
+
+  auto groups = Must(store().TaskGroups(m.plan));
+  ASSERT_THAT(groups, SizeIs(2));
+  EXPECT_EQ(groups[0].id, m.group);
+  EXPECT_EQ(groups[0].code, "G1");
+  EXPECT_EQ(groups[0].title_vi, "Nâng cao nhận thức");
+  ExpectSame(child, groups[1]);
+  ExpectSameList({elsewhere}, Must(store().TaskGroups(other_plan)));
+}
+
+TEST_P(StoreConformanceTest, TaskGroupErrors) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  TaskGroup group;
+  group.plan = m.plan;
+  group.code = "G1";
+  EXPECT_THAT(tx->PutTaskGroup(group), FailsWith(ErrorCode::kConflict, "'G1'"));
+  group.code = "G2";
+  group.plan = PlanId{808};
+  EXPECT_THAT(tx->PutTaskGroup(group), FailsWith(ErrorCode::kInvalidArgument, "plan 808"));
+  group.plan = m.plan;
+  group.parent = TaskGroupId{809};
+  EXPECT_THAT(tx->PutTaskGroup(group),
+              FailsWith(ErrorCode::kInvalidArgument, "parent task group 809"));
+  group.parent = {};
+  group.id = TaskGroupId{810};
+  EXPECT_THAT(tx->PutTaskGroup(group), FailsWith(ErrorCode::kNotFound, "task group 810"));
+  EXPECT_THAT(tx->TaskGroups(PlanId{811}), FailsWith(ErrorCode::kNotFound, "plan 811"));
+}
+
+// ==== tasks ====
+
+Task FullTask(const Model& m) {
+  Task task;
+  task.plan = m.plan;
+  task.group = m.group;
+  task.code = "NV-07";
+  task.title_vi = "Xây dựng Chiến lược phát triển hạ tầng số 10 năm";
+  task.title_en = "Build the 10-year digital infrastructure strategy";
+  task.description = "Theo Nghị quyết số 57-NQ/TW; phối hợp với các sở, ngành.\nDòng thứ hai.";
+  task.lead_unit = m.department;
+  task.coordinating_units = {m.commune, m.province};  // not in id order
+  task.kind = TaskKind::kDeadline;
+  task.assigned_on = D("2025-05-07");
+  task.start = D("2025-06-01");
+  task.deadline = D("2025-12-31");
+  task.expected_output = "Chiến lược được UBND tỉnh phê duyệt";
+  task.priority = 2;
+  task.indicators = {m.indicator2, m.indicator};
+  task.classified = true;
+  return task;
+}
+
+TEST_P(StoreConformanceTest, TaskRoundTripsEveryField) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Task task = FullTask(m);
+  task.id = Must(tx->PutTask(task));
+  Task recurring = SimpleTask(m.plan, "NV-08");
+  recurring.kind = TaskKind::kRecurring;
+  recurring.cadence = PeriodType::kQuarter;
+  recurring.parent = task.id;
+  recurring.id = Must(tx->PutTask(recurring));
+  MustOk(tx->Commit());
+  ExpectSameList({task, recurring}, Must(store().Tasks(m.plan)));
+}
+
+TEST_P(StoreConformanceTest, TaskUpdateKeepsEveryEarlierVersion) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Task v1 = FullTask(m);
+  v1.id = Must(tx->PutTask(v1));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().TaskHistory(v1.id)), IsEmpty());
+
+  Task v2 = v1;
+  v2.lead_unit = m.commune;
+  v2.coordinating_units = {m.department};
+  v2.indicators = {};
+  v2.title_vi = "Tiêu đề đã sửa";
+  tx = Begin();
+  EXPECT_EQ(Must(tx->PutTask(v2)), v1.id);
+  MustOk(tx->Commit());
+
+  Task v3 = v2;
+  v3.deadline = std::nullopt;
+  v3.kind = TaskKind::kRecurring;
+  v3.cadence = PeriodType::kMonth;
+  tx = Begin();
+  Must(tx->PutTask(v3));
+  MustOk(tx->Commit());
+
+  ExpectSameList({v1, v2}, Must(store().TaskHistory(v1.id)));
+  ExpectSameList({v3}, Must(store().Tasks(m.plan)));
+}
+
+TEST_P(StoreConformanceTest, TaskHistoryOfUnknownTaskIsNotFound) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().TaskHistory(task)), IsEmpty());
+  EXPECT_THAT(store().TaskHistory(TaskId{9090}), FailsWith(ErrorCode::kNotFound, "task 9090"));
+}
+
+TEST_P(StoreConformanceTest, TaskCodeIsUniqueWithinItsPlanOnly) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
+  EXPECT_THAT(tx->PutTask(SimpleTask(m.plan, "NV-01")), FailsWith(ErrorCode::kConflict, "'NV-01'"));
+  Plan other;
+  other.code = "OTHER";
+  const PlanId other_plan = Must(tx->PutPlan(other));
+  Must(tx->PutTask(SimpleTask(other_plan, "NV-01")));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().Tasks(m.plan)), SizeIs(1));
+  EXPECT_THAT(Must(store().Tasks(other_plan)), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, TaskUpdateOfUnknownIdIsNotFound) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Task task = SimpleTask(m.plan, "NV-01");
+  task.id = TaskId{5150};
+  EXPECT_THAT(tx->PutTask(task), FailsWith(ErrorCode::kNotFound, "task 5150"));
+}
+
+TEST_P(StoreConformanceTest, TaskReferencesMustExist) {
+  const Model m = SeedModel(store());
+  struct Case {
+    std::string name;
+    std::function<void(Task&)> edit;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"plan", [](Task& t) { t.plan = PlanId{901}; }, "plan 901"},
+      {"group", [](Task& t) { t.group = TaskGroupId{902}; }, "task group 902"},
+      {"parent", [](Task& t) { t.parent = TaskId{903}; }, "parent task 903"},
+      {"lead unit", [](Task& t) { t.lead_unit = OrgUnitId{904}; }, "lead unit 904"},
+      {"coordinating unit",
+       [&](Task& t) {
+         t.coordinating_units = {m.commune, OrgUnitId{905}};
+       },
+       "coordinating unit 905"},
+      {"indicator", [](Task& t) { t.indicators = {IndicatorId{906}}; }, "indicator 906"},
+      {"duplicate unit",
+       [&](Task& t) {
+         t.coordinating_units = {m.commune, m.commune};
+       },
+       "twice"},
+  };
+  auto tx = Begin();
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Task task = FullTask(m);
+    c.edit(task);
+    EXPECT_THAT(tx->PutTask(task), FailsWith(ErrorCode::kInvalidArgument, c.message));
+  }
+  EXPECT_THAT(Must(tx->Tasks(m.plan)), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, TaskGroupMustBelongToTheTasksPlan) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Plan other;
+  other.code = "OTHER";
+  const PlanId other_plan = Must(tx->PutPlan(other));
+  Task task = SimpleTask(other_plan, "NV-01");
+  task.group = m.group;  // a group of m.plan
+  EXPECT_THAT(tx->PutTask(task), FailsWith(ErrorCode::kInvalidArgument, "'NV-01'"));
+}
+
+TEST_P(StoreConformanceTest, TaskParentCycleIsInvalid) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Task parent = SimpleTask(m.plan, "NV-01");
+  parent.id = Must(tx->PutTask(parent));
+  Task child = SimpleTask(m.plan, "NV-01.1");
+  child.parent = parent.id;
+  child.id = Must(tx->PutTask(child));
+  parent.parent = child.id;
+  EXPECT_THAT(tx->PutTask(parent), FailsWith(ErrorCode::kInvalidArgument, "own ancestor"));
+}
+
+// ==== task events ====
+
+TEST_P(StoreConformanceTest, TaskEventsRoundTripEveryField) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(FullTask(m)));
+  TaskEvent progress;
+  progress.task = task;
+  progress.kind = TaskEventKind::kProgress;
+  progress.on = D("2025-06-30");
+  progress.progress_percent = 40;
+  progress.period = P("2025Q2");
+  progress.actor = "Sở KH&CN";
+  progress.difficulties = "Thiếu nhân lực công nghệ thông tin";
+  progress.proposals = "Đề nghị bổ sung kinh phí";
+  TaskEvent amend;
+  amend.task = task;
+  amend.kind = TaskEventKind::kAmend;
+  amend.on = D("2025-07-15");
+  amend.new_deadline = D("2026-03-31");
+  amend.actor = "Ban Chỉ đạo tỉnh";
+  amend.requested_by = "Sở KH&CN";
+  amend.reason = "Chờ hướng dẫn của Trung ương";
+  TaskEvent claim;
+  claim.task = task;
+  claim.kind = TaskEventKind::kClaim;
+  claim.on = D("2025-12-20");
+  claim.completed_on = D("2025-12-18");
+  claim.progress_percent = 100;
+  claim.evidence = "https://sonla.gov.vn/chien-luoc.pdf";
+  TaskEvent verify;
+  verify.task = task;
+  verify.kind = TaskEventKind::kVerify;
+  verify.on = D("2025-12-22");
+  verify.completed_on = D("2025-12-19");
+  for (const TaskEvent* e : {&progress, &amend, &claim, &verify}) MustOk(tx->AppendTaskEvent(*e));
+  MustOk(tx->Commit());
+  ExpectSameList({progress, amend, claim, verify}, Must(store().TaskEvents(m.plan)));
+}
+
+TEST_P(StoreConformanceTest, TaskEventsComeInAppendOrderAcrossTasksAndTransactions) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId a = Must(tx->PutTask(SimpleTask(m.plan, "A")));
+  const TaskId b = Must(tx->PutTask(SimpleTask(m.plan, "B")));
+  // Neither task order nor date order: only append order counts.
+  MustOk(tx->AppendTaskEvent(Event(b, "2025-09-01", "1")));
+  MustOk(tx->AppendTaskEvent(Event(a, "2025-08-01", "2")));
+  MustOk(tx->Commit());
+  tx = Begin();
+  MustOk(tx->AppendTaskEvent(Event(b, "2025-07-01", "3")));
+  MustOk(tx->AppendTaskEvent(Event(a, "2025-10-01", "4")));
+  MustOk(tx->AppendTaskEvent(Event(b, "2025-07-01", "5")));
+  MustOk(tx->Commit());
+  std::vector<std::string> actors;
+  for (const TaskEvent& e : Must(store().TaskEvents(m.plan))) actors.push_back(e.actor);
+  EXPECT_THAT(actors, ElementsAre("1", "2", "3", "4", "5"));
+}
+
+TEST_P(StoreConformanceTest, TaskEventsAreScopedToTheirPlan) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Plan other;
+  other.code = "OTHER";
+  const PlanId other_plan = Must(tx->PutPlan(other));
+  const TaskId here = Must(tx->PutTask(SimpleTask(m.plan, "HERE")));
+  const TaskId there = Must(tx->PutTask(SimpleTask(other_plan, "THERE")));
+  MustOk(tx->AppendTaskEvent(Event(there, "2025-07-01")));
+  MustOk(tx->AppendTaskEvent(Event(here, "2025-07-02")));
+  MustOk(tx->Commit());
+  auto events = Must(store().TaskEvents(m.plan));
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].task, here);
+  EXPECT_THAT(store().TaskEvents(PlanId{31337}), FailsWith(ErrorCode::kNotFound, "plan 31337"));
+}
+
+TEST_P(StoreConformanceTest, TaskEventForUnknownTaskIsInvalid) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
+  EXPECT_THAT(tx->AppendTaskEvent(Event(TaskId{6060}, "2025-07-01")),
+              FailsWith(ErrorCode::kInvalidArgument, "task 6060"));
+  MustOk(tx->AppendTaskEvent(Event(task, "2025-07-01", "still usable")));
+  MustOk(tx->Commit());
+  auto events = Must(store().TaskEvents(m.plan));
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].actor, "still usable");
+}
+
+// ==== indicators and targets ====
+
+TEST_P(StoreConformanceTest, IndicatorRoundTripsEveryField) {
+  const Model m = SeedModel(store());
+  Indicator ratio;
+  ratio.code = "DIGITIZED-RATE";
+  ratio.name_vi = "Tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính";
+  ratio.name_en = "Document digitization rate";
+  ratio.unit_of_measure = "%";
+  ratio.indicator_class = IndicatorClass::kStrategic;
+  ratio.value_type = ValueType::kPercent;
+  ratio.unit_aggregation = UnitAggregation::kRatio;
+  ratio.numerator = m.indicator;
+  ratio.denominator = m.indicator2;
+  ratio.factor = 100.0;
+  ratio.time_aggregation = TimeAggregation::kAverage;
+  ratio.direction = Direction::kDown;
+  ratio.period_type = PeriodType::kQuarter;
+  ratio.baseline_value = 12.5;
+  ratio.baseline_date = D("2024-12-31");
+  ratio.min_value = 0.0;
+  ratio.max_value = 100.0;
+  ratio.at_risk_threshold = 0.85;
+  ratio.data_source = "Cổng dịch vụ công quốc gia";
+  ratio.responsible_unit = m.department;
+  auto tx = Begin();
+  ratio.id = Must(tx->PutIndicator(ratio));
+  MustOk(tx->Commit());
+  auto indicators = Must(store().Indicators());
+  ASSERT_THAT(indicators, SizeIs(3));
+  EXPECT_EQ(indicators[0].id, m.indicator);
+  EXPECT_EQ(indicators[0].code, "OPEN-DATA");
+  EXPECT_EQ(indicators[0].baseline_value, std::nullopt);
+  EXPECT_EQ(indicators[0].min_value, std::nullopt);
+  EXPECT_EQ(indicators[0].numerator, IndicatorId{});
+  ExpectSame(ratio, indicators[2]);
+}
+
+TEST_P(StoreConformanceTest, IndicatorErrors) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  EXPECT_THAT(tx->PutIndicator(SimpleIndicator("OPEN-DATA")),
+              FailsWith(ErrorCode::kConflict, "'OPEN-DATA'"));
+  Indicator indicator = SimpleIndicator("NEW");
+  indicator.numerator = IndicatorId{4401};
+  EXPECT_THAT(tx->PutIndicator(indicator), FailsWith(ErrorCode::kInvalidArgument, "4401"));
+  indicator.numerator = {};
+  indicator.responsible_unit = OrgUnitId{4402};
+  EXPECT_THAT(tx->PutIndicator(indicator),
+              FailsWith(ErrorCode::kInvalidArgument, "responsible org unit 4402"));
+  indicator.responsible_unit = {};
+  indicator.id = IndicatorId{4403};
+  EXPECT_THAT(tx->PutIndicator(indicator), FailsWith(ErrorCode::kNotFound, "indicator 4403"));
+  Indicator self_ratio = SimpleIndicator("OPEN-DATA");
+  self_ratio.id = m.indicator;
+  self_ratio.unit_aggregation = UnitAggregation::kRatio;
+  self_ratio.numerator = m.indicator;
+  self_ratio.denominator = m.indicator2;
+  EXPECT_THAT(tx->PutIndicator(self_ratio), FailsWith(ErrorCode::kInvalidArgument, "itself"));
+  Indicator not_finite = SimpleIndicator("NAN");
+  not_finite.factor = std::nan("");
+  EXPECT_THAT(tx->PutIndicator(not_finite), FailsWith(ErrorCode::kInvalidArgument, "factor"));
+}
+
+TEST_P(StoreConformanceTest, TargetsReplaceOnSameKeyAndListInKeyOrder) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  MustOk(tx->PutTarget({m.indicator2, {}, D("2030-12-31"), 80}));
+  MustOk(tx->PutTarget({m.indicator, m.commune, D("2025-12-31"), 5}));
+  MustOk(tx->PutTarget({m.indicator, {}, D("2030-12-31"), 900}));
+  MustOk(tx->PutTarget({m.indicator, {}, D("2025-12-31"), 658}));
+  MustOk(tx->PutTarget({m.indicator, {}, D("2030-12-31"), 1000}));  // replaces 900
+  MustOk(tx->Commit());
+  auto targets = Must(store().Targets());
+  ASSERT_THAT(targets, SizeIs(4));
+  ExpectSame(Target{m.indicator, {}, D("2025-12-31"), 658}, targets[0]);
+  ExpectSame(Target{m.indicator, {}, D("2030-12-31"), 1000}, targets[1]);
+  ExpectSame(Target{m.indicator, m.commune, D("2025-12-31"), 5}, targets[2]);
+  ExpectSame(Target{m.indicator2, {}, D("2030-12-31"), 80}, targets[3]);
+}
+
+TEST_P(StoreConformanceTest, TargetReferencesMustExist) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  EXPECT_THAT(tx->PutTarget({IndicatorId{7001}, {}, D("2030-12-31"), 1}),
+              FailsWith(ErrorCode::kInvalidArgument, "indicator 7001"));
+  EXPECT_THAT(tx->PutTarget({m.indicator, OrgUnitId{7002}, D("2030-12-31"), 1}),
+              FailsWith(ErrorCode::kInvalidArgument, "org unit 7002"));
+}
+
+// ==== data values ====
+
+TEST_P(StoreConformanceTest, DataValueRoundTripsWithStoredAtSetByTheStore) {
+  const Model m = SeedModel(store());
+  DataValue value = Value(m.indicator, m.commune, "202503", 93.2);
+  value.comment = "Số liệu từ Cổng dịch vụ công — đã kiểm tra";
+  value.state = ValueState::kSubmitted;
+  value.stored_at = "1999-01-01T00:00:00.000Z";  // ignored
+  auto tx = Begin();
+  MustOk(tx->PutDataValue(value));
+  MustOk(tx->Commit());
+  auto values = Must(store().DataValues({}));
+  ASSERT_THAT(values, SizeIs(1));
+  ExpectSame(value, values[0]);
+  EXPECT_THAT(values[0].stored_at, MatchesRegex(kStampPattern));
+  EXPECT_GT(values[0].stored_at, "2020");
+}
+
+TEST_P(StoreConformanceTest, DataValueUpdateKeepsEveryVersion) {
+  const Model m = SeedModel(store());
+  for (double v : {10.0, 20.0, 30.0}) {
+    auto tx = Begin();
+    DataValue value = Value(m.indicator, m.commune, "2025Q1", v);
+    value.state = v < 30 ? ValueState::kDraft : ValueState::kApproved;
+    MustOk(tx->PutDataValue(value));
+    MustOk(tx->Commit());
+  }
+  auto history = Must(store().DataValueHistory(m.indicator, m.commune, P("2025Q1")));
+  ASSERT_THAT(history, SizeIs(3));
+  EXPECT_EQ(history[0].value, 10.0);
+  EXPECT_EQ(history[0].state, ValueState::kDraft);
+  EXPECT_EQ(history[1].value, 20.0);
+  EXPECT_EQ(history[2].value, 30.0);
+  EXPECT_EQ(history[2].state, ValueState::kApproved);
+  EXPECT_LT(history[0].stored_at, history[1].stored_at);
+  EXPECT_LT(history[1].stored_at, history[2].stored_at);
+  auto current = Must(store().DataValues({}));
+  ASSERT_THAT(current, SizeIs(1));
+  EXPECT_EQ(current[0].value, 30.0);
+  EXPECT_EQ(current[0].stored_at, history[2].stored_at);
+  EXPECT_THAT(Must(store().DataValueHistory(m.indicator, m.commune, P("2025Q2"))), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, DataValuesAsOfReconstructEachInstant) {
+  const Model m = SeedModel(store());
+  auto put = [&](std::vector<DataValue> values) {
+    auto tx = Begin();
+    for (const DataValue& v : values) MustOk(tx->PutDataValue(v));
+    MustOk(tx->Commit());
+  };
+  put({Value(m.indicator, m.commune, "2025Q1", 1)});
+  put({Value(m.indicator, m.commune, "2025Q1", 2)});
+  put({Value(m.indicator, m.commune, "2025Q1", 3), Value(m.indicator, m.commune, "2025Q2", 10)});
+  auto history = Must(store().DataValueHistory(m.indicator, m.commune, P("2025Q1")));
+  ASSERT_THAT(history, SizeIs(3));
+  const std::string t1 = history[0].stored_at;
+  const std::string t2 = history[1].stored_at;
+  const std::string t3 = history[2].stored_at;
+
+  auto values_at = [&](std::string as_of) {
+    std::vector<std::pair<std::string, double>> out;
+    for (const DataValue& v : Must(store().DataValues(AsOf(std::move(as_of))))) {
+      out.emplace_back(v.period.ToString(), v.value);
+    }
+    return out;
+  };
+  using Row = std::pair<std::string, double>;
+  EXPECT_THAT(values_at("2000-01-01T00:00:00.000Z"), IsEmpty());
+  EXPECT_THAT(values_at(t1), ElementsAre(Row{"2025Q1", 1}));
+  EXPECT_THAT(values_at(t2), ElementsAre(Row{"2025Q1", 2}));
+  EXPECT_THAT(values_at(t3), ElementsAre(Row{"2025Q1", 3}, Row{"2025Q2", 10}));
+  EXPECT_THAT(values_at("9999-12-31T23:59:59.999Z"),
+              ElementsAre(Row{"2025Q1", 3}, Row{"2025Q2", 10}));
+  // Sub-millisecond digits: still the instant t2 (t3 is at least 1 ms later).
+  EXPECT_THAT(values_at(t2.substr(0, 23) + "999Z"), ElementsAre(Row{"2025Q1", 2}));
+  // The value as of an instant keeps the stamp it was stored with.
+  auto at_t2 = Must(store().DataValues(AsOf(t2)));
+  ASSERT_THAT(at_t2, SizeIs(1));
+  EXPECT_EQ(at_t2[0].stored_at, t2);
+}
+
+TEST_P(StoreConformanceTest, DataValuesAsOfRejectsAMalformedInstant) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  for (const char* bad : {"yesterday", "2025-06-20", "2025-06-20T08:15:00", "2025-06-20 08:15:00Z",
+                          "2025-13-01T00:00:00Z", "2025-06-20T08:15:00+07:00",
+                          "2025-06-20T08:15:00.Z", "2025-06-20T08:15:00.1234567890Z"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THAT(tx->DataValues(AsOf(bad)), FailsWith(ErrorCode::kInvalidArgument, bad));
+    EXPECT_THAT(store().DataValues(AsOf(bad)), FailsWith(ErrorCode::kInvalidArgument, bad));
+  }
+  EXPECT_THAT(Must(tx->DataValues(AsOf("9999-12-31T23:59:59Z"))), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, DataValuesFilterByIndicatorAndUnit) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.department, "2025", 2)));
+  MustOk(tx->PutDataValue(Value(m.indicator2, m.commune, "2025", 3)));
+  MustOk(tx->Commit());
+  auto by_indicator = Must(store().DataValues(Filter(m.indicator, std::nullopt)));
+  ASSERT_THAT(by_indicator, SizeIs(2));
+  ASSERT_LT(m.department, m.commune);
+  EXPECT_EQ(by_indicator[0].unit, m.department);
+  EXPECT_EQ(by_indicator[0].value, 2);
+  EXPECT_EQ(by_indicator[1].unit, m.commune);
+  EXPECT_EQ(by_indicator[1].value, 1);
+  auto by_unit = Must(store().DataValues(Filter(std::nullopt, m.commune)));
+  ASSERT_THAT(by_unit, SizeIs(2));
+  EXPECT_EQ(by_unit[0].value, 1);
+  EXPECT_EQ(by_unit[1].value, 3);
+  auto both = Must(store().DataValues(Filter(m.indicator2, m.commune)));
+  ASSERT_THAT(both, SizeIs(1));
+  EXPECT_EQ(both[0].value, 3);
+  EXPECT_THAT(Must(store().DataValues(Filter(IndicatorId{999}, std::nullopt))), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, DataValuesAreOrderedByIndicatorUnitAndPeriod) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  // Written in scrambled order.
+  for (auto [indicator, unit, period] :
+       std::vector<std::tuple<IndicatorId, OrgUnitId, std::string>>{
+           {m.indicator2, m.department, "2025"},
+           {m.indicator, m.commune, "202503"},
+           {m.indicator, m.department, "2025Q2"},
+           {m.indicator, m.department, "202502"},
+           {m.indicator, m.department, "2025"},
+           {m.indicator, m.department, "202501"},
+           {m.indicator, m.department, "2025S1"},
+           {m.indicator, m.department, "2024"},
+           {m.indicator, m.department, "2025Q1"},
+       }) {
+    MustOk(tx->PutDataValue(Value(indicator, unit, period, 1)));
+  }
+  MustOk(tx->Commit());
+  std::vector<std::string> order;
+  for (const DataValue& v : Must(store().DataValues({}))) {
+    order.push_back(std::to_string(v.indicator.value) + "/" + std::to_string(v.unit.value) + "/" +
+                    v.period.ToString());
+  }
+  const std::string i1 = std::to_string(m.indicator.value);
+  const std::string i2 = std::to_string(m.indicator2.value);
+  const std::string dep = std::to_string(m.department.value);
+  const std::string com = std::to_string(m.commune.value);
+  ASSERT_LT(m.department, m.commune);
+  EXPECT_THAT(order, ElementsAre(i1 + "/" + dep + "/2024", i1 + "/" + dep + "/2025",
+                                 i1 + "/" + dep + "/2025S1", i1 + "/" + dep + "/2025Q1",
+                                 i1 + "/" + dep + "/202501", i1 + "/" + dep + "/202502",
+                                 i1 + "/" + dep + "/2025Q2", i1 + "/" + com + "/202503",
+                                 i2 + "/" + dep + "/2025"));
+}
+
+TEST_P(StoreConformanceTest, DataValueReferencesMustExist) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  EXPECT_THAT(tx->PutDataValue(Value(IndicatorId{8801}, m.commune, "2025", 1)),
+              FailsWith(ErrorCode::kInvalidArgument, "indicator 8801"));
+  EXPECT_THAT(tx->PutDataValue(Value(m.indicator, OrgUnitId{8802}, "2025", 1)),
+              FailsWith(ErrorCode::kInvalidArgument, "org unit 8802"));
+  EXPECT_THAT(Must(tx->DataValues({})), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, StoredAtIsSharedWithinATransactionAndIncreasesAcross) {
+  const Model m = SeedModel(store());
+  std::vector<std::string> stamps;
+  for (int i = 0; i < 5; ++i) {
+    auto tx = Begin();
+    MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", i)));
+    MustOk(tx->PutDataValue(Value(m.indicator2, m.commune, "2025", i)));
+    MustOk(tx->Commit());
+    auto values = Must(store().DataValues(Filter(std::nullopt, m.commune)));
+    ASSERT_THAT(values, SizeIs(2));
+    EXPECT_EQ(values[0].stored_at, values[1].stored_at);
+    stamps.push_back(values[0].stored_at);
+  }
+  for (std::size_t i = 1; i < stamps.size(); ++i) EXPECT_LT(stamps[i - 1], stamps[i]);
+}
+
+// ==== transactions ====
+
+TEST_P(StoreConformanceTest, UncommittedWritesAreInvisibleToTheStore) {
+  auto tx = Begin();
+  Must(tx->PutOrgUnit(Unit("PENDING")));
+  EXPECT_THAT(Must(store().OrgUnits()), IsEmpty());
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().OrgUnits()), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, TransactionDestroyedWithoutCommitRollsBack) {
+  {
+    auto tx = Begin();
+    const OrgUnitId unit = Must(tx->PutOrgUnit(Unit("LOST")));
+    const IndicatorId indicator = Must(tx->PutIndicator(SimpleIndicator("LOST")));
+    MustOk(tx->PutDataValue(Value(indicator, unit, "2025", 1)));
+  }
+  EXPECT_THAT(Must(store().OrgUnits()), IsEmpty());
+  EXPECT_THAT(Must(store().Indicators()), IsEmpty());
+  EXPECT_THAT(Must(store().DataValues({})), IsEmpty());
+  // The write lock was released: a new transaction can reuse the code.
+  auto tx = Begin();
+  Must(tx->PutOrgUnit(Unit("LOST")));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().OrgUnits()), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, TransactionSeesItsOwnWrites) {
+  auto tx = Begin();
+  const OrgUnitId unit = Must(tx->PutOrgUnit(Unit("MINE")));
+  Plan plan;
+  plan.code = "P";
+  plan.stages = {"2025"};
+  const PlanId plan_id = Must(tx->PutPlan(plan));
+  Task task = SimpleTask(plan_id, "T");
+  task.lead_unit = unit;
+  task.id = Must(tx->PutTask(task));
+  task.title_vi = "Đã sửa trong cùng giao dịch";
+  Must(tx->PutTask(task));
+  EXPECT_THAT(Must(tx->OrgUnits()), SizeIs(1));
+  EXPECT_EQ(Must(tx->Plans())[0].stages, std::vector<std::string>{"2025"});
+  ExpectSameList({task}, Must(tx->Tasks(plan_id)));
+  EXPECT_THAT(Must(tx->TaskHistory(task.id)), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, CommittedTransactionIsVisibleAndClosed) {
+  auto tx = Begin();
+  Must(tx->PutOrgUnit(Unit("DONE")));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().OrgUnits()), SizeIs(1));
+  EXPECT_THAT(tx->Commit(), FailsWith(ErrorCode::kFailedPrecondition, "committed"));
+  EXPECT_THAT(tx->PutOrgUnit(Unit("LATE")), FailsWith(ErrorCode::kFailedPrecondition, "committed"));
+  EXPECT_THAT(tx->OrgUnits(), FailsWith(ErrorCode::kFailedPrecondition, "committed"));
+}
+
+TEST_P(StoreConformanceTest, TwoTransactionsInSequence) {
+  auto first = Begin();
+  OrgUnit unit = Unit("SEQ");
+  unit.id = Must(first->PutOrgUnit(unit));
+  MustOk(first->Commit());
+  first.reset();
+
+  auto second = Begin();
+  auto seen = Must(second->OrgUnits());
+  ASSERT_THAT(seen, SizeIs(1));
+  unit.name_vi = "Lần thứ hai";
+  Must(second->PutOrgUnit(unit));
+  Must(second->PutOrgUnit(Unit("SEQ2")));
+  MustOk(second->Commit());
+
+  auto units = Must(store().OrgUnits());
+  ASSERT_THAT(units, SizeIs(2));
+  EXPECT_EQ(units[0].name_vi, "Lần thứ hai");
+  EXPECT_EQ(units[1].code, "SEQ2");
+}
+
+TEST_P(StoreConformanceTest, FailedPutLeavesTheTransactionUsable) {
+  auto tx = Begin();
+  Must(tx->PutOrgUnit(Unit("A")));
+  Plan plan;
+  plan.code = "P";
+  plan.directives = {DirectiveId{1234}};
+  plan.stages = {"2025"};
+  EXPECT_THAT(tx->PutPlan(plan), FailsWith(ErrorCode::kInvalidArgument, "directive 1234"));
+  EXPECT_THAT(tx->PutOrgUnit(Unit("A")), FailsWith(ErrorCode::kConflict, "'A'"));
+  Must(tx->PutOrgUnit(Unit("B")));
+  MustOk(tx->Commit());
+  auto units = Must(store().OrgUnits());
+  ASSERT_THAT(units, SizeIs(2));
+  EXPECT_EQ(units[0].code, "A");
+  EXPECT_EQ(units[1].code, "B");
+  EXPECT_THAT(Must(store().Plans()), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, StoreSharedByThreads) {
+  auto setup = Begin();
+  const OrgUnitId unit = Must(setup->PutOrgUnit(Unit("U")));
+  const IndicatorId indicator = Must(setup->PutIndicator(SimpleIndicator("I")));
+  MustOk(setup->Commit());
+  setup.reset();
+
+  constexpr int kThreads = 4;
+  constexpr int kWritesPerThread = 5;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWritesPerThread; ++i) {
+        auto tx = store().Begin();
+        if (!tx || !(*tx)->PutDataValue(Value(indicator, unit, "2025", t * 100 + i)) ||
+            !(*tx)->Commit() || !store().DataValues({})) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto history = Must(store().DataValueHistory(indicator, unit, P("2025")));
+  ASSERT_THAT(history, SizeIs(kThreads * kWritesPerThread));
+  for (std::size_t i = 1; i < history.size(); ++i) {
+    EXPECT_LT(history[i - 1].stored_at, history[i].stored_at);
+  }
+}
+
+// ==== reopening ====
+
+TEST_P(StoreConformanceTest, ReopeningKeepsEverything) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Task task = FullTask(m);
+  task.id = Must(tx->PutTask(task));
+  MustOk(tx->AppendTaskEvent(Event(task.id, "2025-07-01", "x")));
+  MustOk(tx->PutTarget({m.indicator, {}, D("2025-12-31"), 658}));
+  MustOk(tx->PutSuccession({m.department, m.commune, D("2025-07-01")}));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 600)));
+  MustOk(tx->Commit());
+  tx = Begin();
+  task.priority = 5;
+  Must(tx->PutTask(task));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 658)));
+  MustOk(tx->Commit());
+  tx.reset();
+
+  const auto units = Must(store().OrgUnits());
+  const auto directives = Must(store().Directives());
+  const auto plans = Must(store().Plans());
+  const auto groups = Must(store().TaskGroups(m.plan));
+  const auto tasks = Must(store().Tasks(m.plan));
+  const auto history = Must(store().TaskHistory(task.id));
+  const auto events = Must(store().TaskEvents(m.plan));
+  const auto indicators = Must(store().Indicators());
+  const auto targets = Must(store().Targets());
+  const auto values = Must(store().DataValues({}));
+  const auto value_history = Must(store().DataValueHistory(m.indicator, m.commune, P("2025")));
+  const int version = store().SchemaVersion();
+
+  Reopen();
+
+  EXPECT_EQ(store().SchemaVersion(), version);
+  ExpectSameList(units, Must(store().OrgUnits()));
+  EXPECT_THAT(Must(store().Successions()), SizeIs(1));
+  ExpectSameList(directives, Must(store().Directives()));
+  ExpectSameList(plans, Must(store().Plans()));
+  ExpectSameList(groups, Must(store().TaskGroups(m.plan)));
+  ExpectSameList(tasks, Must(store().Tasks(m.plan)));
+  ExpectSameList(history, Must(store().TaskHistory(task.id)));
+  ExpectSameList(events, Must(store().TaskEvents(m.plan)));
+  ExpectSameList(indicators, Must(store().Indicators()));
+  ExpectSameList(targets, Must(store().Targets()));
+  ExpectSameList(values, Must(store().DataValues({})));
+  auto reopened_history = Must(store().DataValueHistory(m.indicator, m.commune, P("2025")));
+  ExpectSameList(value_history, reopened_history);
+  ASSERT_THAT(reopened_history, SizeIs(2));
+  EXPECT_EQ(reopened_history[0].stored_at, value_history[0].stored_at);
+  EXPECT_EQ(reopened_history[1].stored_at, value_history[1].stored_at);
+  ASSERT_THAT(tasks, SizeIs(1));
+  EXPECT_EQ(tasks[0].priority, 5);
+  ASSERT_THAT(history, SizeIs(1));
+  EXPECT_EQ(history[0].priority, 2);
+
+  // Writes go on after reopening, with later stamps.
+  tx = Begin();
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 700)));
+  MustOk(tx->Commit());
+  auto after = Must(store().DataValueHistory(m.indicator, m.commune, P("2025")));
+  ASSERT_THAT(after, SizeIs(3));
+  EXPECT_LT(after[1].stored_at, after[2].stored_at);
+}
+
+// ==== the SQLite instantiation ====
+
+// A fresh database file per test, removed with its -wal and -shm files afterwards.
+class SqliteFileBackend : public StoreBackend {
+ public:
+  SqliteFileBackend() {
+    static std::atomic<int> counter{0};
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    path_ = (std::filesystem::temp_directory_path() /
+             ("planwatch-conformance-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter++) + "-" + name + ".db"))
+                .string();
+  }
+  ~SqliteFileBackend() override {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ec);
+  }
+
+  Result<std::unique_ptr<Store>> Open() override {
+    StoreOptions options;
+    options.location = path_;
+    return Store::Open(options);
+  }
+
+ private:
+  std::string path_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+                         ::testing::Values(StoreBackendFactory{
+                             "sqlite", [] { return std::make_unique<SqliteFileBackend>(); }}),
+                         StoreBackendName);
+
+}  // namespace
+}  // namespace planwatch
