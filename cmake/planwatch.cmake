@@ -3,6 +3,10 @@
 
 set(PW_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-qual
                 -Wimplicit-fallthrough -Werror)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  # GCC 12 reports std::string copies inlined at -O2/-O3 as overlapping (GCC bug 105329).
+  list(APPEND PW_WARNINGS -Wno-restrict)
+endif()
 
 # pw_library(NAME name [DEPS targets...]): every .cc below the current folder except tests,
 # benchmarks and fuzz targets. Linking only the layers below enforces the layer order.

@@ -1,0 +1,55 @@
+# planwatch — `make run` and `make test` work on a fresh Debian 12 machine (as root).
+SHELL := /bin/bash
+DB ?= demo.db
+AS_OF ?= 2025-12-31
+PLANWATCH_RELEASE := build/release/src/planwatch/cli/planwatch
+PLANWATCH_DEBUG := build/debug/src/planwatch/cli/planwatch
+
+.PHONY: deps build build-debug run test asan bench fuzz format tidy clean
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+build-debug: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug
+
+# Creates the demo database if missing, then shows the demo province's plan.
+run: build
+	@[ -f $(DB) ] || $(PLANWATCH_RELEASE) init --db $(DB) --demo
+	@$(PLANWATCH_RELEASE) status --db $(DB) --plan 333-KH/TU --as-of $(AS_OF) --group-by group
+	@$(PLANWATCH_RELEASE) status --db $(DB) --plan 333-KH/TU
+
+test: build-debug
+	@ctest --preset debug
+
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan
+
+bench: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@scripts/bench.sh
+
+# make fuzz FUZZ_SECONDS=300: runs every fuzz target for that long (clang + libFuzzer).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/deps.sh --fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+format:
+	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+tidy: build-debug
+	@find src -name '*.cc' ! -name '*_test.cc' ! -name '*_fuzz.cc' | xargs clang-tidy -p build/debug --quiet
+
+clean:
+	@rm -rf build

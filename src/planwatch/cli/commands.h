@@ -1,0 +1,20 @@
+// The subcommands of `planwatch`. Each Add*Command registers its options on `app` and a callback
+// that sets `exit_code`; they share nothing else.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "planwatch/base/error.h"
+
+namespace planwatch::cli {
+
+void AddInitCommand(CLI::App& app, int& exit_code);
+void AddImportCommand(CLI::App& app, int& exit_code);
+void AddExportCommand(CLI::App& app, int& exit_code);
+void AddStatusCommand(CLI::App& app, int& exit_code);
+void AddIndicatorsCommand(CLI::App& app, int& exit_code);
+
+// Prints `error` to stderr ("planwatch: …" and one line per detail) and returns its exit code.
+int Report(const Error& error);
+
+}  // namespace planwatch::cli

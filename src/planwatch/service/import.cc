@@ -1,0 +1,1265 @@
+#include "planwatch/service/import.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "planwatch/base/csv.h"
+#include "planwatch/base/text.h"
+#include "planwatch/domain/indicator_rules.h"
+#include "planwatch/domain/org_tree.h"
+
+namespace planwatch {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Reading a sheet: header mapping and typed cells that report every problem they meet.
+
+std::string NormalizeHeader(std::string_view header) {
+  std::string folded = FoldForSearch(header);
+  for (char& c : folded) {
+    if (c == '_' || c == '-') c = ' ';
+  }
+  return FoldForSearch(folded);  // collapses the spaces the replacement made
+}
+
+struct Problems {
+  std::vector<ErrorDetail> details;
+
+  void Add(int line, std::string field, std::string message) {
+    details.push_back(ErrorDetail{line, std::move(field), std::move(message)});
+  }
+  bool empty() const { return details.empty(); }
+};
+
+class Sheet {
+ public:
+  static Result<Sheet> Read(DataKind kind, std::istream& in) {
+    Sheet sheet;
+    sheet.kind_ = kind;
+    CsvReader reader(in);
+    CsvRecord header;
+    auto has_header = reader.Next(header);
+    if (!has_header) return ReadError(has_header.error());
+    if (!*has_header) return InvalidArgument("the file is empty: expected a header row");
+
+    const auto columns = ColumnsOf(kind);
+    sheet.field_of_.assign(columns.size(), -1);
+    Problems problems;
+    for (std::size_t f = 0; f < header.fields.size(); ++f) {
+      const std::string& name = header.fields[f];
+      sheet.header_.push_back(name);
+      const std::string normalized = NormalizeHeader(name);
+      auto spec = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& c) {
+        return NormalizeHeader(c.name) == normalized || NormalizeHeader(c.name_vi) == normalized;
+      });
+      if (spec == columns.end()) {
+        problems.Add(1, name, fmt::format("unknown column '{}' for {}", name, DataKindName(kind)));
+        continue;
+      }
+      auto index = static_cast<std::size_t>(spec - columns.begin());
+      if (sheet.field_of_[index] >= 0) {
+        problems.Add(1, name, fmt::format("column '{}' appears twice", spec->name));
+        continue;
+      }
+      sheet.field_of_[index] = static_cast<int>(f);
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].required && sheet.field_of_[i] < 0) {
+        problems.Add(1, std::string(columns[i].name),
+                     fmt::format("required column '{}' ({}) is missing", columns[i].name,
+                                 columns[i].name_vi));
+      }
+    }
+    if (!problems.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("the header of this {} file is wrong; nothing was imported",
+                              DataKindName(kind)),
+                  std::move(problems.details));
+    }
+
+    CsvRecord record;
+    while (true) {
+      auto more = reader.Next(record);
+      if (!more) return ReadError(more.error());
+      if (!*more) break;
+      sheet.rows_.push_back(std::move(record));
+    }
+    return sheet;
+  }
+
+  DataKind kind() const { return kind_; }
+  const std::vector<CsvRecord>& rows() const { return rows_; }
+  std::size_t width() const { return header_.size(); }
+
+  // The field index of column `key`, or -1 when the file does not have it.
+  int FieldOf(std::string_view key) const {
+    const auto columns = ColumnsOf(kind_);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name == key) return field_of_[i];
+    }
+    return -1;
+  }
+  // The column as the file names it (the English name when the file lacks it).
+  std::string ColumnName(std::string_view key) const {
+    const int f = FieldOf(key);
+    return f >= 0 ? header_[static_cast<std::size_t>(f)] : std::string(key);
+  }
+  bool Required(std::string_view key) const {
+    for (const ColumnSpec& c : ColumnsOf(kind_)) {
+      if (c.name == key) return c.required;
+    }
+    return false;
+  }
+
+ private:
+  static std::unexpected<Error> ReadError(Error error) {
+    error.message = "the file is not valid CSV: " + error.message;
+    return std::unexpected(std::move(error));
+  }
+
+  DataKind kind_ = DataKind::kUnits;
+  std::vector<std::string> header_;
+  std::vector<int> field_of_;  // per column spec
+  std::vector<CsvRecord> rows_;
+};
+
+std::optional<double> ParseNumber(std::string_view text) {
+  if (text.empty() || text.front() == '+') return std::nullopt;
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
+                                         std::chars_format::fixed | std::chars_format::scientific);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<long long> ParseInteger(std::string_view text) {
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// One data row. Every accessor records a problem (line, column, what is wrong) instead of
+// failing, so a single pass reports everything wrong with the file.
+class Cells {
+ public:
+  Cells(const Sheet& sheet, const CsvRecord& record, Problems& problems)
+      : sheet_(sheet), record_(record), problems_(problems) {
+    if (record.fields.size() != sheet.width()) {
+      problems_.Add(record.line, "",
+                    fmt::format("the row has {} fields but the header has {}",
+                                record.fields.size(), sheet.width()));
+      ragged_ = true;
+    }
+  }
+
+  int line() const { return record_.line; }
+  bool ragged() const { return ragged_; }
+
+  std::string_view Raw(std::string_view key) const {
+    const int f = sheet_.FieldOf(key);
+    if (ragged_ || f < 0) return {};
+    return TrimAscii(record_.fields[static_cast<std::size_t>(f)]);
+  }
+
+  std::string Text(std::string_view key) {
+    std::string_view raw = Raw(key);
+    if (raw.empty() && sheet_.Required(key) && !ragged_) Problem(key, "a value is required");
+    return std::string(raw);
+  }
+
+  std::optional<Date> OptDate(std::string_view key) {
+    const std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    auto date = Date::Parse(text);
+    if (!date) {
+      Problem(key, fmt::format("'{}' is not a date (expected YYYY-MM-DD)", text));
+      return std::nullopt;
+    }
+    return *date;
+  }
+
+  std::optional<double> OptNumber(std::string_view key) {
+    const std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    auto value = ParseNumber(text);
+    if (!value) {
+      Problem(key, fmt::format("'{}' is not a number (use . for decimals, no thousands separator)",
+                               text));
+    }
+    return value;
+  }
+
+  std::optional<long long> OptInteger(std::string_view key, long long min, long long max) {
+    const std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    auto value = ParseInteger(text);
+    if (!value || *value < min || *value > max) {
+      Problem(key, fmt::format("'{}' is not a whole number from {} to {}", text, min, max));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  bool Bool(std::string_view key, bool fallback) {
+    const std::string text = Text(key);
+    if (text.empty()) return fallback;
+    const std::string folded = FoldForSearch(text);
+    if (folded == "true" || folded == "1" || folded == "yes" || folded == "co") return true;
+    if (folded == "false" || folded == "0" || folded == "no" || folded == "khong") return false;
+    Problem(key, fmt::format("'{}' is not true or false", text));
+    return fallback;
+  }
+
+  template <typename Parse>
+  auto Enum(std::string_view key, Parse parse) -> std::optional<typename decltype(parse(""))::value_type> {
+    const std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    auto value = parse(text);
+    if (!value) {
+      Problem(key, value.error().message);
+      return std::nullopt;
+    }
+    return *value;
+  }
+
+  std::optional<Period> OptPeriod(std::string_view key) {
+    const std::string text = Text(key);
+    if (text.empty()) return std::nullopt;
+    auto period = Period::Parse(text);
+    if (!period) {
+      Problem(key, period.error().message);
+      return std::nullopt;
+    }
+    return *period;
+  }
+
+  std::vector<std::string> List(std::string_view key) {
+    std::vector<std::string> items;
+    std::string_view rest = Raw(key);
+    while (!rest.empty()) {
+      const std::size_t cut = rest.find(';');
+      std::string_view item = TrimAscii(rest.substr(0, cut));
+      if (!item.empty()) items.emplace_back(item);
+      if (cut == std::string_view::npos) break;
+      rest.remove_prefix(cut + 1);
+    }
+    return items;
+  }
+
+  void Problem(std::string_view key, std::string message) {
+    problems_.Add(record_.line, sheet_.ColumnName(key), std::move(message));
+  }
+
+ private:
+  const Sheet& sheet_;
+  const CsvRecord& record_;
+  Problems& problems_;
+  bool ragged_ = false;
+};
+
+// Orders rows so that every row comes after the rows it depends on (its parent in the same
+// file). Rows on a cycle are reported and left out.
+std::vector<std::size_t> DependenciesFirst(const std::vector<std::vector<std::size_t>>& deps,
+                                           const std::vector<int>& lines,
+                                           const std::vector<std::string>& codes,
+                                           const std::string& column, Problems& problems) {
+  const std::size_t n = deps.size();
+  std::vector<int> state(n, 0);  // 0 new, 1 on the current path, 2 done
+  std::vector<std::size_t> order;
+  order.reserve(n);
+  for (std::size_t start = 0; start < n; ++start) {
+    if (state[start] != 0) continue;
+    // Iterative depth-first search: (row, next dependency to visit).
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{start, 0}};
+    state[start] = 1;
+    while (!stack.empty()) {
+      auto& [row, next] = stack.back();
+      if (next < deps[row].size()) {
+        const std::size_t dep = deps[row][next++];
+        if (state[dep] == 0) {
+          state[dep] = 1;
+          stack.emplace_back(dep, 0);
+        } else if (state[dep] == 1) {
+          std::string cycle = codes[dep];
+          bool on_cycle = false;
+          for (const auto& [r, unused] : stack) {
+            if (r == dep) on_cycle = true;
+            if (on_cycle && r != dep) cycle += " → " + codes[r];
+          }
+          cycle += " → " + codes[dep];
+          problems.Add(lines[row], column, fmt::format("cycle: {}", cycle));
+        }
+        continue;
+      }
+      state[row] = 2;
+      order.push_back(row);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+template <typename T>
+std::string JoinCodes(const T& codes) {
+  std::string out;
+  for (const auto& c : codes) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One importer per kind. Each validates every row first; it writes only when nothing is wrong.
+
+class Importer {
+ public:
+  Importer(Transaction& tx, const Sheet& sheet, const ImportOptions& options,
+           ImportSummary& summary)
+      : tx_(tx), sheet_(sheet), options_(options), summary_(summary) {}
+
+  Status Run() {
+    switch (sheet_.kind()) {
+      case DataKind::kUnits: return Units();
+      case DataKind::kDirectives: return Directives();
+      case DataKind::kPlans: return Plans();
+      case DataKind::kTaskGroups: return TaskGroups();
+      case DataKind::kIndicators: return Indicators();
+      case DataKind::kTargets: return Targets();
+      case DataKind::kTasks: return Tasks();
+      case DataKind::kTaskUpdates: return TaskUpdates();
+      case DataKind::kDataValues: return DataValues();
+    }
+    return Internal("unknown data kind");
+  }
+
+  Problems& problems() { return problems_; }
+
+ private:
+  // Records a duplicate key within the file; true when `key` was seen before.
+  bool Duplicate(std::map<std::string, int>& seen, const std::string& key, Cells& cells,
+                 std::string_view column, std::string_view what) {
+    if (key.empty()) return false;
+    auto [it, inserted] = seen.emplace(key, cells.line());
+    if (!inserted) {
+      cells.Problem(column, fmt::format("{} already appears on line {}", what, it->second));
+    }
+    return !inserted;
+  }
+
+  template <typename Id>
+  void Count(Id existing_id, bool changed) {
+    if (!existing_id) {
+      ++summary_.inserted;
+    } else if (changed) {
+      ++summary_.updated;
+    } else {
+      ++summary_.unchanged;
+    }
+  }
+
+  Result<std::map<std::string, OrgUnit>> UnitsByCode() {
+    auto units = tx_.OrgUnits();
+    if (!units) return std::unexpected(units.error());
+    std::map<std::string, OrgUnit> out;
+    for (OrgUnit& u : *units) out.emplace(u.code, std::move(u));
+    return out;
+  }
+
+  // Looks up a unit code that must already exist.
+  OrgUnitId UnitRef(const std::map<std::string, OrgUnit>& units, Cells& cells,
+                    std::string_view column, const std::string& code) {
+    if (code.empty()) return {};
+    auto it = units.find(code);
+    if (it == units.end()) {
+      cells.Problem(column, fmt::format("unknown unit '{}'", code));
+      return {};
+    }
+    return it->second.id;
+  }
+
+  Result<const Plan*> PlanRef(const std::vector<Plan>& plans, Cells& cells,
+                              const std::string& code) {
+    if (code.empty()) return nullptr;
+    for (const Plan& p : plans) {
+      if (p.code == code) return &p;
+    }
+    cells.Problem("plan_code", fmt::format("unknown plan '{}'", code));
+    return nullptr;
+  }
+
+  Status Units();
+  Status Directives();
+  Status Plans();
+  Status TaskGroups();
+  Status Indicators();
+  Status Targets();
+  Status Tasks();
+  Status TaskUpdates();
+  Status DataValues();
+
+  Transaction& tx_;
+  const Sheet& sheet_;
+  const ImportOptions& options_;
+  ImportSummary& summary_;
+  Problems problems_;
+};
+
+Status Importer::Units() {
+  auto existing = UnitsByCode();
+  if (!existing) return std::unexpected(existing.error());
+  auto existing_successions = tx_.Successions();
+  if (!existing_successions) return std::unexpected(existing_successions.error());
+
+  struct Row {
+    int line;
+    OrgUnit unit;
+    std::string parent_code;
+    std::vector<std::string> successor_codes;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Row row{c.line(), {}, {}, {}};
+    OrgUnit& u = row.unit;
+    u.code = c.Text("code");
+    u.name_vi = c.Text("name_vi");
+    u.name_en = c.Text("name_en");
+    if (auto type = c.Enum("type", ParseOrgUnitType)) u.type = *type;
+    row.parent_code = c.Text("parent_code");
+    u.leader_name = c.Text("leader_name");
+    u.leader_title = c.Text("leader_title");
+    u.valid_from = c.OptDate("valid_from");
+    u.valid_to = c.OptDate("valid_to");
+    row.successor_codes = c.List("successor_codes");
+    if (u.valid_from && u.valid_to && *u.valid_to < *u.valid_from) {
+      c.Problem("valid_to", fmt::format("{} is before valid_from {}", u.valid_to->ToString(),
+                                        u.valid_from->ToString()));
+    }
+    if (!row.successor_codes.empty() && !u.valid_to) {
+      c.Problem("successor_codes", "a unit with successors must have valid_to (its last day)");
+    }
+    if (row.parent_code == u.code && !u.code.empty()) {
+      c.Problem("parent_code", fmt::format("unit '{}' cannot be its own parent", u.code));
+    }
+    Duplicate(seen, u.code, c, "code", fmt::format("unit '{}'", u.code));
+    rows.push_back(std::move(row));
+  }
+
+  // Every unit ever, existing and from the file, under provisional ids for the new ones.
+  std::map<std::string, OrgUnit> all = *existing;
+  std::int64_t next_id = 1;
+  for (const auto& [code, u] : all) next_id = std::max(next_id, u.id.value + 1);
+  std::map<std::string, std::size_t> row_of_code;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& row = rows[i];
+    row_of_code.emplace(row.unit.code, i);
+    auto it = all.find(row.unit.code);
+    row.unit.id = it != all.end() ? it->second.id : OrgUnitId{next_id++};
+  }
+  for (Row& row : rows) {
+    OrgUnit u = row.unit;
+    all[u.code] = u;
+  }
+  std::vector<Succession> successions = *existing_successions;
+  std::vector<Succession> new_successions;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& row = rows[i];
+    if (!row.parent_code.empty()) {
+      auto parent = all.find(row.parent_code);
+      if (parent == all.end()) {
+        problems_.Add(row.line, sheet_.ColumnName("parent_code"),
+                      fmt::format("unknown parent unit '{}'", row.parent_code));
+      } else {
+        row.unit.parent = parent->second.id;
+        all[row.unit.code].parent = parent->second.id;
+      }
+    } else {
+      all[row.unit.code].parent = {};
+    }
+    for (const std::string& code : row.successor_codes) {
+      auto successor = all.find(code);
+      if (successor == all.end()) {
+        problems_.Add(row.line, sheet_.ColumnName("successor_codes"),
+                      fmt::format("unknown successor unit '{}'", code));
+        continue;
+      }
+      if (!row.unit.valid_to) continue;
+      Succession s{row.unit.id, successor->second.id, row.unit.valid_to->AddDays(1)};
+      if (std::find(successions.begin(), successions.end(), s) == successions.end()) {
+        successions.push_back(s);
+        new_successions.push_back(s);
+      }
+    }
+  }
+  if (!problems_.empty()) return {};
+
+  std::vector<OrgUnit> units;
+  units.reserve(all.size());
+  for (const auto& [code, u] : all) units.push_back(u);
+  auto tree = OrgTree::Build(units, successions);
+  if (!tree) {
+    for (const ErrorDetail& d : tree.error().details) {
+      auto row = row_of_code.find(d.field);
+      problems_.Add(row != row_of_code.end() ? rows[row->second].line : 0,
+                    sheet_.ColumnName("parent_code"), d.message);
+    }
+    if (tree.error().details.empty()) problems_.Add(0, "", tree.error().message);
+    return {};
+  }
+
+  // Parents before children, so every parent id is real when a child is written.
+  std::unordered_map<OrgUnitId, OrgUnitId> real_id;
+  for (const auto& [code, u] : *existing) real_id[u.id] = u.id;
+  for (const OrgUnit& node : tree->units()) {
+    auto row_it = row_of_code.find(node.code);
+    if (row_it == row_of_code.end()) continue;
+    OrgUnit u = rows[row_it->second].unit;
+    if (u.parent) u.parent = real_id.at(u.parent);
+    auto before = existing->find(u.code);
+    const OrgUnitId existing_id = before != existing->end() ? before->second.id : OrgUnitId{};
+    const OrgUnitId provisional = u.id;
+    u.id = existing_id;
+    const bool changed = !existing_id || !(before->second == u);
+    if (changed) {
+      auto id = tx_.PutOrgUnit(u);
+      if (!id) return std::unexpected(id.error());
+      real_id[provisional] = *id;
+    } else {
+      real_id[provisional] = existing_id;
+    }
+    Count(existing_id, changed);
+  }
+  for (Succession s : new_successions) {
+    s.predecessor = real_id.at(s.predecessor);
+    s.successor = real_id.at(s.successor);
+    if (auto st = tx_.PutSuccession(s); !st) return st;
+  }
+  return {};
+}
+
+
+Status Importer::Directives() {
+  static constexpr std::string_view kKinds[] = {"resolution", "plan",      "decision",
+                                                "dispatch",   "directive", "regulation"};
+  auto existing = tx_.Directives();
+  if (!existing) return std::unexpected(existing.error());
+  std::vector<Directive> rows;
+  std::map<std::string, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Directive d;
+    d.number = c.Text("number");
+    d.kind = c.Text("kind");
+    if (!d.kind.empty() && std::find(std::begin(kKinds), std::end(kKinds), d.kind) == std::end(kKinds)) {
+      c.Problem("kind", fmt::format("unknown kind '{}' (accepted: {})", d.kind, JoinCodes(kKinds)));
+    }
+    d.issuer = c.Text("issuer");
+    d.issued_on = c.OptDate("issued_on");
+    d.title_vi = c.Text("title_vi");
+    d.title_en = c.Text("title_en");
+    d.url = c.Text("url");
+    Duplicate(seen, d.number, c, "number", fmt::format("directive '{}'", d.number));
+    rows.push_back(std::move(d));
+  }
+  if (!problems_.empty()) return {};
+  for (Directive& d : rows) {
+    auto before = std::find_if(existing->begin(), existing->end(),
+                               [&](const Directive& e) { return e.number == d.number; });
+    d.id = before != existing->end() ? before->id : DirectiveId{};
+    const bool changed = !d.id || !(*before == d);
+    if (changed) {
+      if (auto id = tx_.PutDirective(d); !id) return std::unexpected(id.error());
+    }
+    Count(d.id, changed);
+  }
+  return {};
+}
+
+Status Importer::Plans() {
+  auto units = UnitsByCode();
+  if (!units) return std::unexpected(units.error());
+  auto directives = tx_.Directives();
+  if (!directives) return std::unexpected(directives.error());
+  auto existing = tx_.Plans();
+  if (!existing) return std::unexpected(existing.error());
+
+  std::vector<Plan> rows;
+  std::vector<std::string> parent_codes;
+  std::vector<int> lines;
+  std::vector<std::string> codes;
+  std::map<std::string, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Plan p;
+    p.code = c.Text("code");
+    p.title_vi = c.Text("title_vi");
+    p.title_en = c.Text("title_en");
+    p.issuer = UnitRef(*units, c, "issuer_code", c.Text("issuer_code"));
+    for (const std::string& number : c.List("directive_numbers")) {
+      auto d = std::find_if(directives->begin(), directives->end(),
+                            [&](const Directive& x) { return x.number == number; });
+      if (d == directives->end()) {
+        c.Problem("directive_numbers", fmt::format("unknown directive '{}'", number));
+      } else {
+        p.directives.push_back(d->id);
+      }
+    }
+    p.start = c.OptDate("start");
+    p.end = c.OptDate("end");
+    if (p.start && p.end && *p.end < *p.start) {
+      c.Problem("end", fmt::format("{} is before the start {}", p.end->ToString(), p.start->ToString()));
+    }
+    p.stages = c.List("stages");
+    p.standing_agency = UnitRef(*units, c, "standing_agency_code", c.Text("standing_agency_code"));
+    const std::string parent = c.Text("parent_code");
+    if (parent == p.code && !parent.empty()) {
+      c.Problem("parent_code", fmt::format("plan '{}' cannot implement itself", p.code));
+    }
+    Duplicate(seen, p.code, c, "code", fmt::format("plan '{}'", p.code));
+    rows.push_back(std::move(p));
+    parent_codes.push_back(parent);
+    lines.push_back(c.line());
+    codes.push_back(rows.back().code);
+  }
+  // Parents may be in the file or already stored.
+  std::map<std::string, std::size_t> row_of_code;
+  for (std::size_t i = 0; i < rows.size(); ++i) row_of_code.emplace(rows[i].code, i);
+  std::vector<std::vector<std::size_t>> deps(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (parent_codes[i].empty() || parent_codes[i] == rows[i].code) continue;
+    if (auto r = row_of_code.find(parent_codes[i]); r != row_of_code.end()) {
+      deps[i].push_back(r->second);
+    } else if (std::none_of(existing->begin(), existing->end(),
+                            [&](const Plan& e) { return e.code == parent_codes[i]; })) {
+      problems_.Add(lines[i], sheet_.ColumnName("parent_code"),
+                    fmt::format("unknown plan '{}'", parent_codes[i]));
+    }
+  }
+  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  if (!problems_.empty()) return {};
+
+  std::map<std::string, PlanId> id_of_code;
+  for (const Plan& e : *existing) id_of_code[e.code] = e.id;
+  for (std::size_t i : order) {
+    Plan& p = rows[i];
+    if (!parent_codes[i].empty()) p.parent = id_of_code.at(parent_codes[i]);
+    auto before = std::find_if(existing->begin(), existing->end(),
+                               [&](const Plan& e) { return e.code == p.code; });
+    p.id = before != existing->end() ? before->id : PlanId{};
+    const bool changed = !p.id || !(*before == p);
+    if (changed) {
+      auto id = tx_.PutPlan(p);
+      if (!id) return std::unexpected(id.error());
+      id_of_code[p.code] = *id;
+    }
+    Count(p.id, changed);
+  }
+  return {};
+}
+
+Status Importer::TaskGroups() {
+  auto plans = tx_.Plans();
+  if (!plans) return std::unexpected(plans.error());
+  struct Row {
+    TaskGroup group;
+    std::string parent_code;
+    int line;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, int> seen;
+  std::map<PlanId, std::vector<TaskGroup>> existing;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Row row{{}, {}, c.line()};
+    TaskGroup& g = row.group;
+    auto plan = PlanRef(*plans, c, c.Text("plan_code"));
+    if (!plan) return std::unexpected(plan.error());
+    if (*plan) {
+      g.plan = (*plan)->id;
+      if (!existing.contains(g.plan)) {
+        auto groups = tx_.TaskGroups(g.plan);
+        if (!groups) return std::unexpected(groups.error());
+        existing[g.plan] = std::move(*groups);
+      }
+    }
+    g.code = c.Text("code");
+    g.title_vi = c.Text("title_vi");
+    g.title_en = c.Text("title_en");
+    if (auto order = c.OptInteger("order", 0, 1'000'000)) g.order = static_cast<int>(*order);
+    row.parent_code = c.Text("parent_code");
+    Duplicate(seen, c.Text("plan_code") + "\x1f" + g.code, c, "code",
+              fmt::format("task group '{}'", g.code));
+    rows.push_back(std::move(row));
+  }
+  std::map<std::pair<PlanId, std::string>, std::size_t> row_of;
+  for (std::size_t i = 0; i < rows.size(); ++i) row_of.emplace(std::pair{rows[i].group.plan, rows[i].group.code}, i);
+  std::vector<std::vector<std::size_t>> deps(rows.size());
+  std::vector<int> lines;
+  std::vector<std::string> codes;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    lines.push_back(rows[i].line);
+    codes.push_back(rows[i].group.code);
+    const std::string& parent = rows[i].parent_code;
+    if (parent.empty() || !rows[i].group.plan) continue;
+    if (parent == rows[i].group.code) {
+      problems_.Add(rows[i].line, sheet_.ColumnName("parent_code"),
+                    fmt::format("group '{}' cannot be its own parent", parent));
+    } else if (auto r = row_of.find({rows[i].group.plan, parent}); r != row_of.end()) {
+      deps[i].push_back(r->second);
+    } else if (std::ranges::none_of(existing[rows[i].group.plan],
+                                    [&](const TaskGroup& e) { return e.code == parent; })) {
+      problems_.Add(rows[i].line, sheet_.ColumnName("parent_code"),
+                    fmt::format("unknown task group '{}' in this plan", parent));
+    }
+  }
+  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  if (!problems_.empty()) return {};
+  std::map<std::pair<PlanId, std::string>, TaskGroupId> id_of;
+  for (const auto& [plan, groups] : existing) {
+    for (const TaskGroup& g : groups) id_of[{plan, g.code}] = g.id;
+  }
+  for (std::size_t i : order) {
+    TaskGroup& g = rows[i].group;
+    if (!rows[i].parent_code.empty()) g.parent = id_of.at({g.plan, rows[i].parent_code});
+    const auto& stored = existing[g.plan];
+    auto before = std::ranges::find_if(stored, [&](const TaskGroup& e) { return e.code == g.code; });
+    g.id = before != stored.end() ? before->id : TaskGroupId{};
+    const bool changed = !g.id || !(*before == g);
+    if (changed) {
+      auto id = tx_.PutTaskGroup(g);
+      if (!id) return std::unexpected(id.error());
+      id_of[{g.plan, g.code}] = *id;
+    }
+    Count(g.id, changed);
+  }
+  return {};
+}
+
+Status Importer::Indicators() {
+  auto units = UnitsByCode();
+  if (!units) return std::unexpected(units.error());
+  auto existing = tx_.Indicators();
+  if (!existing) return std::unexpected(existing.error());
+  struct Row {
+    Indicator indicator;
+    std::string numerator_code, denominator_code;
+    int line;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Row row{{}, {}, {}, c.line()};
+    Indicator& ind = row.indicator;
+    ind.code = c.Text("code");
+    ind.name_vi = c.Text("name_vi");
+    ind.name_en = c.Text("name_en");
+    ind.unit_of_measure = c.Text("unit_of_measure");
+    if (auto v = c.Enum("class", ParseIndicatorClass)) ind.indicator_class = *v;
+    if (auto v = c.Enum("value_type", ParseValueType)) ind.value_type = *v;
+    if (auto v = c.Enum("unit_aggregation", ParseUnitAggregation)) ind.unit_aggregation = *v;
+    row.numerator_code = c.Text("numerator_code");
+    row.denominator_code = c.Text("denominator_code");
+    if (auto v = c.OptNumber("factor")) {
+      if (*v <= 0) c.Problem("factor", "the factor must be greater than 0");
+      ind.factor = *v;
+    }
+    if (auto v = c.Enum("time_aggregation", ParseTimeAggregation)) ind.time_aggregation = *v;
+    if (auto v = c.Enum("direction", ParseDirection)) ind.direction = *v;
+    if (auto v = c.Enum("period_type", ParsePeriodType)) ind.period_type = *v;
+    ind.baseline_value = c.OptNumber("baseline_value");
+    ind.baseline_date = c.OptDate("baseline_date");
+    ind.min_value = c.OptNumber("min_value");
+    ind.max_value = c.OptNumber("max_value");
+    if (ind.min_value && ind.max_value && *ind.max_value < *ind.min_value) {
+      c.Problem("max_value", fmt::format("{} is below min_value {}", *ind.max_value, *ind.min_value));
+    }
+    if (auto v = c.OptNumber("at_risk_threshold")) {
+      if (*v <= 0 || *v > 1) c.Problem("at_risk_threshold", "the threshold must be in (0, 1]");
+      ind.at_risk_threshold = *v;
+    }
+    ind.data_source = c.Text("data_source");
+    ind.responsible_unit = UnitRef(*units, c, "responsible_unit_code", c.Text("responsible_unit_code"));
+    const bool ratio = ind.unit_aggregation == UnitAggregation::kRatio;
+    if (ratio && (row.numerator_code.empty() || row.denominator_code.empty())) {
+      c.Problem(row.numerator_code.empty() ? "numerator_code" : "denominator_code",
+                "a ratio indicator needs a numerator and a denominator indicator");
+    }
+    if (!ratio && (!row.numerator_code.empty() || !row.denominator_code.empty())) {
+      c.Problem("unit_aggregation", "only a ratio indicator has a numerator and a denominator");
+    }
+    if (ratio && !row.numerator_code.empty() && row.numerator_code == row.denominator_code) {
+      c.Problem("denominator_code", "the numerator and the denominator must differ");
+    }
+    Duplicate(seen, ind.code, c, "code", fmt::format("indicator '{}'", ind.code));
+    rows.push_back(std::move(row));
+  }
+  std::map<std::string, std::size_t> row_of_code;
+  for (std::size_t i = 0; i < rows.size(); ++i) row_of_code.emplace(rows[i].indicator.code, i);
+  std::vector<std::vector<std::size_t>> deps(rows.size());
+  std::vector<int> lines;
+  std::vector<std::string> codes;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    lines.push_back(rows[i].line);
+    codes.push_back(rows[i].indicator.code);
+    for (auto [column, code] : {std::pair<std::string_view, std::string*>{"numerator_code", &rows[i].numerator_code},
+                                {"denominator_code", &rows[i].denominator_code}}) {
+      if (code->empty() || *code == rows[i].indicator.code) {
+        if (!code->empty()) {
+          problems_.Add(rows[i].line, sheet_.ColumnName(column), "an indicator cannot be its own input");
+        }
+        continue;
+      }
+      if (auto r = row_of_code.find(*code); r != row_of_code.end()) {
+        deps[i].push_back(r->second);
+      } else if (std::ranges::none_of(*existing, [&](const Indicator& e) { return e.code == *code; })) {
+        problems_.Add(rows[i].line, sheet_.ColumnName(column), fmt::format("unknown indicator '{}'", *code));
+      }
+    }
+  }
+  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("numerator_code"), problems_);
+  if (!problems_.empty()) return {};
+  std::map<std::string, IndicatorId> id_of;
+  for (const Indicator& e : *existing) id_of[e.code] = e.id;
+  for (std::size_t i : order) {
+    Indicator& ind = rows[i].indicator;
+    if (!rows[i].numerator_code.empty()) ind.numerator = id_of.at(rows[i].numerator_code);
+    if (!rows[i].denominator_code.empty()) ind.denominator = id_of.at(rows[i].denominator_code);
+    auto before = std::ranges::find_if(*existing, [&](const Indicator& e) { return e.code == ind.code; });
+    ind.id = before != existing->end() ? before->id : IndicatorId{};
+    const bool changed = !ind.id || !(*before == ind);
+    if (changed) {
+      auto id = tx_.PutIndicator(ind);
+      if (!id) return std::unexpected(id.error());
+      id_of[ind.code] = *id;
+    }
+    Count(ind.id, changed);
+  }
+  return {};
+}
+
+Status Importer::Targets() {
+  auto units = UnitsByCode();
+  if (!units) return std::unexpected(units.error());
+  auto indicators = tx_.Indicators();
+  if (!indicators) return std::unexpected(indicators.error());
+  auto existing = tx_.Targets();
+  if (!existing) return std::unexpected(existing.error());
+  std::vector<Target> rows;
+  std::map<std::string, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Target t;
+    const std::string code = c.Text("indicator_code");
+    auto ind = std::ranges::find_if(*indicators, [&](const Indicator& i) { return i.code == code; });
+    if (!code.empty() && ind == indicators->end()) {
+      c.Problem("indicator_code", fmt::format("unknown indicator '{}'", code));
+    } else if (ind != indicators->end()) {
+      t.indicator = ind->id;
+    }
+    const std::string unit_code = c.Text("unit_code");
+    t.unit = UnitRef(*units, c, "unit_code", unit_code);
+    if (auto d = c.OptDate("date")) t.date = *d;
+    if (auto v = c.OptNumber("value")) t.value = *v;
+    Duplicate(seen, fmt::format("{}\x1f{}\x1f{}", code, unit_code, t.date.ToString()), c, "date",
+              fmt::format("a target of '{}' for this unit and date", code));
+    rows.push_back(t);
+  }
+  if (!problems_.empty()) return {};
+  for (const Target& t : rows) {
+    auto before = std::ranges::find_if(*existing, [&](const Target& e) {
+      return e.indicator == t.indicator && e.unit == t.unit && e.date == t.date;
+    });
+    const bool is_new = before == existing->end();
+    const bool changed = is_new || before->value != t.value;
+    if (changed) {
+      if (auto st = tx_.PutTarget(t); !st) return st;
+    }
+    Count(is_new ? IndicatorId{} : t.indicator, changed);
+  }
+  return {};
+}
+
+Status Importer::Tasks() {
+  auto units = UnitsByCode();
+  if (!units) return std::unexpected(units.error());
+  auto plans = tx_.Plans();
+  if (!plans) return std::unexpected(plans.error());
+  auto indicators = tx_.Indicators();
+  if (!indicators) return std::unexpected(indicators.error());
+  struct PlanData {
+    std::vector<TaskGroup> groups;
+    std::vector<Task> tasks;
+  };
+  std::map<PlanId, PlanData> stored;
+  struct Row {
+    Task task;
+    std::string parent_code;
+    int line;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    Row row{{}, {}, c.line()};
+    Task& t = row.task;
+    const std::string plan_code = c.Text("plan_code");
+    auto plan = PlanRef(*plans, c, plan_code);
+    if (!plan) return std::unexpected(plan.error());
+    if (*plan) {
+      t.plan = (*plan)->id;
+      if (!stored.contains(t.plan)) {
+        auto groups = tx_.TaskGroups(t.plan);
+        if (!groups) return std::unexpected(groups.error());
+        auto tasks = tx_.Tasks(t.plan);
+        if (!tasks) return std::unexpected(tasks.error());
+        stored[t.plan] = PlanData{std::move(*groups), std::move(*tasks)};
+      }
+    }
+    t.code = c.Text("code");
+    const std::string group_code = c.Text("group_code");
+    if (!group_code.empty() && t.plan) {
+      const auto& groups = stored[t.plan].groups;
+      auto g = std::ranges::find_if(groups, [&](const TaskGroup& x) { return x.code == group_code; });
+      if (g == groups.end()) {
+        c.Problem("group_code", fmt::format("unknown task group '{}' in plan '{}'", group_code, plan_code));
+      } else {
+        t.group = g->id;
+      }
+    }
+    t.title_vi = c.Text("title_vi");
+    t.title_en = c.Text("title_en");
+    t.description = c.Text("description");
+    row.parent_code = c.Text("parent_code");
+    if (row.parent_code == t.code && !t.code.empty()) {
+      c.Problem("parent_code", fmt::format("task '{}' cannot be its own parent", t.code));
+    }
+    t.lead_unit = UnitRef(*units, c, "lead_unit_code", c.Text("lead_unit_code"));
+    for (const std::string& code : c.List("coordinating_unit_codes")) {
+      if (OrgUnitId id = UnitRef(*units, c, "coordinating_unit_codes", code)) {
+        t.coordinating_units.push_back(id);
+      }
+    }
+    if (auto kind = c.Enum("kind", ParseTaskKind)) t.kind = *kind;
+    if (auto d = c.OptDate("assigned_on")) t.assigned_on = *d;
+    t.start = c.OptDate("start");
+    t.deadline = c.OptDate("deadline");
+    if (auto cadence = c.Enum("cadence", ParsePeriodType)) t.cadence = *cadence;
+    if (t.kind == TaskKind::kDeadline && !t.deadline && c.Raw("deadline").empty()) {
+      c.Problem("deadline", "a deadline task needs a deadline");
+    }
+    if (t.kind == TaskKind::kRecurring && !t.cadence && c.Raw("cadence").empty()) {
+      c.Problem("cadence", "a recurring task needs a cadence (monthly, quarterly, half_yearly, yearly)");
+    }
+    if (t.deadline && t.start && *t.deadline < *t.start) {
+      c.Problem("deadline", fmt::format("{} is before the start {}", t.deadline->ToString(), t.start->ToString()));
+    }
+    t.expected_output = c.Text("expected_output");
+    if (auto p = c.OptInteger("priority", 0, 100)) t.priority = static_cast<int>(*p);
+    for (const std::string& code : c.List("indicator_codes")) {
+      auto ind = std::ranges::find_if(*indicators, [&](const Indicator& i) { return i.code == code; });
+      if (ind == indicators->end()) {
+        c.Problem("indicator_codes", fmt::format("unknown indicator '{}'", code));
+      } else {
+        t.indicators.push_back(ind->id);
+      }
+    }
+    t.classified = c.Bool("classified", false);
+    Duplicate(seen, plan_code + "\x1f" + t.code, c, "code", fmt::format("task '{}'", t.code));
+    rows.push_back(std::move(row));
+  }
+  std::map<std::pair<PlanId, std::string>, std::size_t> row_of;
+  for (std::size_t i = 0; i < rows.size(); ++i) row_of.emplace(std::pair{rows[i].task.plan, rows[i].task.code}, i);
+  std::vector<std::vector<std::size_t>> deps(rows.size());
+  std::vector<int> lines;
+  std::vector<std::string> codes;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    lines.push_back(rows[i].line);
+    codes.push_back(rows[i].task.code);
+    const std::string& parent = rows[i].parent_code;
+    if (parent.empty() || parent == rows[i].task.code || !rows[i].task.plan) continue;
+    if (auto r = row_of.find({rows[i].task.plan, parent}); r != row_of.end()) {
+      deps[i].push_back(r->second);
+    } else if (std::ranges::none_of(stored[rows[i].task.plan].tasks,
+                                    [&](const Task& e) { return e.code == parent; })) {
+      problems_.Add(rows[i].line, sheet_.ColumnName("parent_code"),
+                    fmt::format("unknown task '{}' in this plan", parent));
+    }
+  }
+  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  if (!problems_.empty()) return {};
+  std::map<std::pair<PlanId, std::string>, TaskId> id_of;
+  for (const auto& [plan, data] : stored) {
+    for (const Task& t : data.tasks) id_of[{plan, t.code}] = t.id;
+  }
+  for (std::size_t i : order) {
+    Task& t = rows[i].task;
+    if (!rows[i].parent_code.empty()) t.parent = id_of.at({t.plan, rows[i].parent_code});
+    const auto& tasks = stored[t.plan].tasks;
+    auto before = std::ranges::find_if(tasks, [&](const Task& e) { return e.code == t.code; });
+    t.id = before != tasks.end() ? before->id : TaskId{};
+    const bool changed = !t.id || !(*before == t);
+    if (changed) {
+      auto id = tx_.PutTask(t);
+      if (!id) return std::unexpected(id.error());
+      id_of[{t.plan, t.code}] = *id;
+    }
+    Count(t.id, changed);
+  }
+  return {};
+}
+
+Status Importer::TaskUpdates() {
+  auto plans = tx_.Plans();
+  if (!plans) return std::unexpected(plans.error());
+  struct PlanData {
+    std::map<std::string, Task> tasks;
+    std::vector<TaskEvent> events;
+  };
+  std::map<PlanId, PlanData> stored;
+  std::vector<TaskEvent> rows;
+  std::set<TaskId> claimed;  // tasks with a claim in the ledger or earlier in the file
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    TaskEvent e;
+    const std::string plan_code = c.Text("plan_code");
+    auto plan = PlanRef(*plans, c, plan_code);
+    if (!plan) return std::unexpected(plan.error());
+    const Task* task = nullptr;
+    if (*plan) {
+      const PlanId plan_id = (*plan)->id;
+      if (!stored.contains(plan_id)) {
+        auto tasks = tx_.Tasks(plan_id);
+        if (!tasks) return std::unexpected(tasks.error());
+        auto events = tx_.TaskEvents(plan_id);
+        if (!events) return std::unexpected(events.error());
+        PlanData data;
+        for (Task& t : *tasks) data.tasks.emplace(t.code, std::move(t));
+        for (const TaskEvent& ev : *events) {
+          if (ev.kind == TaskEventKind::kClaim) claimed.insert(ev.task);
+        }
+        data.events = std::move(*events);
+        stored.emplace(plan_id, std::move(data));
+      }
+      const std::string task_code = c.Text("task_code");
+      auto& tasks = stored[plan_id].tasks;
+      if (auto it = tasks.find(task_code); it != tasks.end()) {
+        task = &it->second;
+        e.task = task->id;
+      } else if (!task_code.empty()) {
+        c.Problem("task_code", fmt::format("unknown task '{}' in plan '{}'", task_code, plan_code));
+      }
+    }
+    auto kind = c.Enum("kind", ParseTaskEventKind);
+    if (kind) e.kind = *kind;
+    if (auto d = c.OptDate("date")) e.on = *d;
+    if (auto p = c.OptInteger("progress_percent", 0, 100)) e.progress_percent = static_cast<int>(*p);
+    e.completed_on = c.OptDate("completed_on");
+    e.new_deadline = c.OptDate("new_deadline");
+    e.period = c.OptPeriod("period");
+    e.actor = c.Text("actor");
+    e.requested_by = c.Text("requested_by");
+    e.reason = c.Text("reason");
+    e.difficulties = c.Text("difficulties");
+    e.proposals = c.Text("proposals");
+    e.evidence = c.Text("evidence");
+    if (kind) {
+      const bool has_completed = !c.Raw("completed_on").empty();
+      const bool has_deadline = !c.Raw("new_deadline").empty();
+      switch (*kind) {
+        case TaskEventKind::kClaim:
+          if (!has_completed) c.Problem("completed_on", "a claim needs the date the output was completed");
+          if (e.completed_on && e.completed_on > e.on) {
+            c.Problem("completed_on", fmt::format("{} is after the claim's date {}",
+                                                  e.completed_on->ToString(), e.on.ToString()));
+          }
+          if (task) claimed.insert(task->id);
+          break;
+        case TaskEventKind::kVerify:
+        case TaskEventKind::kReturn:
+          if (task && !claimed.contains(task->id)) {
+            c.Problem("kind", fmt::format("task '{}' has no claimed completion to {}", task->code,
+                                          TaskEventKindName(*kind)));
+          }
+          break;
+        case TaskEventKind::kAmend:
+          if (!has_deadline) c.Problem("new_deadline", "an amendment needs the new deadline");
+          if (e.reason.empty()) c.Problem("reason", "an amendment needs a reason");
+          if (task && task->kind != TaskKind::kDeadline) {
+            c.Problem("kind", "only a deadline task has a deadline to amend");
+          }
+          break;
+        case TaskEventKind::kCancel:
+          if (e.reason.empty()) c.Problem("reason", "a cancellation needs a reason");
+          break;
+        case TaskEventKind::kProgress:
+          break;
+      }
+      if (*kind != TaskEventKind::kClaim && *kind != TaskEventKind::kVerify && has_completed) {
+        c.Problem("completed_on", "only a claim or a verification carries a completion date");
+      }
+      if (*kind != TaskEventKind::kAmend && has_deadline) {
+        c.Problem("new_deadline", "only an amendment carries a new deadline");
+      }
+    }
+    if (task && e.period) {
+      if (task->kind != TaskKind::kRecurring) {
+        c.Problem("period", "only a recurring task reports per period");
+      } else if (task->cadence && e.period->type() != *task->cadence) {
+        c.Problem("period", fmt::format("'{}' is not a {} period", e.period->ToString(),
+                                        PeriodTypeName(*task->cadence)));
+      }
+    }
+    if (task && e.on < task->assigned_on) {
+      c.Problem("date", fmt::format("{} is before the task was assigned ({})", e.on.ToString(),
+                                    task->assigned_on.ToString()));
+    }
+    rows.push_back(std::move(e));
+  }
+  if (!problems_.empty()) return {};
+  for (const TaskEvent& e : rows) {
+    // Re-importing the same ledger must not record the same event twice.
+    bool recorded = false;
+    for (const auto& [plan, data] : stored) {
+      if (std::ranges::find(data.events, e) != data.events.end()) recorded = true;
+    }
+    if (recorded) {
+      ++summary_.unchanged;
+      continue;
+    }
+    if (auto st = tx_.AppendTaskEvent(e); !st) return st;
+    ++summary_.inserted;
+  }
+  return {};
+}
+
+Status Importer::DataValues() {
+  auto units = UnitsByCode();
+  if (!units) return std::unexpected(units.error());
+  auto indicators = tx_.Indicators();
+  if (!indicators) return std::unexpected(indicators.error());
+  std::map<std::string, const Indicator*> indicator_of;
+  for (const Indicator& i : *indicators) indicator_of.emplace(i.code, &i);
+  auto existing = tx_.DataValues(DataValueQuery{});
+  if (!existing) return std::unexpected(existing.error());
+  struct Key {
+    IndicatorId indicator;
+    OrgUnitId unit;
+    std::string period;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, const DataValue*> current;
+  for (const DataValue& v : *existing) current.emplace(Key{v.indicator, v.unit, v.period.ToString()}, &v);
+
+  std::vector<DataValue> rows;
+  std::map<Key, int> seen;
+  for (const CsvRecord& record : sheet_.rows()) {
+    Cells c(sheet_, record, problems_);
+    if (c.ragged()) continue;
+    DataValue v;
+    const std::string code = c.Text("indicator_code");
+    const Indicator* indicator = nullptr;
+    if (auto it = indicator_of.find(code); it != indicator_of.end()) {
+      indicator = it->second;
+      v.indicator = indicator->id;
+    } else if (!code.empty()) {
+      c.Problem("indicator_code", fmt::format("unknown indicator '{}'", code));
+    }
+    v.unit = UnitRef(*units, c, "unit_code", c.Text("unit_code"));
+    auto period = c.OptPeriod("period");
+    if (period) {
+      v.period = *period;
+      if (indicator && period->type() != indicator->period_type) {
+        c.Problem("period", fmt::format("'{}' is not a {} period, as indicator '{}' is reported",
+                                        period->ToString(), PeriodTypeName(indicator->period_type),
+                                        indicator->code));
+      }
+    }
+    auto value = c.OptNumber("value");
+    if (value) {
+      v.value = *value;
+      if (indicator) {
+        if (auto valid = ValidateValue(*indicator, *value); !valid) {
+          c.Problem("value", valid.error().message);
+        }
+      }
+    }
+    v.comment = c.Text("comment");
+    if (auto state = c.Enum("state", ParseValueState)) v.state = *state;
+    v.stored_by = c.Text("stored_by");
+    if (v.stored_by.empty()) v.stored_by = options_.actor;
+    if (indicator && v.unit && period) {
+      Key key{v.indicator, v.unit, period->ToString()};
+      auto [it, inserted] = seen.emplace(key, c.line());
+      if (!inserted) {
+        c.Problem("period", fmt::format("a value of '{}' for this unit and period already appears on line {}",
+                                        code, it->second));
+      }
+    }
+    rows.push_back(std::move(v));
+  }
+  if (!problems_.empty()) return {};
+  for (const DataValue& v : rows) {
+    auto it = current.find(Key{v.indicator, v.unit, v.period.ToString()});
+    const bool is_new = it == current.end();
+    const bool changed = is_new || it->second->value != v.value || it->second->comment != v.comment ||
+                         it->second->state != v.state;
+    if (changed) {
+      if (auto st = tx_.PutDataValue(v); !st) return st;
+    }
+    Count(is_new ? IndicatorId{} : v.indicator, changed);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
+                                const ImportOptions& options) {
+  auto sheet = Sheet::Read(kind, csv);
+  if (!sheet) return std::unexpected(sheet.error());
+
+  ImportSummary summary;
+  summary.kind = kind;
+  summary.rows = static_cast<int>(sheet->rows().size());
+  auto tx = store.Begin();
+  if (!tx) return std::unexpected(tx.error());
+  Importer importer(**tx, *sheet, options, summary);
+  if (auto st = importer.Run(); !st) return std::unexpected(st.error());
+
+  Problems& problems = importer.problems();
+  if (!problems.empty()) {
+    std::ranges::stable_sort(problems.details, {}, &ErrorDetail::line);
+    std::set<int> bad_lines;
+    for (const ErrorDetail& d : problems.details) bad_lines.insert(d.line);
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{} of {} rows have errors; nothing was imported", bad_lines.size(),
+                            summary.rows),
+                std::move(problems.details));
+  }
+  if (options.dry_run) return summary;  // the transaction rolls back as it goes out of scope
+  if (auto st = (*tx)->Commit(); !st) return std::unexpected(st.error());
+  return summary;
+}
+
+}  // namespace planwatch
