@@ -218,7 +218,7 @@ TEST(TaskRatesTest, RecurringTasksAreCountedSeparately) {
 TEST(TaskRatesTest, OnlyRecurringTasksLeaveRatesUndefined) {
   const std::vector<Task> tasks = {RecurringTask(2, "2025-01-01")};
   const std::vector<TaskEvent> events = {MonthReport(2, "2025-03-02", "202502")};
-  const StatusSummary s = Summarize(tasks, events, D("2025-03-15"), CompletionView::kVerified);
+  const StatusSummary s = Summarize(tasks, events, D("2025-03-21"), CompletionView::kVerified);
   EXPECT_EQ(s.recurring_reported, 1);
   EXPECT_EQ(s.total, 0);
   EXPECT_EQ(s.completion_rate, std::nullopt);
@@ -620,8 +620,8 @@ TEST(ProvincePlanTest, Completed124Of169TasksOn31December) {
   EXPECT_EQ(s.in_progress_on_time, 12);
   EXPECT_EQ(s.overdue, 10 + 8 + 15);
   EXPECT_EQ(s.cancelled, 3);
-  EXPECT_EQ(s.recurring_reported, 0);  // November was reported; December is judged on 31 Dec
-  EXPECT_EQ(s.recurring_missing, 5);
+  EXPECT_EQ(s.recurring_reported, 5);  // November's reports; December's are due by 20 January
+  EXPECT_EQ(s.recurring_missing, 0);
   EXPECT_EQ(s.due, 157);
   EXPECT_EQ(s.due_done_on_time, 100);
   EXPECT_EQ(s.slip_days, 12 * 151);

@@ -91,8 +91,9 @@ Result<CompletionView> ParseCompletionView(std::string_view text) {
 }
 
 std::optional<Period> JudgedPeriod(PeriodType cadence, Date assigned_on, Date d) {
-  Period p = Period::Containing(d, cadence);
-  if (p.end() > d) p = p.Previous();
+  const Date last_overdue_end = d.AddDays(-(kRecurringReportDueDays + 1));
+  Period p = Period::Containing(last_overdue_end, cadence);
+  if (p.end() > last_overdue_end) p = p.Previous();
   if (p.end() < assigned_on) return std::nullopt;
   return p;
 }
@@ -209,7 +210,9 @@ TaskStatus RecurringStatus(const Task& task, std::span<const TaskEvent> events_o
       });
   if (cancelled) return TaskStatus::kCancelled;
   if (ReportedFor(events_of_task, task.id, period, d)) return TaskStatus::kRecurringReported;
-  if (period.end() > d || period.end() < task.assigned_on) return TaskStatus::kRecurringNotDue;
+  if (d <= period.end().AddDays(kRecurringReportDueDays) || period.end() < task.assigned_on) {
+    return TaskStatus::kRecurringNotDue;
+  }
   return TaskStatus::kRecurringMissing;
 }
 

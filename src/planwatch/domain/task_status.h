@@ -125,17 +125,23 @@ std::vector<const TaskEvent*> OrderLedger(std::span<const TaskEvent> events_of_t
 TaskState EvaluateOrderedLedger(const Task& task, std::span<const TaskEvent* const> ordered, Date d,
                                 CompletionView view);
 
+// A recurring task's report for a period is due this many days after the period ends (by the
+// 20th of the next month for a monthly task); a period is judged once its report is overdue, so
+// nobody is counted as missing a report on the last day of the month.
+inline constexpr int kRecurringReportDueDays = 20;
+
 // The status of one reporting `period` of a task on `d`: kNotAssigned if d < assigned_on;
 // kCancelled if cancelled on or before d; kRecurringReported if a progress event for exactly
-// `period` was recorded on or before d; kRecurringNotDue if the period has not ended on d
-// (period.end() > d) or ended before assigned_on; kRecurringMissing otherwise. Meant for
-// recurring tasks; the task's kind and cadence are not checked, so `period` may be of any type.
+// `period` was recorded on or before d (an early report counts); kRecurringNotDue while its
+// report is not yet overdue (d <= period.end() + kRecurringReportDueDays) or when the period
+// ended before assigned_on; kRecurringMissing otherwise. Meant for recurring tasks; the task's
+// kind and cadence are not checked, so `period` may be of any type.
 TaskStatus RecurringStatus(const Task& task, std::span<const TaskEvent> events_of_task,
                            const Period& period, Date d);
 
 // The period of `cadence` judged on `d` for a recurring task assigned on `assigned_on`: the
-// latest period that ended on or before d, provided it ended on or after assigned_on; none
-// otherwise.
+// latest period whose report is overdue on d (period.end() + kRecurringReportDueDays < d),
+// provided it ended on or after assigned_on; none otherwise.
 std::optional<Period> JudgedPeriod(PeriodType cadence, Date assigned_on, Date d);
 
 }  // namespace planwatch

@@ -618,44 +618,52 @@ TEST(TaskStatusTest, ProgressDifficultiesAndProposalsAreTheLatestOnOrBeforeD) {
 
 // --- recurring tasks ------------------------------------------------------------------------
 
-TEST(RecurringTaskTest, MonthlyTaskIsJudgedByTheLatestEndedMonth) {
+TEST(RecurringTaskTest, MonthlyTaskIsJudgedByTheLatestMonthWhoseReportIsOverdue) {
   const Task task = RecurringTask("2025-01-01", PeriodType::kMonth);
   const std::vector<TaskEvent> events = {PeriodReport("2025-02-05", "202501"),
                                          PeriodReport("2025-04-02", "202503")};
-  const TaskState feb = EvaluateTask(task, events, D("2025-03-15"), CompletionView::kVerified);
-  EXPECT_EQ(feb.period, P("202502"));
-  EXPECT_EQ(feb.status, TaskStatus::kRecurringMissing);
-  EXPECT_EQ(feb.deadline, std::nullopt);
-
-  const TaskState jan = EvaluateTask(task, events, D("2025-02-20"), CompletionView::kVerified);
+  // February's report is due by 20 March: until then January is judged.
+  const TaskState jan = EvaluateTask(task, events, D("2025-03-15"), CompletionView::kVerified);
   EXPECT_EQ(jan.period, P("202501"));
   EXPECT_EQ(jan.status, TaskStatus::kRecurringReported);
+  EXPECT_EQ(jan.deadline, std::nullopt);
+  EXPECT_EQ(EvaluateTask(task, events, D("2025-03-20"), CompletionView::kVerified).period,
+            P("202501"));
 
-  // March ends on the 31st: judged that day, reported only once the report is recorded.
-  const TaskState mar = EvaluateTask(task, events, D("2025-03-31"), CompletionView::kVerified);
+  const TaskState feb = EvaluateTask(task, events, D("2025-03-21"), CompletionView::kVerified);
+  EXPECT_EQ(feb.period, P("202502"));
+  EXPECT_EQ(feb.status, TaskStatus::kRecurringMissing);
+
+  // Not missing on the last day of March, nor before its report falls due on 20 April.
+  EXPECT_EQ(EvaluateTask(task, events, D("2025-03-31"), CompletionView::kVerified).period,
+            P("202502"));
+  EXPECT_EQ(EvaluateTask(task, events, D("2025-04-20"), CompletionView::kVerified).period,
+            P("202502"));
+  const TaskState mar = EvaluateTask(task, events, D("2025-04-21"), CompletionView::kVerified);
   EXPECT_EQ(mar.period, P("202503"));
-  EXPECT_EQ(mar.status, TaskStatus::kRecurringMissing);
-  EXPECT_EQ(StatusOn(task, events, "2025-04-02"), TaskStatus::kRecurringReported);
+  EXPECT_EQ(mar.status, TaskStatus::kRecurringReported);
 }
 
-TEST(RecurringTaskTest, NotDueUntilAPeriodEndsAfterAssignment) {
+TEST(RecurringTaskTest, NotDueUntilAPeriodsReportIsOverdue) {
   const Task task = RecurringTask("2025-01-10", PeriodType::kMonth);
   EXPECT_EQ(StatusOn(task, {}, "2025-01-09"), TaskStatus::kNotAssigned);
   const TaskState state = EvaluateTask(task, {}, D("2025-01-30"), CompletionView::kVerified);
   EXPECT_EQ(state.status, TaskStatus::kRecurringNotDue);
   EXPECT_EQ(state.period, std::nullopt);
-  // The month it was assigned in is judged once it ends.
-  EXPECT_EQ(StatusOn(task, {}, "2025-01-31"), TaskStatus::kRecurringMissing);
+  EXPECT_EQ(StatusOn(task, {}, "2025-01-31"), TaskStatus::kRecurringNotDue);
+  // The month it was assigned in is judged once its report is overdue (after 20 February).
+  EXPECT_EQ(StatusOn(task, {}, "2025-02-20"), TaskStatus::kRecurringNotDue);
+  EXPECT_EQ(StatusOn(task, {}, "2025-02-21"), TaskStatus::kRecurringMissing);
 }
 
 TEST(RecurringTaskTest, QuarterlyTaskAcrossTheYearEnd) {
   const Task task = RecurringTask("2025-05-07", PeriodType::kQuarter);
   const std::vector<TaskEvent> events = {PeriodReport("2025-10-03", "2025Q3"),
                                          PeriodReport("2026-01-04", "2025Q4")};
-  EXPECT_EQ(StatusOn(task, events, "2025-06-29"), TaskStatus::kRecurringNotDue);
-  EXPECT_EQ(StatusOn(task, events, "2025-06-30"), TaskStatus::kRecurringMissing);
-  EXPECT_EQ(StatusOn(task, events, "2025-12-31"), TaskStatus::kRecurringMissing);
-  const TaskState state = EvaluateTask(task, events, D("2026-01-05"), CompletionView::kVerified);
+  EXPECT_EQ(StatusOn(task, events, "2025-07-20"), TaskStatus::kRecurringNotDue);
+  EXPECT_EQ(StatusOn(task, events, "2025-07-21"), TaskStatus::kRecurringMissing);  // Q2
+  EXPECT_EQ(StatusOn(task, events, "2025-12-31"), TaskStatus::kRecurringReported);  // Q3
+  const TaskState state = EvaluateTask(task, events, D("2026-01-21"), CompletionView::kVerified);
   EXPECT_EQ(state.period, P("2025Q4"));
   EXPECT_EQ(state.status, TaskStatus::kRecurringReported);
 }
@@ -666,7 +674,7 @@ TEST(RecurringTaskTest, ReportForAnotherPeriodOrTypeDoesNotCount) {
   const std::vector<TaskEvent> events = {PeriodReport("2025-04-01", "202503"),
                                          PeriodReport("2025-04-01", "2025Q2"),
                                          Progress("2025-04-01", 50)};
-  EXPECT_EQ(StatusOn(task, events, "2025-04-15"), TaskStatus::kRecurringMissing);
+  EXPECT_EQ(StatusOn(task, events, "2025-04-21"), TaskStatus::kRecurringMissing);
 }
 
 TEST(RecurringTaskTest, CancelledRecurringTask) {
@@ -689,8 +697,8 @@ TEST(RecurringStatusTest, StatusOfOnePeriod) {
   const Date d = D("2025-05-10");
   EXPECT_EQ(RecurringStatus(task, events, P("202502"), d), TaskStatus::kRecurringReported);
   EXPECT_EQ(RecurringStatus(task, events, P("202503"), d), TaskStatus::kRecurringMissing);
-  // Reported after d.
-  EXPECT_EQ(RecurringStatus(task, events, P("202504"), d), TaskStatus::kRecurringMissing);
+  // Its report is due by 20 May, and came that day.
+  EXPECT_EQ(RecurringStatus(task, events, P("202504"), d), TaskStatus::kRecurringNotDue);
   EXPECT_EQ(RecurringStatus(task, events, P("202504"), D("2025-05-20")),
             TaskStatus::kRecurringReported);
   // Not ended yet, and ended before the task existed.
@@ -706,18 +714,21 @@ TEST(RecurringStatusTest, EarlyReportCountsAndCancellationWins) {
             TaskStatus::kRecurringReported);
   events.push_back(Cancel("2025-07-01"));
   EXPECT_EQ(RecurringStatus(task, events, P("202506"), D("2025-06-30")),
+            TaskStatus::kRecurringNotDue);
+  const std::vector<TaskEvent> before_cancel = {events[0]};
+  EXPECT_EQ(RecurringStatus(task, before_cancel, P("202506"), D("2025-07-21")),
             TaskStatus::kRecurringMissing);
   EXPECT_EQ(RecurringStatus(task, events, P("202506"), D("2025-07-01")), TaskStatus::kCancelled);
 }
 
-TEST(JudgedPeriodTest, LatestPeriodEndedOnOrBeforeD) {
+TEST(JudgedPeriodTest, LatestPeriodWhoseReportIsOverdue) {
   const Date assigned = D("2024-01-01");
-  EXPECT_EQ(JudgedPeriod(PeriodType::kMonth, assigned, D("2024-03-01")), P("202402"));
-  EXPECT_EQ(JudgedPeriod(PeriodType::kMonth, assigned, D("2024-02-29")), P("202402"));
-  EXPECT_EQ(JudgedPeriod(PeriodType::kMonth, assigned, D("2024-02-28")), P("202401"));
+  EXPECT_EQ(JudgedPeriod(PeriodType::kMonth, assigned, D("2024-03-01")), P("202401"));
+  EXPECT_EQ(JudgedPeriod(PeriodType::kMonth, assigned, D("2024-03-20")), P("202401"));
+  EXPECT_EQ(JudgedPeriod(PeriodType::kMonth, assigned, D("2024-03-21")), P("202402"));  // leap
   EXPECT_EQ(JudgedPeriod(PeriodType::kHalf, assigned, D("2024-12-30")), P("2024S1"));
-  EXPECT_EQ(JudgedPeriod(PeriodType::kYear, assigned, D("2025-01-01")), P("2024"));
-  EXPECT_EQ(JudgedPeriod(PeriodType::kYear, assigned, D("2024-12-30")), std::nullopt);
+  EXPECT_EQ(JudgedPeriod(PeriodType::kYear, assigned, D("2025-01-21")), P("2024"));
+  EXPECT_EQ(JudgedPeriod(PeriodType::kYear, assigned, D("2025-01-20")), std::nullopt);
   EXPECT_EQ(JudgedPeriod(PeriodType::kQuarter, D("2024-04-01"), D("2024-04-01")), std::nullopt);
 }
 
