@@ -153,7 +153,8 @@ sqlite3* LoadSqlite() {
 }
 
 // Per task: the deadline in force (latest amendment on or before D), cancellation, the latest
-// claim on or before D unless a return follows it, and a verification after that claim.
+// claim on or before D unless a return follows it, and a verification after that claim (whose
+// corrected completion date counts in both views; unverified claims count in the claimed view).
 constexpr const char* kStatusSql = R"sql(
 WITH judged AS (
   SELECT t.id,
@@ -171,13 +172,13 @@ WITH judged AS (
     CASE WHEN j.claim_on IS NULL OR EXISTS (
            SELECT 1 FROM events r WHERE r.task = j.id AND r.kind = 3 AND r.on_day <= ?1
            AND (r.on_day, r.seq) > (j.claim_on, j.claim_seq)) THEN NULL
-         WHEN ?4 = 1 THEN j.claim_completed
          WHEN EXISTS (SELECT 1 FROM events v WHERE v.task = j.id AND v.kind = 2 AND v.on_day <= ?1
                       AND (v.on_day, v.seq) > (j.claim_on, j.claim_seq))
            THEN COALESCE((SELECT v.completed_on FROM events v WHERE v.task = j.id AND v.kind = 2
                           AND v.on_day <= ?1 AND (v.on_day, v.seq) > (j.claim_on, j.claim_seq)
                           AND v.completed_on IS NOT NULL ORDER BY v.on_day DESC, v.seq DESC
                           LIMIT 1), j.claim_completed)
+         WHEN ?4 = 1 THEN j.claim_completed
     END AS completed
   FROM judged j
 )

@@ -7,7 +7,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -312,6 +315,33 @@ std::vector<std::size_t> DependenciesFirst(const std::vector<std::vector<std::si
   return order;
 }
 
+// Finds stored records by their code in O(1); the records must outlive the index.
+template <typename T>
+class CodeIndex {
+ public:
+  CodeIndex(const std::vector<T>& items, std::string T::*code) {
+    for (const T& item : items) by_code_.emplace(item.*code, &item);
+  }
+  const T* Find(const std::string& code) const {
+    auto it = by_code_.find(code);
+    return it != by_code_.end() ? it->second : nullptr;
+  }
+
+ private:
+  std::unordered_map<std::string, const T*> by_code_;
+};
+
+// Every field of a ledger event, so that re-importing a ledger can skip what is recorded.
+std::string EventKey(const TaskEvent& e) {
+  auto opt = [](const auto& v) { return v ? fmt::format("{}", *v) : std::string(); };
+  auto date = [](const std::optional<Date>& d) { return d ? d->ToString() : std::string(); };
+  return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}",
+                     e.task.value, TaskEventKindName(e.kind), e.on.ToString(),
+                     opt(e.progress_percent), date(e.completed_on), date(e.new_deadline),
+                     e.period ? e.period->ToString() : std::string(), e.actor, e.requested_by,
+                     e.reason, e.difficulties, e.proposals, e.evidence);
+}
+
 template <typename T>
 std::string JoinCodes(const T& codes) {
   std::string out;
@@ -576,11 +606,11 @@ Status Importer::Directives() {
     rows.push_back(std::move(d));
   }
   if (!problems_.empty()) return {};
+  const CodeIndex<Directive> stored(*existing, &Directive::number);
   for (Directive& d : rows) {
-    auto before = std::find_if(existing->begin(), existing->end(),
-                               [&](const Directive& e) { return e.number == d.number; });
-    d.id = before != existing->end() ? before->id : DirectiveId{};
-    const bool changed = !d.id || !(*before == d);
+    const Directive* before = stored.Find(d.number);
+    d.id = before ? before->id : DirectiveId{};
+    const bool changed = !before || !(*before == d);
     if (changed) {
       if (auto id = tx_.PutDirective(d); !id) return std::unexpected(id.error());
     }
@@ -597,6 +627,8 @@ Status Importer::Plans() {
   auto existing = tx_.Plans();
   if (!existing) return std::unexpected(existing.error());
 
+  const CodeIndex<Directive> directive_by_number(*directives, &Directive::number);
+  const CodeIndex<Plan> stored(*existing, &Plan::code);
   std::vector<Plan> rows;
   std::vector<std::string> parent_codes;
   std::vector<int> lines;
@@ -611,9 +643,8 @@ Status Importer::Plans() {
     p.title_en = c.Text("title_en");
     p.issuer = UnitRef(*units, c, "issuer_code", c.Text("issuer_code"));
     for (const std::string& number : c.List("directive_numbers")) {
-      auto d = std::find_if(directives->begin(), directives->end(),
-                            [&](const Directive& x) { return x.number == number; });
-      if (d == directives->end()) {
+      const Directive* d = directive_by_number.Find(number);
+      if (!d) {
         c.Problem("directive_numbers", fmt::format("unknown directive '{}'", number));
       } else {
         p.directives.push_back(d->id);
@@ -644,8 +675,7 @@ Status Importer::Plans() {
     if (parent_codes[i].empty() || parent_codes[i] == rows[i].code) continue;
     if (auto r = row_of_code.find(parent_codes[i]); r != row_of_code.end()) {
       deps[i].push_back(r->second);
-    } else if (std::none_of(existing->begin(), existing->end(),
-                            [&](const Plan& e) { return e.code == parent_codes[i]; })) {
+    } else if (!stored.Find(parent_codes[i])) {
       problems_.Add(lines[i], sheet_.ColumnName("parent_code"),
                     fmt::format("unknown plan '{}'", parent_codes[i]));
     }
@@ -658,10 +688,9 @@ Status Importer::Plans() {
   for (std::size_t i : order) {
     Plan& p = rows[i];
     if (!parent_codes[i].empty()) p.parent = id_of_code.at(parent_codes[i]);
-    auto before = std::find_if(existing->begin(), existing->end(),
-                               [&](const Plan& e) { return e.code == p.code; });
-    p.id = before != existing->end() ? before->id : PlanId{};
-    const bool changed = !p.id || !(*before == p);
+    const Plan* before = stored.Find(p.code);
+    p.id = before ? before->id : PlanId{};
+    const bool changed = !before || !(*before == p);
     if (changed) {
       auto id = tx_.PutPlan(p);
       if (!id) return std::unexpected(id.error());
@@ -756,6 +785,7 @@ Status Importer::Indicators() {
   if (!units) return std::unexpected(units.error());
   auto existing = tx_.Indicators();
   if (!existing) return std::unexpected(existing.error());
+  const CodeIndex<Indicator> stored(*existing, &Indicator::code);
   struct Row {
     Indicator indicator;
     std::string numerator_code, denominator_code;
@@ -829,7 +859,7 @@ Status Importer::Indicators() {
       }
       if (auto r = row_of_code.find(*code); r != row_of_code.end()) {
         deps[i].push_back(r->second);
-      } else if (std::ranges::none_of(*existing, [&](const Indicator& e) { return e.code == *code; })) {
+      } else if (!stored.Find(*code)) {
         problems_.Add(rows[i].line, sheet_.ColumnName(column), fmt::format("unknown indicator '{}'", *code));
       }
     }
@@ -842,9 +872,9 @@ Status Importer::Indicators() {
     Indicator& ind = rows[i].indicator;
     if (!rows[i].numerator_code.empty()) ind.numerator = id_of.at(rows[i].numerator_code);
     if (!rows[i].denominator_code.empty()) ind.denominator = id_of.at(rows[i].denominator_code);
-    auto before = std::ranges::find_if(*existing, [&](const Indicator& e) { return e.code == ind.code; });
-    ind.id = before != existing->end() ? before->id : IndicatorId{};
-    const bool changed = !ind.id || !(*before == ind);
+    const Indicator* before = stored.Find(ind.code);
+    ind.id = before ? before->id : IndicatorId{};
+    const bool changed = !before || !(*before == ind);
     if (changed) {
       auto id = tx_.PutIndicator(ind);
       if (!id) return std::unexpected(id.error());
@@ -862,6 +892,9 @@ Status Importer::Targets() {
   if (!indicators) return std::unexpected(indicators.error());
   auto existing = tx_.Targets();
   if (!existing) return std::unexpected(existing.error());
+  const CodeIndex<Indicator> indicator_by_code(*indicators, &Indicator::code);
+  std::map<std::tuple<IndicatorId, OrgUnitId, Date>, double> stored;
+  for (const Target& t : *existing) stored.emplace(std::tuple{t.indicator, t.unit, t.date}, t.value);
   std::vector<Target> rows;
   std::map<std::string, int> seen;
   for (const CsvRecord& record : sheet_.rows()) {
@@ -869,11 +902,10 @@ Status Importer::Targets() {
     if (c.ragged()) continue;
     Target t;
     const std::string code = c.Text("indicator_code");
-    auto ind = std::ranges::find_if(*indicators, [&](const Indicator& i) { return i.code == code; });
-    if (!code.empty() && ind == indicators->end()) {
-      c.Problem("indicator_code", fmt::format("unknown indicator '{}'", code));
-    } else if (ind != indicators->end()) {
+    if (const Indicator* ind = indicator_by_code.Find(code)) {
       t.indicator = ind->id;
+    } else if (!code.empty()) {
+      c.Problem("indicator_code", fmt::format("unknown indicator '{}'", code));
     }
     const std::string unit_code = c.Text("unit_code");
     t.unit = UnitRef(*units, c, "unit_code", unit_code);
@@ -885,11 +917,9 @@ Status Importer::Targets() {
   }
   if (!problems_.empty()) return {};
   for (const Target& t : rows) {
-    auto before = std::ranges::find_if(*existing, [&](const Target& e) {
-      return e.indicator == t.indicator && e.unit == t.unit && e.date == t.date;
-    });
-    const bool is_new = before == existing->end();
-    const bool changed = is_new || before->value != t.value;
+    auto before = stored.find(std::tuple{t.indicator, t.unit, t.date});
+    const bool is_new = before == stored.end();
+    const bool changed = is_new || before->second != t.value;
     if (changed) {
       if (auto st = tx_.PutTarget(t); !st) return st;
     }
@@ -905,9 +935,11 @@ Status Importer::Tasks() {
   if (!plans) return std::unexpected(plans.error());
   auto indicators = tx_.Indicators();
   if (!indicators) return std::unexpected(indicators.error());
+  const CodeIndex<Indicator> indicator_by_code(*indicators, &Indicator::code);
   struct PlanData {
     std::vector<TaskGroup> groups;
     std::vector<Task> tasks;
+    std::unique_ptr<CodeIndex<Task>> task_by_code;
   };
   std::map<PlanId, PlanData> stored;
   struct Row {
@@ -932,7 +964,10 @@ Status Importer::Tasks() {
         if (!groups) return std::unexpected(groups.error());
         auto tasks = tx_.Tasks(t.plan);
         if (!tasks) return std::unexpected(tasks.error());
-        stored[t.plan] = PlanData{std::move(*groups), std::move(*tasks)};
+        PlanData& data = stored[t.plan];
+        data.groups = std::move(*groups);
+        data.tasks = std::move(*tasks);
+        data.task_by_code = std::make_unique<CodeIndex<Task>>(data.tasks, &Task::code);
       }
     }
     t.code = c.Text("code");
@@ -976,11 +1011,10 @@ Status Importer::Tasks() {
     t.expected_output = c.Text("expected_output");
     if (auto p = c.OptInteger("priority", 0, 100)) t.priority = static_cast<int>(*p);
     for (const std::string& code : c.List("indicator_codes")) {
-      auto ind = std::ranges::find_if(*indicators, [&](const Indicator& i) { return i.code == code; });
-      if (ind == indicators->end()) {
-        c.Problem("indicator_codes", fmt::format("unknown indicator '{}'", code));
-      } else {
+      if (const Indicator* ind = indicator_by_code.Find(code)) {
         t.indicators.push_back(ind->id);
+      } else {
+        c.Problem("indicator_codes", fmt::format("unknown indicator '{}'", code));
       }
     }
     t.classified = c.Bool("classified", false);
@@ -999,8 +1033,7 @@ Status Importer::Tasks() {
     if (parent.empty() || parent == rows[i].task.code || !rows[i].task.plan) continue;
     if (auto r = row_of.find({rows[i].task.plan, parent}); r != row_of.end()) {
       deps[i].push_back(r->second);
-    } else if (std::ranges::none_of(stored[rows[i].task.plan].tasks,
-                                    [&](const Task& e) { return e.code == parent; })) {
+    } else if (!stored[rows[i].task.plan].task_by_code->Find(parent)) {
       problems_.Add(rows[i].line, sheet_.ColumnName("parent_code"),
                     fmt::format("unknown task '{}' in this plan", parent));
     }
@@ -1014,10 +1047,9 @@ Status Importer::Tasks() {
   for (std::size_t i : order) {
     Task& t = rows[i].task;
     if (!rows[i].parent_code.empty()) t.parent = id_of.at({t.plan, rows[i].parent_code});
-    const auto& tasks = stored[t.plan].tasks;
-    auto before = std::ranges::find_if(tasks, [&](const Task& e) { return e.code == t.code; });
-    t.id = before != tasks.end() ? before->id : TaskId{};
-    const bool changed = !t.id || !(*before == t);
+    const Task* before = stored[t.plan].task_by_code->Find(t.code);
+    t.id = before ? before->id : TaskId{};
+    const bool changed = !before || !(*before == t);
     if (changed) {
       auto id = tx_.PutTask(t);
       if (!id) return std::unexpected(id.error());
@@ -1033,8 +1065,8 @@ Status Importer::TaskUpdates() {
   if (!plans) return std::unexpected(plans.error());
   struct PlanData {
     std::map<std::string, Task> tasks;
-    std::vector<TaskEvent> events;
   };
+  std::unordered_set<std::string> recorded;  // EventKey of every stored event of the plans read
   std::map<PlanId, PlanData> stored;
   std::vector<TaskEvent> rows;
   std::set<TaskId> claimed;  // tasks with a claim in the ledger or earlier in the file
@@ -1057,8 +1089,8 @@ Status Importer::TaskUpdates() {
         for (Task& t : *tasks) data.tasks.emplace(t.code, std::move(t));
         for (const TaskEvent& ev : *events) {
           if (ev.kind == TaskEventKind::kClaim) claimed.insert(ev.task);
+          recorded.insert(EventKey(ev));
         }
-        data.events = std::move(*events);
         stored.emplace(plan_id, std::move(data));
       }
       const std::string task_code = c.Text("task_code");
@@ -1139,11 +1171,7 @@ Status Importer::TaskUpdates() {
   if (!problems_.empty()) return {};
   for (const TaskEvent& e : rows) {
     // Re-importing the same ledger must not record the same event twice.
-    bool recorded = false;
-    for (const auto& [plan, data] : stored) {
-      if (std::ranges::find(data.events, e) != data.events.end()) recorded = true;
-    }
-    if (recorded) {
+    if (!recorded.insert(EventKey(e)).second) {
       ++summary_.unchanged;
       continue;
     }
