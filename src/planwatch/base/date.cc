@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "planwatch/base/text.h"
+
 namespace planwatch {
 namespace {
 
@@ -28,7 +30,8 @@ int DaysInMonth(int year, int month) {
 Result<Date> Date::FromYmd(int year, int month, int day) {
   if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
       day > DaysInMonth(year, month)) {
-    return InvalidArgument(fmt::format("{:04}-{:02}-{:02} is not a calendar date", year, month, day));
+    return InvalidArgument(
+        fmt::format("{:04}-{:02}-{:02} is not a calendar date", year, month, day));
   }
   const std::chrono::year_month_day ymd{std::chrono::year{year},
                                         std::chrono::month{static_cast<unsigned>(month)},
@@ -40,10 +43,12 @@ Result<Date> Date::Parse(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseDigits(text.substr(0, 4), y) ||
       !ParseDigits(text.substr(5, 2), m) || !ParseDigits(text.substr(8, 2), d)) {
-    return InvalidArgument(fmt::format("'{}' is not a date: expected YYYY-MM-DD", text));
+    return InvalidArgument(
+        fmt::format("'{}' is not a date: expected YYYY-MM-DD", EchoForMessage(text)));
   }
   auto date = FromYmd(y, m, d);
-  if (!date) return InvalidArgument(fmt::format("'{}' is not a calendar date", text));
+  if (!date)
+    return InvalidArgument(fmt::format("'{}' is not a calendar date", EchoForMessage(text)));
   return date;
 }
 

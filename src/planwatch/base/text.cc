@@ -1,5 +1,7 @@
 #include "planwatch/base/text.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
 
@@ -163,6 +165,62 @@ std::string_view TrimAscii(std::string_view text) {
   while (begin < end && IsAsciiSpace(static_cast<unsigned char>(text[begin]))) ++begin;
   while (end > begin && IsAsciiSpace(static_cast<unsigned char>(text[end - 1]))) --end;
   return text.substr(begin, end - begin);
+}
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at s[i] that encodes a printable (non-C1)
+// code point, or 0.
+std::size_t PrintableUtf8Length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    len = 2;
+    if (lead == 0xC2) lo = 0xA0;  // U+0080..U+009F are C1 controls
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3;
+    if (lead == 0xE0) lo = 0xA0;  // overlong
+    if (lead == 0xED) hi = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    len = 4;
+    if (lead == 0xF0) lo = 0x90;  // overlong
+    if (lead == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = i + 2; k < i + len; ++k) {
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+std::string EchoForMessage(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i >= max_bytes) {
+      out += "…";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      out += static_cast<char>(c);
+      ++i;
+    } else if (const std::size_t len = PrintableUtf8Length(text, i); len > 0) {
+      out += text.substr(i, len);
+      i += len;
+    } else {
+      out += fmt::format("\\x{:02X}", c);
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace planwatch

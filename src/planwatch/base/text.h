@@ -75,4 +75,9 @@ std::string FoldForSearch(std::string_view utf8);
 // `text`.
 std::string_view TrimAscii(std::string_view text);
 
+// `text` as it may appear inside an error message: printable UTF-8 kept, control characters,
+// backslashes and invalid bytes written as \xNN, cut after `max_bytes` bytes of input with "…".
+// The result is always valid UTF-8, so messages built with it are safe to put in JSON.
+std::string EchoForMessage(std::string_view text, std::size_t max_bytes = 40);
+
 }  // namespace planwatch

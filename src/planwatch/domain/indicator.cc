@@ -6,12 +6,10 @@
 #include <cstddef>
 #include <utility>
 
+#include "planwatch/base/enum_names.h"
+
 namespace planwatch {
 namespace {
-
-// One table per enum, in enum order, so Name and Parse cannot drift apart.
-template <typename E, std::size_t N>
-using NameTable = std::array<std::pair<E, std::string_view>, N>;
 
 constexpr NameTable<IndicatorClass, 2> kIndicatorClassNames{{
     {IndicatorClass::kStrategic, "strategic"},
@@ -45,28 +43,6 @@ constexpr NameTable<ValueState, 3> kValueStateNames{{
     {ValueState::kSubmitted, "submitted"},
     {ValueState::kApproved, "approved"},
 }};
-
-template <typename E, std::size_t N>
-std::string_view NameOf(const NameTable<E, N>& table, E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
-
-template <typename E, std::size_t N>
-Result<E> ParseName(const NameTable<E, N>& table, std::string_view what, std::string_view text) {
-  for (const auto& [v, name] : table) {
-    if (name == text) return v;
-  }
-  std::string accepted;
-  for (const auto& entry : table) {
-    if (!accepted.empty()) accepted += ", ";
-    accepted += entry.second;
-  }
-  return InvalidArgument(
-      fmt::format("'{}' is not a valid {}: expected one of {}", text, what, accepted));
-}
 
 }  // namespace
 

@@ -9,6 +9,8 @@
 #include <tuple>
 #include <utility>
 
+#include "planwatch/base/enum_names.h"
+
 namespace planwatch {
 namespace {
 
@@ -262,32 +264,22 @@ double Achievement(Direction direction, double baseline, double expected, double
 // ---------------------------------------------------------------------------------------------
 // Status colour
 
+namespace {
+constexpr NameTable<IndicatorStatus, 5> kIndicatorStatusNames{{
+    {IndicatorStatus::kOnTrack, "on_track"},
+    {IndicatorStatus::kAtRisk, "at_risk"},
+    {IndicatorStatus::kOffTrack, "off_track"},
+    {IndicatorStatus::kNoData, "no_data"},
+    {IndicatorStatus::kStale, "stale"},
+}};
+}  // namespace
+
 std::string_view IndicatorStatusName(IndicatorStatus status) {
-  switch (status) {
-    case IndicatorStatus::kOnTrack:
-      return "on_track";
-    case IndicatorStatus::kAtRisk:
-      return "at_risk";
-    case IndicatorStatus::kOffTrack:
-      return "off_track";
-    case IndicatorStatus::kNoData:
-      return "no_data";
-    case IndicatorStatus::kStale:
-      return "stale";
-  }
-  return "unknown";
+  return NameOf(kIndicatorStatusNames, status);
 }
 
 Result<IndicatorStatus> ParseIndicatorStatus(std::string_view text) {
-  for (IndicatorStatus s :
-       {IndicatorStatus::kOnTrack, IndicatorStatus::kAtRisk, IndicatorStatus::kOffTrack,
-        IndicatorStatus::kNoData, IndicatorStatus::kStale}) {
-    if (IndicatorStatusName(s) == text) return s;
-  }
-  return InvalidArgument(fmt::format(
-      "'{}' is not a valid indicator status: expected one of on_track, at_risk, off_track, "
-      "no_data, stale",
-      text));
+  return ParseName(kIndicatorStatusNames, "indicator status", text);
 }
 
 IndicatorStatus StatusForAchievement(double achievement, double at_risk_threshold) {

@@ -1,14 +1,11 @@
 #include "planwatch/domain/org_unit.h"
 
-#include <fmt/format.h>
-
-#include <array>
-#include <utility>
+#include "planwatch/base/enum_names.h"
 
 namespace planwatch {
 namespace {
 
-constexpr std::array<std::pair<OrgUnitType, std::string_view>, 8> kTypeNames = {{
+constexpr NameTable<OrgUnitType, 8> kTypeNames = {{
     {OrgUnitType::kCentral, "central"},
     {OrgUnitType::kProvince, "province"},
     {OrgUnitType::kCommittee, "committee"},
@@ -21,24 +18,10 @@ constexpr std::array<std::pair<OrgUnitType, std::string_view>, 8> kTypeNames = {
 
 }  // namespace
 
-std::string_view OrgUnitTypeName(OrgUnitType type) {
-  for (const auto& [t, name] : kTypeNames) {
-    if (t == type) return name;
-  }
-  return "other";
-}
+std::string_view OrgUnitTypeName(OrgUnitType type) { return NameOf(kTypeNames, type); }
 
 Result<OrgUnitType> ParseOrgUnitType(std::string_view text) {
-  for (const auto& [t, name] : kTypeNames) {
-    if (name == text) return t;
-  }
-  std::string accepted;
-  for (const auto& entry : kTypeNames) {
-    if (!accepted.empty()) accepted += ", ";
-    accepted += entry.second;
-  }
-  return InvalidArgument(
-      fmt::format("'{}' is not an org unit type: expected one of {}", text, accepted));
+  return ParseName(kTypeNames, "org unit type", text);
 }
 
 }  // namespace planwatch

@@ -6,65 +6,13 @@
 #include <chrono>
 #include <cstddef>
 
+#include "planwatch/base/text.h"
+
 namespace planwatch {
 namespace {
 
 constexpr std::string_view kAcceptedForms = "(accepted: 2025, 2025S1, 2025Q3, 202503)";
 // Inputs are echoed in messages; a long one is cut so the message stays readable.
-constexpr std::size_t kMaxEchoedBytes = 40;
-
-// Length of the well-formed UTF-8 sequence starting at s[i] that encodes a printable (non-C1)
-// code point, or 0.
-std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    len = 2;
-    if (lead == 0xC2) lo = 0xA0;  // U+0080..U+009F are C1 controls
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    len = 3;
-    if (lead == 0xE0) lo = 0xA0;  // overlong
-    if (lead == 0xED) hi = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    len = 4;
-    if (lead == 0xF0) lo = 0x90;  // overlong
-    if (lead == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = i + 2; k < i + len; ++k) {
-    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
-  }
-  return len;
-}
-
-// The input as it may appear in a message: printable text kept, everything else as \xNN.
-std::string Echo(std::string_view text) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (i >= kMaxEchoedBytes) {
-      out += "…";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (const std::size_t len = Utf8SequenceLength(text, i); len > 0) {
-      out += text.substr(i, len);
-      i += len;
-    } else {
-      out += fmt::format("\\x{:02X}", c);
-      ++i;
-    }
-  }
-  return out;
-}
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -186,14 +134,15 @@ Result<PeriodType> ParsePeriodType(std::string_view text) {
   if (text == "half_yearly" || text == "half-yearly") return PeriodType::kHalf;
   if (text == "quarterly") return PeriodType::kQuarter;
   if (text == "monthly") return PeriodType::kMonth;
-  return InvalidArgument(fmt::format(
-      "'{}' is not a period type (accepted: yearly, half_yearly, quarterly, monthly)", Echo(text)));
+  return InvalidArgument(
+      fmt::format("'{}' is not a period type (accepted: yearly, half_yearly, quarterly, monthly)",
+                  EchoForMessage(text)));
 }
 
 Result<Period> Period::Parse(std::string_view text) {
   if (const std::string problem = PeriodProblem(text); !problem.empty()) {
     return InvalidArgument(
-        fmt::format("'{}' is not a period: {} {}", Echo(text), problem, kAcceptedForms));
+        fmt::format("'{}' is not a period: {} {}", EchoForMessage(text), problem, kAcceptedForms));
   }
   const int year = DigitsValue(text.substr(0, 4));
   if (text.size() == 4) return Year(year);
@@ -276,13 +225,13 @@ Result<PeriodRange> PeriodRange::Parse(std::string_view text) {
   auto first = Period::Parse(first_text);
   if (!first) {
     return InvalidArgument(
-        fmt::format("'{}' is not a period range: {}", Echo(text), first.error().message));
+        fmt::format("'{}' is not a period range: {}", EchoForMessage(text), first.error().message));
   }
   if (sep == std::string_view::npos) return Make(*first, *first);
   auto last = Period::Parse(text.substr(sep + kSeparator.size()));
   if (!last) {
     return InvalidArgument(
-        fmt::format("'{}' is not a period range: {}", Echo(text), last.error().message));
+        fmt::format("'{}' is not a period range: {}", EchoForMessage(text), last.error().message));
   }
   return Make(*first, *last);
 }

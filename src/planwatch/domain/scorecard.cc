@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <utility>
 
+#include "planwatch/base/enum_names.h"
+
 namespace planwatch {
 namespace {
 
@@ -33,27 +35,19 @@ bool ScoredBefore(const Scorecard& a, const Scorecard& b) {
 
 }  // namespace
 
-std::string_view RatingName(Rating rating) {
-  switch (rating) {
-    case Rating::kExcellent:
-      return "excellent";
-    case Rating::kGood:
-      return "good";
-    case Rating::kCompleted:
-      return "completed";
-    case Rating::kNotCompleted:
-      return "not_completed";
-  }
-  return "unknown";
-}
+namespace {
+constexpr NameTable<Rating, 4> kRatingNames{{
+    {Rating::kExcellent, "excellent"},
+    {Rating::kGood, "good"},
+    {Rating::kCompleted, "completed"},
+    {Rating::kNotCompleted, "not_completed"},
+}};
+}  // namespace
+
+std::string_view RatingName(Rating rating) { return NameOf(kRatingNames, rating); }
 
 Result<Rating> ParseRating(std::string_view text) {
-  for (Rating r : {Rating::kExcellent, Rating::kGood, Rating::kCompleted, Rating::kNotCompleted}) {
-    if (RatingName(r) == text) return r;
-  }
-  return InvalidArgument(fmt::format(
-      "'{}' is not a valid rating: expected one of excellent, good, completed, not_completed",
-      text));
+  return ParseName(kRatingNames, "rating", text);
 }
 
 Rating RatingForScore(double score) {

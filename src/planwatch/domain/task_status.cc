@@ -6,10 +6,12 @@
 #include <array>
 #include <utility>
 
+#include "planwatch/base/enum_names.h"
+
 namespace planwatch {
 namespace {
 
-constexpr std::array<std::pair<TaskStatus, std::string_view>, 9> kStatusNames{{
+constexpr NameTable<TaskStatus, 9> kStatusNames{{
     {TaskStatus::kNotAssigned, "not_assigned"},
     {TaskStatus::kDoneOnTime, "done_on_time"},
     {TaskStatus::kDoneLate, "done_late"},
@@ -21,32 +23,10 @@ constexpr std::array<std::pair<TaskStatus, std::string_view>, 9> kStatusNames{{
     {TaskStatus::kRecurringNotDue, "not_due"},
 }};
 
-constexpr std::array<std::pair<CompletionView, std::string_view>, 2> kViewNames{{
+constexpr NameTable<CompletionView, 2> kViewNames{{
     {CompletionView::kVerified, "verified"},
     {CompletionView::kClaimed, "claimed"},
 }};
-
-template <typename Enum, std::size_t N>
-std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum v) {
-  for (const auto& [value, name] : table) {
-    if (value == v) return name;
-  }
-  return "unknown";
-}
-
-template <typename Enum, std::size_t N>
-Result<Enum> ParseName(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                       std::string_view text, std::string_view what) {
-  for (const auto& [value, name] : table) {
-    if (name == text) return value;
-  }
-  std::string accepted;
-  for (const auto& entry : table) {
-    if (!accepted.empty()) accepted += ", ";
-    accepted += entry.second;
-  }
-  return InvalidArgument(fmt::format("'{}' is not a {}: expected one of {}", text, what, accepted));
-}
 
 // One claim of the ledger and what happened to it up to D.
 struct ClaimRecord {
@@ -77,7 +57,7 @@ bool ReportedFor(std::span<const TaskEvent> events, TaskId task, const Period& p
 std::string_view TaskStatusName(TaskStatus status) { return NameOf(kStatusNames, status); }
 
 Result<TaskStatus> ParseTaskStatus(std::string_view text) {
-  return ParseName(kStatusNames, text, "task status");
+  return ParseName(kStatusNames, "task status", text);
 }
 
 bool IsDone(TaskStatus status) {
@@ -87,7 +67,7 @@ bool IsDone(TaskStatus status) {
 std::string_view CompletionViewName(CompletionView view) { return NameOf(kViewNames, view); }
 
 Result<CompletionView> ParseCompletionView(std::string_view text) {
-  return ParseName(kViewNames, text, "completion view");
+  return ParseName(kViewNames, "completion view", text);
 }
 
 std::optional<Period> JudgedPeriod(PeriodType cadence, Date assigned_on, Date d) {
