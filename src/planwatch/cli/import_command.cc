@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -33,7 +36,18 @@ int RunImport(const ImportCommandOptions& options) {
   if (!store) return Report(store.error());
   ImportOptions import_options;
   import_options.dry_run = options.dry_run;
+  const bool show_progress = ::isatty(STDERR_FILENO) != 0;
+  if (show_progress) {
+    import_options.progress = [](std::string_view stage, std::size_t done, std::size_t total) {
+      if (total > 0) {
+        fmt::print(stderr, "\r\033[K  {} {:>3}%  {} of {} rows", stage, done * 100 / total, done, total);
+      } else {
+        fmt::print(stderr, "\r\033[K  {} {} rows", stage, done);
+      }
+    };
+  }
   auto summary = ImportCsv(**store, *kind, in, import_options);
+  if (show_progress) fmt::print(stderr, "\r\033[K");
   if (!summary) return Report(summary.error());
   fmt::print("{} {} rows of {}: {} new, {} updated, {} unchanged\n",
              options.dry_run ? "would import" : "imported", summary->rows, DataKindName(*kind),

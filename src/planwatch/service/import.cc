@@ -27,6 +27,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Reading a sheet: header mapping and typed cells that report every problem they meet.
 
+constexpr std::size_t kProgressEvery = 10'000;
+
 std::string NormalizeHeader(std::string_view header) {
   std::string folded = FoldForSearch(header);
   for (char& c : folded) {
@@ -46,7 +48,7 @@ struct Problems {
 
 class Sheet {
  public:
-  static Result<Sheet> Read(DataKind kind, std::istream& in) {
+  static Result<Sheet> Read(DataKind kind, std::istream& in, const ImportOptions& options) {
     Sheet sheet;
     sheet.kind_ = kind;
     CsvReader reader(in);
@@ -96,6 +98,9 @@ class Sheet {
       if (!more) return ReadError(more.error());
       if (!*more) break;
       sheet.rows_.push_back(std::move(record));
+      if (options.progress && sheet.rows_.size() % kProgressEvery == 0) {
+        options.progress("reading", sheet.rows_.size(), 0);
+      }
     }
     return sheet;
   }
@@ -387,8 +392,17 @@ class Importer {
     return !inserted;
   }
 
+  // One more row written (or found unchanged).
+  void Advance() {
+    ++written_;
+    if (options_.progress && written_ % kProgressEvery == 0) {
+      options_.progress("writing", written_, sheet_.rows().size());
+    }
+  }
+
   template <typename Id>
   void Count(Id existing_id, bool changed) {
+    Advance();
     if (!existing_id) {
       ++summary_.inserted;
     } else if (changed) {
@@ -443,6 +457,7 @@ class Importer {
   const ImportOptions& options_;
   ImportSummary& summary_;
   Problems problems_;
+  std::size_t written_ = 0;
 };
 
 Status Importer::Units() {
@@ -1171,6 +1186,7 @@ Status Importer::TaskUpdates() {
   if (!problems_.empty()) return {};
   for (const TaskEvent& e : rows) {
     // Re-importing the same ledger must not record the same event twice.
+    Advance();
     if (!recorded.insert(EventKey(e)).second) {
       ++summary_.unchanged;
       continue;
@@ -1264,7 +1280,7 @@ Status Importer::DataValues() {
 
 Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
                                 const ImportOptions& options) {
-  auto sheet = Sheet::Read(kind, csv);
+  auto sheet = Sheet::Read(kind, csv, options);
   if (!sheet) return std::unexpected(sheet.error());
 
   ImportSummary summary;
@@ -1272,6 +1288,7 @@ Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
   summary.rows = static_cast<int>(sheet->rows().size());
   auto tx = store.Begin();
   if (!tx) return std::unexpected(tx.error());
+  if (options.progress) options.progress("checking", 0, sheet->rows().size());
   Importer importer(**tx, *sheet, options, summary);
   if (auto st = importer.Run(); !st) return std::unexpected(st.error());
 

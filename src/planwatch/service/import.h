@@ -1,8 +1,11 @@
 // Importing records from CSV files: the one path by which both users and the demo load data.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 
 #include "planwatch/base/error.h"
 #include "planwatch/service/formats.h"
@@ -15,6 +18,10 @@ struct ImportOptions {
   std::string actor = "import";
   // Validate everything and report what would change, but write nothing. Default: false.
   bool dry_run = false;
+  // Called on the calling thread as the import advances, at most every few thousand rows:
+  // `stage` is "reading", "checking" or "writing"; `done` rows of `total` (0 while unknown).
+  // Default: none.
+  std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
 };
 
 struct ImportSummary {

@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "planwatch/service/export.h"
 #include "planwatch/storage/store.h"
@@ -266,6 +270,27 @@ TEST_F(ImportTest, RatioIndicatorNeedsItsInputs) {
                           DetailAt(3, "unit_aggregation", "only a ratio"),
                           DetailAt(3, "numerator_code", "unknown indicator 'N'"),
                           DetailAt(3, "denominator_code", "unknown indicator 'D'")));
+}
+
+TEST_F(ImportTest, ReportsProgressThroughEveryStage) {
+  MustImport(DataKind::kUnits, "code,name_vi,type\nP,Tỉnh,province\n");
+  MustImport(DataKind::kIndicators, "code,name_vi,period_type\nX,Chỉ tiêu,monthly\n");
+  std::string csv = "indicator_code,unit_code,period,value\n";
+  for (int year = 1000; year < 3100; ++year) {
+    for (int month = 1; month <= 12; ++month) csv += fmt::format("X,P,{}{:02},{}\n", year, month, month);
+  }
+  std::vector<std::tuple<std::string, std::size_t, std::size_t>> calls;
+  ImportOptions options;
+  options.progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
+    calls.emplace_back(std::string(stage), done, total);
+  };
+  auto summary = Import(DataKind::kDataValues, csv, options);
+  ASSERT_TRUE(summary.has_value()) << summary.error().ToString();
+  EXPECT_EQ(summary->inserted, 25'200);
+  std::vector<std::tuple<std::string, std::size_t, std::size_t>> expected = {
+      {"reading", 10'000, 0}, {"reading", 20'000, 0}, {"checking", 0, 25'200},
+      {"writing", 10'000, 25'200}, {"writing", 20'000, 25'200}};
+  EXPECT_EQ(calls, expected);
 }
 
 TEST_F(ImportTest, RaggedRowIsNamed) {
