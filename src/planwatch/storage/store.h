@@ -7,7 +7,11 @@
 // destroyed without Commit() rolls back, so an interrupted use case leaves no trace.
 //
 // History: every change to a task, an org unit or a data value is kept (old versions are never
-// overwritten), so any past state can be reconstructed.
+// overwritten), so any past state can be reconstructed: each version carries the instant it became
+// current (the stamp of the transaction that wrote it) and, once replaced, the instant it stopped
+// being current. Instants are ISO 8601 UTC with milliseconds ("2025-06-20T08:15:00.123Z"): one
+// per transaction, shared by all its writes, strictly increasing in commit order, so they sort
+// as text in time order and an instant equal to a stamp shows that transaction's writes.
 //
 // Thread-safety: a Store may be shared by threads; each Transaction belongs to one thread.
 #pragma once
@@ -41,6 +45,19 @@ struct DataValueQuery {
   std::optional<std::string> as_of;
 };
 
+// One stored version of a record and the instants (ISO 8601 UTC with milliseconds, as stored_at)
+// between which it was the current one: [recorded_at, superseded_at); superseded_at is empty for
+// the current version. A version replaced by the same transaction that wrote it has
+// recorded_at == superseded_at: it was never current at any instant.
+template <typename T>
+struct Version {
+  T value;
+  std::string recorded_at;
+  std::string superseded_at;
+
+  friend bool operator==(const Version&, const Version&) = default;
+};
+
 // Reads. All lists are ordered by id (data values by indicator, unit, period).
 class StoreReader {
  public:
@@ -61,8 +78,20 @@ class StoreReader {
   // Every version ever stored of one value, oldest first.
   virtual Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
                                                           const Period& period) = 0;
-  // Earlier versions of a task, oldest first (the current one is not included).
-  virtual Result<std::vector<Task>> TaskHistory(TaskId task) = 0;
+  // Every version of the task, oldest first, the current one last; each one's superseded_at is
+  // the next one's recorded_at. not_found when the task does not exist.
+  virtual Result<std::vector<Version<Task>>> TaskHistory(TaskId task) = 0;
+  // Every version of the unit, oldest first, the current one last (same rules).
+  // not_found when the unit does not exist.
+  virtual Result<std::vector<Version<OrgUnit>>> OrgUnitHistory(OrgUnitId unit) = 0;
+  // The plan's tasks as they were at `as_of` (ISO 8601 UTC, same format and rules as
+  // DataValueQuery::as_of): each task's version current at that instant (recorded_at <= as_of <
+  // superseded_at), if that version belonged to the plan; tasks created after it are absent.
+  // invalid_argument (naming it) for a malformed instant; not_found when the plan does not exist.
+  virtual Result<std::vector<Task>> TasksAsOf(PlanId plan, const std::string& as_of) = 0;
+  // Every org unit as it was at `as_of` (same rules); units created after it are absent.
+  // invalid_argument (naming it) for a malformed instant.
+  virtual Result<std::vector<OrgUnit>> OrgUnitsAsOf(const std::string& as_of) = 0;
 };
 
 class Transaction : public StoreReader {

@@ -9,8 +9,10 @@
 // Contracts the suite pins down beyond store.h's comments: successions are ordered by
 // (effective_on, predecessor, successor); targets by (indicator, unit with "none" first,
 // date); task groups, tasks and every id-bearing list by id; data values by (indicator, unit,
-// period) in Period order; reading the groups, tasks or events of a missing plan, or the
-// history of a missing task, is not_found; as_of accepts a fraction of 1–9 digits.
+// period) in Period order; reading the groups, tasks, tasks as of an instant or events of a
+// missing plan, or the history of a missing task or org unit, is not_found; every as_of accepts
+// a fraction of 1–9 digits (or none); a version replaced by the transaction that wrote it is in
+// history with recorded_at == superseded_at and is never current at any instant.
 #pragma once
 
 #include <gtest/gtest.h>

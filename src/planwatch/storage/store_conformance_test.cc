@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -192,11 +194,66 @@ void ExpectSame(const DataValue& want, const DataValue& got) {
   EXPECT_EQ(got.stored_by, want.stored_by);
 }
 
+// The value field by field, and both instants exactly.
+template <typename T>
+void ExpectSame(const Version<T>& want, const Version<T>& got) {
+  ExpectSame(want.value, got.value);
+  EXPECT_EQ(got.recorded_at, want.recorded_at);
+  EXPECT_EQ(got.superseded_at, want.superseded_at);
+}
+
 template <typename T>
 void ExpectSameList(const std::type_identity_t<std::vector<T>>& want, const std::vector<T>& got) {
   ASSERT_EQ(got.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) ExpectSame(want[i], got[i]);
 }
+
+template <typename T>
+std::vector<T> Values(const std::vector<Version<T>>& versions) {
+  std::vector<T> values;
+  for (const Version<T>& version : versions) values.push_back(version.value);
+  return values;
+}
+
+// Versions are contiguous: each is recorded in a later transaction than the one before and
+// supersedes it at that instant; only the last (current) one has no superseded_at.
+template <typename T>
+void ExpectContiguous(const std::vector<Version<T>>& versions) {
+  ASSERT_FALSE(versions.empty());
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    SCOPED_TRACE("version " + std::to_string(i));
+    EXPECT_THAT(versions[i].recorded_at, MatchesRegex(kStampPattern));
+    if (i + 1 < versions.size()) {
+      EXPECT_LT(versions[i].recorded_at, versions[i + 1].recorded_at);
+      EXPECT_EQ(versions[i].superseded_at, versions[i + 1].recorded_at);
+    } else {
+      EXPECT_EQ(versions[i].superseded_at, "");
+    }
+  }
+}
+
+// The instant 1 ms before `stamp` (a stored stamp, "YYYY-MM-DDTHH:MM:SS.mmmZ"), in that form.
+std::string MsBefore(const std::string& stamp) {
+  Date day = Date::Parse(stamp.substr(0, 10)).value();
+  std::int64_t ms = std::stoll(stamp.substr(11, 2)) * 3'600'000 +
+                    std::stoll(stamp.substr(14, 2)) * 60'000 +
+                    std::stoll(stamp.substr(17, 2)) * 1000 + std::stoll(stamp.substr(20, 3)) - 1;
+  if (ms < 0) {
+    ms += 86'400'000;
+    day = day.AddDays(-1);
+  }
+  char time[32];
+  std::snprintf(time, sizeof time, "T%02d:%02d:%02d.%03dZ", static_cast<int>(ms / 3'600'000),
+                static_cast<int>(ms / 60'000 % 60), static_cast<int>(ms / 1000 % 60),
+                static_cast<int>(ms % 1000));
+  return day.ToString() + time;
+}
+
+// An instant strictly after `stamp` and before the next millisecond (sub-millisecond digits).
+std::string JustAfter(const std::string& stamp) { return stamp.substr(0, 23) + "5Z"; }
+
+constexpr char kBeforeEverything[] = "2000-01-01T00:00:00.000Z";
+constexpr char kAfterEverything[] = "9999-12-31T23:59:59.999Z";
 
 // ---- sample model ----
 
@@ -645,13 +702,13 @@ TEST_P(StoreConformanceTest, TaskRoundTripsEveryField) {
   ExpectSameList({task, recurring}, Must(store().Tasks(m.plan)));
 }
 
-TEST_P(StoreConformanceTest, TaskUpdateKeepsEveryEarlierVersion) {
+TEST_P(StoreConformanceTest, TaskUpdateKeepsEveryVersion) {
   const Model m = SeedModel(store());
   auto tx = Begin();
   Task v1 = FullTask(m);
   v1.id = Must(tx->PutTask(v1));
   MustOk(tx->Commit());
-  EXPECT_THAT(Must(store().TaskHistory(v1.id)), IsEmpty());
+  ExpectSameList({v1}, Values(Must(store().TaskHistory(v1.id))));
 
   Task v2 = v1;
   v2.lead_unit = m.commune;
@@ -670,7 +727,7 @@ TEST_P(StoreConformanceTest, TaskUpdateKeepsEveryEarlierVersion) {
   Must(tx->PutTask(v3));
   MustOk(tx->Commit());
 
-  ExpectSameList({v1, v2}, Must(store().TaskHistory(v1.id)));
+  ExpectSameList({v1, v2, v3}, Values(Must(store().TaskHistory(v1.id))));
   ExpectSameList({v3}, Must(store().Tasks(m.plan)));
 }
 
@@ -679,8 +736,13 @@ TEST_P(StoreConformanceTest, TaskHistoryOfUnknownTaskIsNotFound) {
   auto tx = Begin();
   const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
   MustOk(tx->Commit());
-  EXPECT_THAT(Must(store().TaskHistory(task)), IsEmpty());
+  const auto history = Must(store().TaskHistory(task));
+  ASSERT_THAT(history, SizeIs(1));
+  EXPECT_EQ(history[0].value.code, "NV-01");
+  EXPECT_EQ(history[0].superseded_at, "");
   EXPECT_THAT(store().TaskHistory(TaskId{9090}), FailsWith(ErrorCode::kNotFound, "task 9090"));
+  auto tx2 = Begin();
+  EXPECT_THAT(tx2->TaskHistory(TaskId{9091}), FailsWith(ErrorCode::kNotFound, "task 9091"));
 }
 
 TEST_P(StoreConformanceTest, TaskCodeIsUniqueWithinItsPlanOnly) {
@@ -1122,6 +1184,298 @@ TEST_P(StoreConformanceTest, StoredAtIsSharedWithinATransactionAndIncreasesAcros
   for (std::size_t i = 1; i < stamps.size(); ++i) EXPECT_LT(stamps[i - 1], stamps[i]);
 }
 
+// ==== history and as-of of tasks and org units ====
+
+TEST_P(StoreConformanceTest, TaskHistoryGivesEachVersionTheIntervalItWasCurrent) {
+  const Model m = SeedModel(store());
+  Task v1 = FullTask(m);
+  auto tx = Begin();
+  v1.id = Must(tx->PutTask(v1));
+  MustOk(tx->Commit());
+
+  Task v2 = v1;
+  v2.deadline = D("2026-06-30");
+  v2.coordinating_units = {m.province};
+  tx = Begin();
+  Must(tx->PutTask(v2));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));  // same transaction
+  MustOk(tx->Commit());
+
+  Task v3 = v2;
+  v3.lead_unit = m.commune;
+  v3.indicators = {m.indicator};
+  tx = Begin();
+  Must(tx->PutTask(v3));
+  MustOk(tx->Commit());
+
+  const auto history = Must(store().TaskHistory(v1.id));
+  ASSERT_THAT(history, SizeIs(3));
+  ExpectSameList({v1, v2, v3}, Values(history));
+  ExpectContiguous(history);
+  // One clock for every record: the task version and the data value written by one transaction
+  // carry the same instant.
+  auto values = Must(store().DataValues({}));
+  ASSERT_THAT(values, SizeIs(1));
+  EXPECT_EQ(history[1].recorded_at, values[0].stored_at);
+  // History does not change when read again, from the store or from a transaction.
+  ExpectSameList(history, Must(store().TaskHistory(v1.id)));
+  tx = Begin();
+  ExpectSameList(history, Must(tx->TaskHistory(v1.id)));
+}
+
+TEST_P(StoreConformanceTest, OrgUnitHistoryGivesEachVersionTheIntervalItWasCurrent) {
+  OrgUnit v1 = FullProvince();
+  auto tx = Begin();
+  v1.id = Must(tx->PutOrgUnit(v1));
+  const OrgUnitId other = Must(tx->PutOrgUnit(Unit("OTHER")));
+  MustOk(tx->Commit());
+
+  OrgUnit v2 = v1;  // a new leader
+  v2.leader_name = "Hoàng Quốc Khánh";
+  v2.leader_title = "Quyền Chủ tịch";
+  tx = Begin();
+  Must(tx->PutOrgUnit(v2));
+  MustOk(tx->Commit());
+
+  OrgUnit v3 = v2;  // renamed after a merger
+  v3.name_vi = "Ủy ban nhân dân tỉnh Sơn La (sau sáp nhập)";
+  v3.name_en = "Son La Provincial People's Committee (merged)";
+  tx = Begin();
+  Must(tx->PutOrgUnit(v3));
+  MustOk(tx->Commit());
+
+  const auto history = Must(store().OrgUnitHistory(v1.id));
+  ASSERT_THAT(history, SizeIs(3));
+  ExpectSameList({v1, v2, v3}, Values(history));
+  ExpectContiguous(history);
+  ExpectSame(v3, Must(store().OrgUnits())[0]);
+  // A unit never updated has its one, current version, recorded with the first transaction.
+  const auto untouched = Must(store().OrgUnitHistory(other));
+  ASSERT_THAT(untouched, SizeIs(1));
+  EXPECT_EQ(untouched[0].value.code, "OTHER");
+  EXPECT_EQ(untouched[0].recorded_at, history[0].recorded_at);
+  EXPECT_EQ(untouched[0].superseded_at, "");
+}
+
+TEST_P(StoreConformanceTest, TasksAsOfReconstructEachInstant) {
+  const Model m = SeedModel(store());
+  Plan other_plan;
+  other_plan.code = "OTHER";
+  Task a1 = FullTask(m);
+  Task b = SimpleTask(m.plan, "NV-09");
+  PlanId other;
+  {
+    auto tx = Begin();
+    other = Must(tx->PutPlan(other_plan));
+    a1.id = Must(tx->PutTask(a1));
+    MustOk(tx->Commit());
+  }
+  Task a2 = a1;
+  a2.deadline = D("2026-03-31");
+  a2.coordinating_units = {m.department};
+  a2.indicators = {};
+  {
+    auto tx = Begin();
+    Must(tx->PutTask(a2));
+    b.id = Must(tx->PutTask(b));  // created with the first update of a
+    MustOk(tx->Commit());
+  }
+  Task a3 = a2;
+  a3.title_vi = "Chiến lược hạ tầng số (điều chỉnh)";
+  a3.coordinating_units = {m.province, m.commune};
+  Task b_moved = b;  // moves to the other plan
+  b_moved.plan = other;
+  {
+    auto tx = Begin();
+    Must(tx->PutTask(a3));
+    Must(tx->PutTask(b_moved));
+    MustOk(tx->Commit());
+  }
+  const auto history = Must(store().TaskHistory(a1.id));
+  ASSERT_THAT(history, SizeIs(3));
+  const std::string t1 = history[0].recorded_at;
+  const std::string t2 = history[1].recorded_at;
+  const std::string t3 = history[2].recorded_at;
+
+  auto at = [&](PlanId plan, const std::string& as_of) {
+    SCOPED_TRACE("as of " + as_of);
+    return Must(store().TasksAsOf(plan, as_of));
+  };
+  EXPECT_THAT(at(m.plan, kBeforeEverything), IsEmpty());
+  EXPECT_THAT(at(m.plan, MsBefore(t1)), IsEmpty());
+  ExpectSameList({a1}, at(m.plan, t1));  // current from its recorded_at inclusive
+  ExpectSameList({a1}, at(m.plan, JustAfter(t1)));
+  ExpectSameList({a1}, at(m.plan, MsBefore(t2)));
+  ExpectSameList({a2, b}, at(m.plan, t2));
+  ExpectSameList({a2, b}, at(m.plan, MsBefore(t3)));
+  ExpectSameList({a3}, at(m.plan, t3));
+  ExpectSameList({a3}, at(m.plan, kAfterEverything));
+  EXPECT_THAT(at(other, MsBefore(t3)), IsEmpty());
+  ExpectSameList({b_moved}, at(other, t3));
+  // Now is the same as the current state.
+  ExpectSameList(Must(store().Tasks(m.plan)), at(m.plan, kAfterEverything));
+  // A transaction reads the same past.
+  auto tx = Begin();
+  ExpectSameList({a2, b}, Must(tx->TasksAsOf(m.plan, t2)));
+}
+
+TEST_P(StoreConformanceTest, OrgUnitsAsOfReconstructEachInstant) {
+  OrgUnit a1 = Unit("SKHCN");
+  a1.leader_name = "Nguyễn Văn A";
+  {
+    auto tx = Begin();
+    a1.id = Must(tx->PutOrgUnit(a1));
+    MustOk(tx->Commit());
+  }
+  OrgUnit a2 = a1;
+  a2.leader_name = "Trần Thị B";
+  OrgUnit b = Unit("CHIENG-AN", OrgUnitType::kWard);
+  {
+    auto tx = Begin();
+    Must(tx->PutOrgUnit(a2));
+    b.id = Must(tx->PutOrgUnit(b));
+    MustOk(tx->Commit());
+  }
+  OrgUnit a3 = a2;
+  a3.name_vi = "Sở Khoa học và Công nghệ (hợp nhất)";
+  a3.valid_to = D("2025-02-28");
+  {
+    auto tx = Begin();
+    Must(tx->PutOrgUnit(a3));
+    MustOk(tx->Commit());
+  }
+  const auto history = Must(store().OrgUnitHistory(a1.id));
+  ASSERT_THAT(history, SizeIs(3));
+  const std::string t1 = history[0].recorded_at;
+  const std::string t2 = history[1].recorded_at;
+  const std::string t3 = history[2].recorded_at;
+
+  auto at = [&](const std::string& as_of) {
+    SCOPED_TRACE("as of " + as_of);
+    return Must(store().OrgUnitsAsOf(as_of));
+  };
+  EXPECT_THAT(at(kBeforeEverything), IsEmpty());
+  EXPECT_THAT(at(MsBefore(t1)), IsEmpty());
+  ExpectSameList({a1}, at(t1));
+  ExpectSameList({a1}, at(JustAfter(t1)));
+  ExpectSameList({a1}, at(MsBefore(t2)));
+  ExpectSameList({a2, b}, at(t2));
+  ExpectSameList({a2, b}, at(MsBefore(t3)));
+  ExpectSameList({a3, b}, at(t3));
+  ExpectSameList({a3, b}, at(kAfterEverything));
+  ExpectSameList(Must(store().OrgUnits()), at(kAfterEverything));
+  auto tx = Begin();
+  ExpectSameList({a2, b}, Must(tx->OrgUnitsAsOf(t2)));
+}
+
+TEST_P(StoreConformanceTest, AsOfReadsRejectAMalformedInstantAndAnUnknownPlan) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
+  for (const char* bad : {"yesterday", "2025-06-20", "2025-06-20T08:15:00", "2025-06-20 08:15:00Z",
+                          "2025-13-01T00:00:00Z", "2025-06-20T08:15:00+07:00",
+                          "2025-06-20T08:15:00.Z", "2025-06-20T08:15:00.1234567890Z", ""}) {
+    SCOPED_TRACE(bad);
+    const std::string quoted = "'" + std::string(bad) + "'";
+    EXPECT_THAT(store().TasksAsOf(m.plan, bad), FailsWith(ErrorCode::kInvalidArgument, quoted));
+    EXPECT_THAT(tx->TasksAsOf(m.plan, bad), FailsWith(ErrorCode::kInvalidArgument, quoted));
+    EXPECT_THAT(store().OrgUnitsAsOf(bad), FailsWith(ErrorCode::kInvalidArgument, quoted));
+    EXPECT_THAT(tx->OrgUnitsAsOf(bad), FailsWith(ErrorCode::kInvalidArgument, quoted));
+  }
+  // Seconds without a fraction, or up to 9 fraction digits, are instants.
+  EXPECT_THAT(Must(tx->TasksAsOf(m.plan, "9999-12-31T23:59:59Z")), SizeIs(1));
+  EXPECT_THAT(Must(tx->OrgUnitsAsOf("9999-12-31T23:59:59.123456789Z")), SizeIs(3));
+  EXPECT_THAT(store().TasksAsOf(PlanId{7070}, kAfterEverything),
+              FailsWith(ErrorCode::kNotFound, "plan 7070"));
+  EXPECT_THAT(tx->TasksAsOf(PlanId{7071}, kAfterEverything),
+              FailsWith(ErrorCode::kNotFound, "plan 7071"));
+}
+
+TEST_P(StoreConformanceTest, HistoryOfUnknownIdsIsNotFound) {
+  SeedModel(store());
+  EXPECT_THAT(store().TaskHistory(TaskId{6060}), FailsWith(ErrorCode::kNotFound, "task 6060"));
+  EXPECT_THAT(store().OrgUnitHistory(OrgUnitId{6161}),
+              FailsWith(ErrorCode::kNotFound, "org unit 6161"));
+  auto tx = Begin();
+  EXPECT_THAT(tx->OrgUnitHistory(OrgUnitId{6262}),
+              FailsWith(ErrorCode::kNotFound, "org unit 6262"));
+  // A row inserted by a transaction has a history inside it only.
+  const OrgUnitId pending = Must(tx->PutOrgUnit(Unit("PENDING")));
+  EXPECT_THAT(Must(tx->OrgUnitHistory(pending)), SizeIs(1));
+  EXPECT_THAT(store().OrgUnitHistory(pending), FailsWith(ErrorCode::kNotFound, "org unit"));
+}
+
+TEST_P(StoreConformanceTest, UncommittedUpdatesAreNotInHistory) {
+  const Model m = SeedModel(store());
+  Task task = SimpleTask(m.plan, "NV-01");
+  OrgUnit unit = Unit("U");
+  {
+    auto tx = Begin();
+    task.id = Must(tx->PutTask(task));
+    unit.id = Must(tx->PutOrgUnit(unit));
+    MustOk(tx->Commit());
+  }
+  const auto task_before = Must(store().TaskHistory(task.id));
+  const auto unit_before = Must(store().OrgUnitHistory(unit.id));
+  ASSERT_THAT(task_before, SizeIs(1));
+  ASSERT_THAT(unit_before, SizeIs(1));
+  {
+    auto tx = Begin();
+    Task pending = task;
+    pending.priority = 9;
+    Must(tx->PutTask(pending));
+    OrgUnit pending_unit = unit;
+    pending_unit.leader_name = "Chưa xác nhận";
+    Must(tx->PutOrgUnit(pending_unit));
+    EXPECT_THAT(Must(tx->TaskHistory(task.id)), SizeIs(2));
+    EXPECT_THAT(Must(tx->OrgUnitHistory(unit.id)), SizeIs(2));
+    // Others see neither the new version nor an end to the current one.
+    ExpectSameList(task_before, Must(store().TaskHistory(task.id)));
+    ExpectSameList(unit_before, Must(store().OrgUnitHistory(unit.id)));
+    ExpectSameList({task}, Must(store().TasksAsOf(m.plan, kAfterEverything)));
+    const auto units = Must(store().OrgUnitsAsOf(kAfterEverything));
+    ASSERT_THAT(units, SizeIs(4));  // the model's three, then U
+    ExpectSame(unit, units[3]);
+  }  // rolled back
+  ExpectSameList(task_before, Must(store().TaskHistory(task.id)));
+  ExpectSameList(unit_before, Must(store().OrgUnitHistory(unit.id)));
+
+  // The next committed update is stamped after the first version, as usual.
+  Task next = task;
+  next.priority = 1;
+  auto tx = Begin();
+  Must(tx->PutTask(next));
+  MustOk(tx->Commit());
+  const auto after = Must(store().TaskHistory(task.id));
+  ASSERT_THAT(after, SizeIs(2));
+  ExpectSameList({task, next}, Values(after));
+  ExpectContiguous(after);
+  EXPECT_EQ(after[0].recorded_at, task_before[0].recorded_at);
+}
+
+TEST_P(StoreConformanceTest, AVersionReplacedInItsOwnTransactionWasNeverCurrent) {
+  const Model m = SeedModel(store());
+  Task v1 = SimpleTask(m.plan, "NV-01");
+  Task v2 = v1;
+  {
+    auto tx = Begin();
+    v1.id = Must(tx->PutTask(v1));
+    v2.id = v1.id;
+    v2.priority = 3;
+    Must(tx->PutTask(v2));
+    MustOk(tx->Commit());
+  }
+  const auto history = Must(store().TaskHistory(v1.id));
+  ASSERT_THAT(history, SizeIs(2));
+  ExpectSameList({v1, v2}, Values(history));
+  EXPECT_EQ(history[0].recorded_at, history[1].recorded_at);
+  EXPECT_EQ(history[0].superseded_at, history[1].recorded_at);
+  EXPECT_EQ(history[1].superseded_at, "");
+  // At that instant, and at any other, only the last version of the transaction is current.
+  ExpectSameList({v2}, Must(store().TasksAsOf(m.plan, history[0].recorded_at)));
+  EXPECT_THAT(Must(store().TasksAsOf(m.plan, MsBefore(history[0].recorded_at))), IsEmpty());
+}
+
 // ==== transactions ====
 
 TEST_P(StoreConformanceTest, UncommittedWritesAreInvisibleToTheStore) {
@@ -1164,7 +1518,10 @@ TEST_P(StoreConformanceTest, TransactionSeesItsOwnWrites) {
   EXPECT_THAT(Must(tx->OrgUnits()), SizeIs(1));
   EXPECT_EQ(Must(tx->Plans())[0].stages, std::vector<std::string>{"2025"});
   ExpectSameList({task}, Must(tx->Tasks(plan_id)));
-  EXPECT_THAT(Must(tx->TaskHistory(task.id)), SizeIs(1));
+  const auto history = Must(tx->TaskHistory(task.id));
+  ASSERT_THAT(history, SizeIs(2));
+  EXPECT_EQ(history[1].value.title_vi, "Đã sửa trong cùng giao dịch");
+  EXPECT_EQ(history[1].superseded_at, "");
 }
 
 TEST_P(StoreConformanceTest, CommittedTransactionIsVisibleAndClosed) {
@@ -1300,8 +1657,9 @@ TEST_P(StoreConformanceTest, ReopeningKeepsEverything) {
   EXPECT_EQ(reopened_history[1].stored_at, value_history[1].stored_at);
   ASSERT_THAT(tasks, SizeIs(1));
   EXPECT_EQ(tasks[0].priority, 5);
-  ASSERT_THAT(history, SizeIs(1));
-  EXPECT_EQ(history[0].priority, 2);
+  ASSERT_THAT(history, SizeIs(2));
+  EXPECT_EQ(history[0].value.priority, 2);
+  EXPECT_EQ(history[1].value.priority, 5);
 
   // Writes go on after reopening, with later stamps.
   tx = Begin();

@@ -279,8 +279,18 @@ CREATE TRIGGER data_value_versions_append_only_delete BEFORE DELETE ON data_valu
   BEGIN SELECT RAISE(ABORT, 'data_value_versions is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Version 2: an index for TasksAsOf, which reads one plan's archived task versions. A version is
+// current at T when stored_at <= T < superseded_at; for the recent instants most reads ask
+// about, superseded_at > T is the selective bound. (OrgUnitsAsOf reads every unit, in id order:
+// the primary key serves it.) Every row already carries the instant it became current
+// (stored_at, written since version 1), so nothing is backfilled.
+constexpr char kSchemaV2[] = R"sql(
+CREATE INDEX task_versions_plan_superseded ON task_versions (plan_id, superseded_at);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "initial schema", kSchemaV1},
+    {2, "as-of index on task versions", kSchemaV2},
 }};
 
 constexpr char kCreateMigrationsTable[] =

@@ -1,6 +1,8 @@
 #include "planwatch/storage/sqlite/read.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -76,6 +78,23 @@ Result<OrgUnit> OrgUnitRow(const Statement& s) {
   return unit;
 }
 
+// Columns 0–9 as OrgUnitRow reads them, then recorded_at and superseded_at ('' for the current
+// version), oldest version first.
+constexpr char kSelectOrgUnitHistory[] =
+    "SELECT org_unit_id, code, name_vi, name_en, type, parent_id, leader_name, leader_title, "
+    "valid_from, valid_to, stored_at, superseded_at, version FROM org_unit_versions "
+    "WHERE org_unit_id = ?1 "
+    "UNION ALL SELECT id, code, name_vi, name_en, type, parent_id, leader_name, leader_title, "
+    "valid_from, valid_to, stored_at, '', version FROM org_units WHERE id = ?1 ORDER BY 13";
+
+// The version of each unit current at ?1: [stored_at, superseded_at) holds it. A current row
+// recorded at or before ?1 excludes every archived version of the same unit, which ended earlier.
+constexpr char kSelectOrgUnitsAsOf[] =
+    "SELECT org_unit_id, code, name_vi, name_en, type, parent_id, leader_name, leader_title, "
+    "valid_from, valid_to FROM org_unit_versions WHERE stored_at <= ?1 AND superseded_at > ?1 "
+    "UNION ALL SELECT id, code, name_vi, name_en, type, parent_id, leader_name, leader_title, "
+    "valid_from, valid_to FROM org_units WHERE stored_at <= ?1 ORDER BY 1";
+
 // Columns 0–16 of a task row, shared by tasks and task_versions.
 constexpr char kTaskColumns[] =
     "plan_id, group_id, code, title_vi, title_en, description, parent_id, lead_unit_id, kind, "
@@ -117,11 +136,50 @@ const std::string& SelectTask() {
   return sql;
 }
 
+// Archived versions: TaskRow's columns, then the lists (17, 18), stored_at and superseded_at.
 const std::string& SelectTaskVersions() {
   static const std::string sql = std::string("SELECT task_id, ") + kTaskColumns +
-                                 ", coordinating_unit_ids, indicator_ids FROM task_versions "
-                                 "WHERE task_id = ?1 ORDER BY version";
+                                 ", coordinating_unit_ids, indicator_ids, stored_at, "
+                                 "superseded_at FROM task_versions WHERE task_id = ?1 "
+                                 "ORDER BY version";
   return sql;
+}
+
+// Current rows of plan ?1 recorded at or before ?2: they are still current at ?2.
+const std::string& SelectTasksOfPlanAsOf() {
+  static const std::string sql = std::string("SELECT id, ") + kTaskColumns +
+                                 " FROM tasks WHERE plan_id = ?1 AND stored_at <= ?2 ORDER BY id";
+  return sql;
+}
+
+// Archived versions of plan ?1 that were current at ?2.
+const std::string& SelectTaskVersionsOfPlanAsOf() {
+  static const std::string sql = std::string("SELECT task_id, ") + kTaskColumns +
+                                 ", coordinating_unit_ids, indicator_ids FROM task_versions "
+                                 "WHERE plan_id = ?1 AND stored_at <= ?2 AND superseded_at > ?2 "
+                                 "ORDER BY task_id";
+  return sql;
+}
+
+constexpr char kSelectTaskStamp[] = "SELECT stored_at FROM tasks WHERE id = ?1";
+
+// A task_versions row: TaskRow's columns with the lists as written by the history writer.
+Result<Task> TaskVersionRow(const Statement& s) {
+  PW_SQLITE_ASSIGN(Task version, TaskRow(s));
+  auto units = ParseIdList<OrgUnitId>(s.Text(17));
+  if (!units) return Internal("stored coordinating units: " + units.error().message);
+  auto indicators = ParseIdList<IndicatorId>(s.Text(18));
+  if (!indicators) return Internal("stored task indicators: " + indicators.error().message);
+  version.coordinating_units = std::move(*units);
+  version.indicators = std::move(*indicators);
+  return version;
+}
+
+// `text` in the stored form, so a text comparison with stored_at compares instants (a 1–9
+// digit fraction is truncated to milliseconds). invalid_argument naming it otherwise.
+Result<std::string> StoredInstant(const std::string& text) {
+  PW_SQLITE_ASSIGN(std::int64_t ms, ParseTimestamp(text));
+  return FormatTimestamp(ms);
 }
 
 constexpr char kSelectPlanCoordinatingUnits[] =
@@ -423,9 +481,7 @@ Result<std::vector<Target>> ReadTargets(Connection& connection) {
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query) {
   std::optional<std::string> as_of;
   if (query.as_of) {
-    // Canonical form, so the text comparison with stored_at is a comparison of instants.
-    PW_SQLITE_ASSIGN(std::int64_t ms, ParseTimestamp(*query.as_of));
-    as_of = FormatTimestamp(ms);
+    PW_SQLITE_ASSIGN(as_of, StoredInstant(*query.as_of));
   }
   PW_SQLITE_ASSIGN(auto stmt,
                    connection.Prepare(as_of ? kSelectDataValuesAsOf : kSelectCurrentDataValues));
@@ -453,22 +509,83 @@ Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, Indi
   return Collect<DataValue>(stmt, DataValueRow);
 }
 
-Result<std::vector<Task>> ReadTaskHistory(Connection& connection, TaskId task) {
-  PW_SQLITE_ASSIGN(std::int64_t n,
-                   Count(connection, "SELECT count(*) FROM tasks WHERE id = ?1", task.value));
-  if (n == 0) return NotFound("task " + std::to_string(task.value) + " does not exist");
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersions()));
-  stmt.BindInt(1, task.value);
-  return Collect<Task>(stmt, [](const Statement& s) -> Result<Task> {
-    PW_SQLITE_ASSIGN(Task version, TaskRow(s));
-    auto units = ParseIdList<OrgUnitId>(s.Text(17));
-    if (!units) return Internal("stored coordinating units: " + units.error().message);
-    auto indicators = ParseIdList<IndicatorId>(s.Text(18));
-    if (!indicators) return Internal("stored task indicators: " + indicators.error().message);
-    version.coordinating_units = std::move(*units);
-    version.indicators = std::move(*indicators);
-    return version;
-  });
+Result<std::vector<Version<Task>>> ReadTaskHistory(Connection& connection, TaskId task) {
+  std::string current_recorded_at;
+  {
+    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTaskStamp));
+    stmt.BindInt(1, task.value);
+    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    if (!row) return NotFound("task " + std::to_string(task.value) + " does not exist");
+    current_recorded_at = stmt.Text(0);
+  }
+  std::vector<Version<Task>> history;
+  {
+    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersions()));
+    stmt.BindInt(1, task.value);
+    PW_SQLITE_ASSIGN(history,
+                     Collect<Version<Task>>(stmt, [](const Statement& s) -> Result<Version<Task>> {
+                       PW_SQLITE_ASSIGN(Task value, TaskVersionRow(s));
+                       return Version<Task>{std::move(value), s.Text(19), s.Text(20)};
+                     }));
+  }
+  PW_SQLITE_ASSIGN(std::optional<Task> current, ReadTask(connection, task));
+  if (!current) return Internal("task " + std::to_string(task.value) + " vanished while read");
+  history.push_back(Version<Task>{std::move(*current), std::move(current_recorded_at), ""});
+  return history;
+}
+
+Result<std::vector<Version<OrgUnit>>> ReadOrgUnitHistory(Connection& connection, OrgUnitId unit) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnitHistory));
+  stmt.BindInt(1, unit.value);
+  PW_SQLITE_ASSIGN(
+      auto history,
+      Collect<Version<OrgUnit>>(stmt, [](const Statement& s) -> Result<Version<OrgUnit>> {
+        PW_SQLITE_ASSIGN(OrgUnit value, OrgUnitRow(s));
+        return Version<OrgUnit>{std::move(value), s.Text(10), s.Text(11)};
+      }));
+  // The current row is always part of the result when the unit exists.
+  if (history.empty()) {
+    return NotFound("org unit " + std::to_string(unit.value) + " does not exist");
+  }
+  return history;
+}
+
+Result<std::vector<Task>> ReadTasksAsOf(Connection& connection, PlanId plan,
+                                        const std::string& as_of) {
+  PW_SQLITE_ASSIGN(const std::string instant, StoredInstant(as_of));
+  PW_SQLITE_TRY(RequirePlan(connection, plan));
+  std::vector<Task> current;
+  {
+    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTasksOfPlanAsOf()));
+    stmt.BindInt(1, plan.value);
+    stmt.BindText(2, instant);
+    PW_SQLITE_ASSIGN(current, Collect<Task>(stmt, TaskRow));
+  }
+  // The current lists belong to the current rows only, so they are filled before the merge.
+  PW_SQLITE_TRY(FillLists(connection, kSelectPlanCoordinatingUnits, plan.value, current,
+                          &Task::coordinating_units));
+  PW_SQLITE_TRY(
+      FillLists(connection, kSelectPlanTaskIndicators, plan.value, current, &Task::indicators));
+  std::vector<Task> archived;
+  {
+    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersionsOfPlanAsOf()));
+    stmt.BindInt(1, plan.value);
+    stmt.BindText(2, instant);
+    PW_SQLITE_ASSIGN(archived, Collect<Task>(stmt, TaskVersionRow));
+  }
+  std::vector<Task> tasks;
+  tasks.reserve(current.size() + archived.size());
+  std::merge(std::make_move_iterator(current.begin()), std::make_move_iterator(current.end()),
+             std::make_move_iterator(archived.begin()), std::make_move_iterator(archived.end()),
+             std::back_inserter(tasks), [](const Task& a, const Task& b) { return a.id < b.id; });
+  return tasks;
+}
+
+Result<std::vector<OrgUnit>> ReadOrgUnitsAsOf(Connection& connection, const std::string& as_of) {
+  PW_SQLITE_ASSIGN(const std::string instant, StoredInstant(as_of));
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnitsAsOf));
+  stmt.BindText(1, instant);
+  return Collect<OrgUnit>(stmt, OrgUnitRow);
 }
 
 }  // namespace planwatch::sqlite

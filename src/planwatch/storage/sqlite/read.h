@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "planwatch/base/error.h"
@@ -35,8 +36,14 @@ Result<std::vector<Target>> ReadTargets(Connection& connection);
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query);
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period);
-// not_found when the task does not exist.
-Result<std::vector<Task>> ReadTaskHistory(Connection& connection, TaskId task);
+// not_found when the task (the unit) does not exist.
+Result<std::vector<Version<Task>>> ReadTaskHistory(Connection& connection, TaskId task);
+Result<std::vector<Version<OrgUnit>>> ReadOrgUnitHistory(Connection& connection, OrgUnitId unit);
+// invalid_argument when `as_of` is not an instant (see ParseTimestamp); ReadTasksAsOf:
+// not_found when the plan does not exist.
+Result<std::vector<Task>> ReadTasksAsOf(Connection& connection, PlanId plan,
+                                        const std::string& as_of);
+Result<std::vector<OrgUnit>> ReadOrgUnitsAsOf(Connection& connection, const std::string& as_of);
 
 // One current row; none when the id does not exist.
 Result<std::optional<Task>> ReadTask(Connection& connection, TaskId task);

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -117,8 +118,17 @@ class ConnectionReader : public Base {
     return Read(
         [&](Connection& c) { return sqlite::ReadDataValueHistory(c, indicator, unit, period); });
   }
-  Result<std::vector<Task>> TaskHistory(TaskId task) override {
+  Result<std::vector<Version<Task>>> TaskHistory(TaskId task) override {
     return Read([&](Connection& c) { return sqlite::ReadTaskHistory(c, task); });
+  }
+  Result<std::vector<Version<OrgUnit>>> OrgUnitHistory(OrgUnitId unit) override {
+    return Read([&](Connection& c) { return sqlite::ReadOrgUnitHistory(c, unit); });
+  }
+  Result<std::vector<Task>> TasksAsOf(PlanId plan, const std::string& as_of) override {
+    return Read([&](Connection& c) { return sqlite::ReadTasksAsOf(c, plan, as_of); });
+  }
+  Result<std::vector<OrgUnit>> OrgUnitsAsOf(const std::string& as_of) override {
+    return Read([&](Connection& c) { return sqlite::ReadOrgUnitsAsOf(c, as_of); });
   }
 
  protected:

@@ -308,6 +308,101 @@ TEST(MigrationsTest, VersionsMustBeConsecutiveFromOne) {
   EXPECT_EQ(Must(CurrentSchemaVersion(*connection)), 0);
 }
 
+// ---- migration 2: as-of index ----
+
+// A database written at schema version 1: an org unit and a task, each updated once, their
+// first versions archived as version 1 did.
+void WriteVersion1Database(const std::string& path) {
+  {
+    auto connection = Must(Connection::Open(path, ConnectionOptions{}));
+    ASSERT_EQ(Must(ApplyMigrations(*connection, SchemaMigrations().first(1), kJune20 - 1000)), 1);
+  }
+  RawDb raw(path);
+  ASSERT_EQ(
+      raw.Exec(
+          "UPDATE write_clock SET last_stamp_ms = 1740787200000;"  // 2025-03-01T00:00:00.000Z
+          "INSERT INTO org_units (id, code, name_vi, name_en, type, parent_id, leader_name, "
+          "leader_title, valid_from, valid_to, version, stored_at) VALUES (1, 'SL', 'Sơn La', '', "
+          "'province', NULL, 'Người mới', 'Chủ tịch', '2025-01-01', NULL, 2, "
+          "'2025-03-01T00:00:00.000Z');"
+          "INSERT INTO org_unit_versions (org_unit_id, version, code, name_vi, name_en, type, "
+          "parent_id, leader_name, leader_title, valid_from, valid_to, stored_at, superseded_at) "
+          "VALUES (1, 1, 'SL', 'Sơn La', '', 'province', NULL, 'Người cũ', 'Chủ tịch', "
+          "'2025-01-01', NULL, '2025-01-15T00:00:00.000Z', '2025-03-01T00:00:00.000Z');"
+          "INSERT INTO plans (id, code, title_vi, title_en) VALUES (1, 'P', 'Kế hoạch', '');"
+          "INSERT INTO tasks (id, plan_id, group_id, code, title_vi, title_en, description, "
+          "parent_id, lead_unit_id, kind, assigned_on, start_on, deadline, cadence, "
+          "expected_output, priority, classified, version, stored_at) VALUES (1, 1, NULL, 'T', "
+          "'Nhiệm vụ', '', '', NULL, 1, 'deadline', '2025-01-15', NULL, '2025-12-31', NULL, '', "
+          "2, 0, 2, '2025-03-01T00:00:00.000Z');"
+          "INSERT INTO task_coordinating_units (task_id, position, org_unit_id) VALUES (1, 0, 1);"
+          "INSERT INTO task_versions (task_id, version, plan_id, group_id, code, title_vi, "
+          "title_en, description, parent_id, lead_unit_id, coordinating_unit_ids, kind, "
+          "assigned_on, start_on, deadline, cadence, expected_output, priority, indicator_ids, "
+          "classified, stored_at, superseded_at) VALUES (1, 1, 1, NULL, 'T', 'Nhiệm vụ', '', '', "
+          "NULL, 1, '', 'deadline', '2025-01-15', NULL, '2025-06-30', NULL, '', 0, '', 0, "
+          "'2025-01-15T00:00:00.000Z', '2025-03-01T00:00:00.000Z');"),
+      SQLITE_OK);
+}
+
+TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigratingToVersion2) {
+  TempDb db;
+  WriteVersion1Database(db.path());
+  auto store = Must(OpenSqliteStore(Options(db)));
+  EXPECT_EQ(store->SchemaVersion(), 2);
+  {
+    RawDb raw(db.path());
+    EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+                ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:15:00.123Z"));
+    EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
+                         "name = 'task_versions_plan_superseded'"),
+                ElementsAre("task_versions"));
+  }
+
+  // Version 1 recorded stored_at for every row: it is each version's recorded_at.
+  const auto units = Must(store->OrgUnitHistory(OrgUnitId{1}));
+  ASSERT_THAT(units, SizeIs(2));
+  EXPECT_EQ(units[0].value.leader_name, "Người cũ");
+  EXPECT_EQ(units[0].recorded_at, "2025-01-15T00:00:00.000Z");
+  EXPECT_EQ(units[0].superseded_at, "2025-03-01T00:00:00.000Z");
+  EXPECT_EQ(units[1].value.leader_name, "Người mới");
+  EXPECT_EQ(units[1].value.valid_from, Date::Parse("2025-01-01").value());
+  EXPECT_EQ(units[1].recorded_at, "2025-03-01T00:00:00.000Z");
+  EXPECT_EQ(units[1].superseded_at, "");
+
+  const auto tasks = Must(store->TaskHistory(TaskId{1}));
+  ASSERT_THAT(tasks, SizeIs(2));
+  EXPECT_EQ(tasks[0].value.deadline, Date::Parse("2025-06-30").value());
+  EXPECT_THAT(tasks[0].value.coordinating_units, ElementsAre());
+  EXPECT_EQ(tasks[0].recorded_at, "2025-01-15T00:00:00.000Z");
+  EXPECT_EQ(tasks[0].superseded_at, "2025-03-01T00:00:00.000Z");
+  EXPECT_EQ(tasks[1].value.deadline, Date::Parse("2025-12-31").value());
+  EXPECT_THAT(tasks[1].value.coordinating_units, ElementsAre(OrgUnitId{1}));
+  EXPECT_EQ(tasks[1].value.priority, 2);
+  EXPECT_EQ(tasks[1].recorded_at, "2025-03-01T00:00:00.000Z");
+  EXPECT_EQ(tasks[1].superseded_at, "");
+
+  auto february = Must(store->TasksAsOf(PlanId{1}, "2025-02-01T00:00:00Z"));
+  ASSERT_THAT(february, SizeIs(1));
+  EXPECT_EQ(february[0].priority, 0);
+  auto units_in_february = Must(store->OrgUnitsAsOf("2025-02-01T00:00:00Z"));
+  ASSERT_THAT(units_in_february, SizeIs(1));
+  EXPECT_EQ(units_in_february[0].leader_name, "Người cũ");
+  EXPECT_THAT(Must(store->TasksAsOf(PlanId{1}, "2025-01-14T23:59:59.999Z")), SizeIs(0));
+
+  // Writes go on after the migration: the new version supersedes the migrated current one.
+  Task update = tasks[1].value;
+  update.priority = 3;
+  auto tx = Must(store->Begin());
+  Must(tx->PutTask(update));
+  MustOk(tx->Commit());
+  const auto after = Must(store->TaskHistory(TaskId{1}));
+  ASSERT_THAT(after, SizeIs(3));
+  EXPECT_EQ(after[1].superseded_at, "2025-06-20T08:15:00.123Z");
+  EXPECT_EQ(after[2].recorded_at, "2025-06-20T08:15:00.123Z");
+  EXPECT_EQ(after[2].value.priority, 3);
+}
+
 // ---- transactions and concurrency ----
 
 TEST(SqliteStoreTest, SecondWriterGetsUnavailableAfterTheBusyTimeoutWhileReadsGoOn) {
