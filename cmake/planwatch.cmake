@@ -40,7 +40,7 @@ function(pw_test)
   target_compile_options(${ARG_NAME} PRIVATE ${PW_WARNINGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   include(GoogleTest)
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES
                        PROPERTIES ENVIRONMENT "PW_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
