@@ -49,7 +49,8 @@ format:
 	@find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 tidy: build-debug
-	@find src -name '*.cc' ! -name '*_test.cc' ! -name '*_fuzz.cc' | xargs clang-tidy -p build/debug --quiet
+	@scripts/deps.sh --tidy
+	@scripts/tidy.sh
 
 clean:
 	@rm -rf build

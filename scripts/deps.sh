@@ -13,6 +13,8 @@ packages=(
 # `make fuzz` needs a clang whose C++23 library support covers std::expected (clang 14 does not).
 if [ "${1:-}" = "--fuzz" ]; then
   packages=(clang-16 libclang-rt-16-dev)
+elif [ "${1:-}" = "--tidy" ]; then
+  packages=(clang-tidy-16)
 fi
 
 missing=()

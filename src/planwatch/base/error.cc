@@ -36,7 +36,7 @@ int ExitCode(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return 65;     // EX_DATAERR
     case ErrorCode::kNotFound: return 66;            // EX_NOINPUT
     case ErrorCode::kConflict: return 65;            // EX_DATAERR
-    case ErrorCode::kPermissionDenied: return 77;    // EX_NOPERM
+    case ErrorCode::kPermissionDenied:
     case ErrorCode::kUnauthenticated: return 77;     // EX_NOPERM
     case ErrorCode::kFailedPrecondition: return 78;  // EX_CONFIG
     case ErrorCode::kUnavailable: return 75;         // EX_TEMPFAIL

@@ -215,7 +215,7 @@ std::vector<Target> ApplicableTargets(std::span<const Target> targets, OrgUnitId
   }
   std::vector<Target> out;
   out.reserve(chosen.size());
-  for (auto& c : chosen) out.push_back(std::move(c.second));
+  for (const auto& c : chosen) out.push_back(c.second);
   std::sort(out.begin(), out.end(),
             [](const Target& a, const Target& b) { return a.date < b.date; });
   return out;

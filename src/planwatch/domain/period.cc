@@ -213,7 +213,7 @@ std::string Period::ToString() const {
 }
 
 std::strong_ordering operator<=>(const Period& a, const Period& b) {
-  if (auto c = FirstMonthOrdinal(a) <=> FirstMonthOrdinal(b); c != 0) return c;
+  if (auto c = FirstMonthOrdinal(a) <=> FirstMonthOrdinal(b); std::is_neq(c)) return c;
   // PeriodType is declared coarsest first.
   return a.type_ <=> b.type_;
 }

@@ -28,7 +28,7 @@ Result<std::vector<ImportSummary>> LoadDemo(Store& store, const std::filesystem:
 
 std::filesystem::path DefaultDemoDir() {
   if (const char* env = std::getenv("PLANWATCH_DEMO_DIR"); env && *env) return env;
-  const std::filesystem::path source = PLANWATCH_SOURCE_DIR "/data/demo";
+  std::filesystem::path source = PLANWATCH_SOURCE_DIR "/data/demo";
   std::error_code ec;
   if (std::filesystem::is_directory(source, ec)) return source;
   return "data/demo";

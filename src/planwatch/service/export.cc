@@ -28,7 +28,7 @@ std::string Join(const std::vector<std::string>& items) {
 template <typename IdT>
 class Codes {
  public:
-  void Add(IdT id, std::string code) { codes_[id] = std::move(code); }
+  void Add(IdT id, const std::string& code) { codes_[id] = code; }
   std::string operator()(IdT id) const {
     auto it = codes_.find(id);
     return it != codes_.end() ? it->second : std::string();
@@ -36,6 +36,7 @@ class Codes {
   template <typename Range>
   std::string List(const Range& ids) const {
     std::vector<std::string> out;
+    out.reserve(std::size(ids));
     for (IdT id : ids) out.push_back((*this)(id));
     return Join(out);
   }

@@ -8,6 +8,9 @@
 #define PW_SQLITE_CONCAT_INNER(a, b) a##b
 #define PW_SQLITE_CONCAT(a, b) PW_SQLITE_CONCAT_INNER(a, b)
 
+// The macros take a declaration or a fresh name as arguments, which cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+
 // Evaluates `expr` (a Result or Status); returns its error from the enclosing function.
 #define PW_SQLITE_TRY(expr) \
   PW_SQLITE_TRY_IMPL(PW_SQLITE_CONCAT(pw_sqlite_status_, __COUNTER__), expr)
@@ -24,3 +27,5 @@
   auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
+
+// NOLINTEND(bugprone-macro-parentheses)
