@@ -400,6 +400,23 @@ class Importer {
     }
   }
 
+  // Writes `record` (whose id is set from `before`) unless it equals `before`, the stored
+  // version with the same code; returns the record's id.
+  template <typename T, typename Put>
+  auto Upsert(T& record, const T* before, Put put) -> Result<decltype(record.id)> {
+    using IdT = decltype(record.id);
+    record.id = before ? before->id : IdT{};
+    const bool changed = !before || !(*before == record);
+    IdT id = record.id;
+    if (changed) {
+      auto written = (tx_.*put)(record);
+      if (!written) return std::unexpected(written.error());
+      id = *written;
+    }
+    Count(record.id, changed);
+    return id;
+  }
+
   template <typename Id>
   void Count(Id existing_id, bool changed) {
     Advance();
@@ -623,13 +640,9 @@ Status Importer::Directives() {
   if (!problems_.empty()) return {};
   const CodeIndex<Directive> stored(*existing, &Directive::number);
   for (Directive& d : rows) {
-    const Directive* before = stored.Find(d.number);
-    d.id = before ? before->id : DirectiveId{};
-    const bool changed = !before || !(*before == d);
-    if (changed) {
-      if (auto id = tx_.PutDirective(d); !id) return std::unexpected(id.error());
+    if (auto id = Upsert(d, stored.Find(d.number), &Transaction::PutDirective); !id) {
+      return std::unexpected(id.error());
     }
-    Count(d.id, changed);
   }
   return {};
 }
@@ -703,15 +716,9 @@ Status Importer::Plans() {
   for (std::size_t i : order) {
     Plan& p = rows[i];
     if (!parent_codes[i].empty()) p.parent = id_of_code.at(parent_codes[i]);
-    const Plan* before = stored.Find(p.code);
-    p.id = before ? before->id : PlanId{};
-    const bool changed = !before || !(*before == p);
-    if (changed) {
-      auto id = tx_.PutPlan(p);
-      if (!id) return std::unexpected(id.error());
-      id_of_code[p.code] = *id;
-    }
-    Count(p.id, changed);
+    auto id = Upsert(p, stored.Find(p.code), &Transaction::PutPlan);
+    if (!id) return std::unexpected(id.error());
+    id_of_code[p.code] = *id;
   }
   return {};
 }
@@ -783,14 +790,9 @@ Status Importer::TaskGroups() {
     if (!rows[i].parent_code.empty()) g.parent = id_of.at({g.plan, rows[i].parent_code});
     const auto& stored = existing[g.plan];
     auto before = std::ranges::find_if(stored, [&](const TaskGroup& e) { return e.code == g.code; });
-    g.id = before != stored.end() ? before->id : TaskGroupId{};
-    const bool changed = !g.id || !(*before == g);
-    if (changed) {
-      auto id = tx_.PutTaskGroup(g);
-      if (!id) return std::unexpected(id.error());
-      id_of[{g.plan, g.code}] = *id;
-    }
-    Count(g.id, changed);
+    auto id = Upsert(g, before != stored.end() ? &*before : nullptr, &Transaction::PutTaskGroup);
+    if (!id) return std::unexpected(id.error());
+    id_of[{g.plan, g.code}] = *id;
   }
   return {};
 }
@@ -887,15 +889,9 @@ Status Importer::Indicators() {
     Indicator& ind = rows[i].indicator;
     if (!rows[i].numerator_code.empty()) ind.numerator = id_of.at(rows[i].numerator_code);
     if (!rows[i].denominator_code.empty()) ind.denominator = id_of.at(rows[i].denominator_code);
-    const Indicator* before = stored.Find(ind.code);
-    ind.id = before ? before->id : IndicatorId{};
-    const bool changed = !before || !(*before == ind);
-    if (changed) {
-      auto id = tx_.PutIndicator(ind);
-      if (!id) return std::unexpected(id.error());
-      id_of[ind.code] = *id;
-    }
-    Count(ind.id, changed);
+    auto id = Upsert(ind, stored.Find(ind.code), &Transaction::PutIndicator);
+    if (!id) return std::unexpected(id.error());
+    id_of[ind.code] = *id;
   }
   return {};
 }
@@ -1062,15 +1058,9 @@ Status Importer::Tasks() {
   for (std::size_t i : order) {
     Task& t = rows[i].task;
     if (!rows[i].parent_code.empty()) t.parent = id_of.at({t.plan, rows[i].parent_code});
-    const Task* before = stored[t.plan].task_by_code->Find(t.code);
-    t.id = before ? before->id : TaskId{};
-    const bool changed = !before || !(*before == t);
-    if (changed) {
-      auto id = tx_.PutTask(t);
-      if (!id) return std::unexpected(id.error());
-      id_of[{t.plan, t.code}] = *id;
-    }
-    Count(t.id, changed);
+    auto id = Upsert(t, stored[t.plan].task_by_code->Find(t.code), &Transaction::PutTask);
+    if (!id) return std::unexpected(id.error());
+    id_of[{t.plan, t.code}] = *id;
   }
   return {};
 }
