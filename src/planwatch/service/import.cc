@@ -566,6 +566,20 @@ Status Importer::Units() {
       }
     }
   }
+  // Cycles among the file's own rows are found here, so they are reported with every other
+  // problem; a cycle through stored units is found by the tree below.
+  {
+    std::vector<std::vector<std::size_t>> deps(rows.size());
+    std::vector<int> lines;
+    std::vector<std::string> codes;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      lines.push_back(rows[i].line);
+      codes.push_back(rows[i].unit.code);
+      auto parent = row_of_code.find(rows[i].parent_code);
+      if (parent != row_of_code.end() && parent->second != i) deps[i].push_back(parent->second);
+    }
+    DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  }
   if (!problems_.empty()) return {};
 
   std::vector<OrgUnit> units;
