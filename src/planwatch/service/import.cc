@@ -1033,6 +1033,18 @@ Status Importer::Tasks() {
     if (t.deadline && t.start && *t.deadline < *t.start) {
       c.Problem("deadline", fmt::format("{} is before the start {}", t.deadline->ToString(), t.start->ToString()));
     }
+    // A deadline is never changed silently: once assigned, it moves only by an amendment,
+    // which records who asked, who approved, when and why (SPEC: plan changes are a ledger).
+    if (t.plan && !t.code.empty()) {
+      const Task* before = stored[t.plan].task_by_code->Find(t.code);
+      if (before && before->deadline != t.deadline && !c.Raw("deadline").empty()) {
+        c.Problem("deadline",
+                  fmt::format("task '{}' was assigned the deadline {}; a deadline changes only "
+                              "by an amendment (a task update of kind amend, with new_deadline "
+                              "and reason)",
+                              t.code, before->deadline ? before->deadline->ToString() : "none"));
+      }
+    }
     t.expected_output = c.Text("expected_output");
     if (auto p = c.OptInteger("priority", 0, 100)) t.priority = static_cast<int>(*p);
     for (const std::string& code : c.List("indicator_codes")) {

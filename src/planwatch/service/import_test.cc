@@ -247,6 +247,24 @@ TEST_F(ImportTest, LedgerReimportRecordsNothingTwice) {
   EXPECT_EQ(again.unchanged, 2);
 }
 
+TEST_F(ImportTest, DeadlineChangesOnlyByAmendment) {
+  LoadBasics();
+  MustImport(DataKind::kTasks,
+             "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
+             "333-KH/TU,T1,Việc một,SL-SKHCN,2025-05-07,2025-06-30\n");
+  auto result = Import(DataKind::kTasks,
+                       "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
+                       "333-KH/TU,T1,Việc một (sửa),SL-SKHCN,2025-05-07,2025-09-30\n");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_THAT(result.error().details,
+              ElementsAre(DetailAt(2, "deadline", "changes only by an amendment")));
+  // Other fields may change; the original deadline stays.
+  auto renamed = MustImport(DataKind::kTasks,
+                            "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
+                            "333-KH/TU,T1,Việc một (sửa),SL-SKHCN,2025-05-07,2025-06-30\n");
+  EXPECT_EQ(renamed.updated, 1);
+}
+
 TEST_F(ImportTest, DryRunWritesNothing) {
   ImportOptions options;
   options.dry_run = true;
