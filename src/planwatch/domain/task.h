@@ -51,7 +51,7 @@ enum class TaskEventKind {
   kClaim,     // lead unit claims done, with completed_on
   kVerify,    // standing agency verifies the latest claim (completed_on may correct the date)
   kReturn,    // standing agency sends the latest claim back
-  kAmend,     // approved deadline change; `on` is the approval date
+  kAmend,     // approved change of deadline and/or lead unit; `on` is the approval date
   kCancel,    // cancelled by the standing agency on `on`
 };
 std::string_view TaskEventKindName(TaskEventKind kind);  // "progress", "claim", …
@@ -63,7 +63,8 @@ struct TaskEvent {
   Date on;  // when it happened (claimed, verified, approved, cancelled)
   std::optional<int> progress_percent;
   std::optional<Date> completed_on;  // claim, verify
-  std::optional<Date> new_deadline;  // amend
+  std::optional<Date> new_deadline;  // amend: the deadline in force from `on`
+  OrgUnitId new_lead_unit;           // amend: the unit that leads from `on` (none: unchanged)
   std::optional<Period> period;      // progress of a recurring task
   std::string actor;                 // who reported, approved or verified
   std::string requested_by;          // amend: who asked

@@ -20,7 +20,9 @@ void EvaluateAll(std::span<const Task> tasks, std::span<const TaskEvent> events,
   std::vector<std::pair<const Task*, std::size_t>> selected;
   bucket_of.reserve(tasks.size());
   for (const Task& task : tasks) {
-    if (!Matches(task, filter)) continue;
+    // The lead unit can change by amendment, so it is matched after evaluation.
+    if (filter.plan && task.plan != *filter.plan) continue;
+    if (filter.groups && !filter.groups->contains(task.group)) continue;
     const auto [it, inserted] = bucket_of.try_emplace(task.id, bucket_of.size());
     selected.emplace_back(&task, it->second);
   }
@@ -51,7 +53,9 @@ void EvaluateAll(std::span<const Task> tasks, std::span<const TaskEvent> events,
   for (const auto& [task, bucket] : selected) {
     const std::span<const TaskEvent* const> ledger(ordered.data() + begin[bucket],
                                                    begin[bucket + 1] - begin[bucket]);
-    visit(*task, EvaluateOrderedLedger(*task, ledger, d, view));
+    const TaskState state = EvaluateOrderedLedger(*task, ledger, d, view);
+    if (filter.lead_units && !filter.lead_units->contains(state.lead_unit)) continue;
+    visit(*task, state);
   }
 }
 
@@ -106,7 +110,7 @@ std::map<Key, StatusSummary> SummarizeBy(std::span<const Task> tasks,
                                          KeyOf key_of) {
   std::map<Key, StatusSummary> out;
   EvaluateAll(tasks, events, d, view, filter, [&](const Task& task, const TaskState& state) {
-    Count(task, state, d, out[key_of(task)]);
+    Count(task, state, d, out[key_of(task, state)]);
   });
   for (auto& [key, summary] : out) ComputeRates(summary);
   return out;
@@ -114,10 +118,10 @@ std::map<Key, StatusSummary> SummarizeBy(std::span<const Task> tasks,
 
 }  // namespace
 
-bool Matches(const Task& task, const TaskFilter& filter) {
+bool Matches(const Task& task, const TaskState& state, const TaskFilter& filter) {
   if (filter.plan && task.plan != *filter.plan) return false;
   if (filter.groups && !filter.groups->contains(task.group)) return false;
-  if (filter.lead_units && !filter.lead_units->contains(task.lead_unit)) return false;
+  if (filter.lead_units && !filter.lead_units->contains(state.lead_unit)) return false;
   return true;
 }
 
@@ -135,7 +139,7 @@ std::map<TaskGroupId, StatusSummary> SummarizeByGroup(std::span<const Task> task
                                                       CompletionView view,
                                                       const TaskFilter& filter) {
   return SummarizeBy<TaskGroupId>(tasks, events, d, view, filter,
-                                  [](const Task& t) { return t.group; });
+                                  [](const Task& t, const TaskState&) { return t.group; });
 }
 
 std::map<OrgUnitId, StatusSummary> SummarizeByLeadUnit(std::span<const Task> tasks,
@@ -143,7 +147,7 @@ std::map<OrgUnitId, StatusSummary> SummarizeByLeadUnit(std::span<const Task> tas
                                                        CompletionView view,
                                                        const TaskFilter& filter) {
   return SummarizeBy<OrgUnitId>(tasks, events, d, view, filter,
-                                [](const Task& t) { return t.lead_unit; });
+                                [](const Task&, const TaskState& s) { return s.lead_unit; });
 }
 
 }  // namespace planwatch

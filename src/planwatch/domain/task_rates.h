@@ -60,12 +60,12 @@ struct TaskFilter {
   std::optional<PlanId> plan = std::nullopt;
   // Task::group is in it.
   std::optional<std::unordered_set<TaskGroupId>> groups = std::nullopt;
-  // Task::lead_unit is in it.
+  // The lead unit in force on the date judged (TaskState::lead_unit) is in it.
   std::optional<std::unordered_set<OrgUnitId>> lead_units = std::nullopt;
 };
 
-// True when `task` passes every condition of `filter`.
-bool Matches(const Task& task, const TaskFilter& filter);
+// True when `task`, in `state` (its evaluation on the date judged), passes every condition.
+bool Matches(const Task& task, const TaskState& state, const TaskFilter& filter);
 
 // Summarizes the tasks that pass `filter`, judged on `d` in `view`. `events` holds the events of
 // any tasks (events of tasks not in `tasks` are ignored), in any order across tasks and in
@@ -81,7 +81,7 @@ std::map<TaskGroupId, StatusSummary> SummarizeByGroup(std::span<const Task> task
                                                       CompletionView view,
                                                       const TaskFilter& filter = {});
 
-// One summary per Task::lead_unit among the tasks that pass `filter`, keys ascending; same
+// One summary per lead unit in force on `d` (TaskState::lead_unit) among the tasks that pass `filter`, keys ascending; same
 // conventions as SummarizeByGroup. Units are not rolled up into their parents.
 std::map<OrgUnitId, StatusSummary> SummarizeByLeadUnit(std::span<const Task> tasks,
                                                        std::span<const TaskEvent> events, Date d,

@@ -215,6 +215,34 @@ TEST(TaskRatesTest, RecurringTasksAreCountedSeparately) {
   EXPECT_EQ(s.due, 0);
 }
 
+TEST(TaskRatesTest, LeadUnitHandedOverByAmendmentCountsForTheNewUnitFromItsDate) {
+  // Task 1 is led by unit 1 until unit 2 takes it over on 1 July; task 2 stays with unit 1.
+  const std::vector<Task> tasks = {DeadlineTask(1, "2025-01-01", "2025-09-30"),
+                                   DeadlineTask(2, "2025-01-01", "2025-09-30")};
+  TaskEvent handover = Event(1, TaskEventKind::kAmend, "2025-07-01");
+  handover.new_lead_unit = OrgUnitId{2};
+  handover.reason = "commune merged";
+  const std::vector<TaskEvent> events = {handover};
+  auto led_by = [&](std::int64_t unit, std::string_view day) {
+    TaskFilter filter;
+    filter.lead_units = {OrgUnitId{unit}};
+    return Summarize(tasks, events, D(day), CompletionView::kVerified, filter).total;
+  };
+  EXPECT_EQ(led_by(1, "2025-06-30"), 2);
+  EXPECT_EQ(led_by(2, "2025-06-30"), 0);
+  EXPECT_EQ(led_by(1, "2025-07-01"), 1);
+  EXPECT_EQ(led_by(2, "2025-07-01"), 1);
+  const auto by_unit = SummarizeByLeadUnit(tasks, events, D("2025-07-01"), CompletionView::kVerified);
+  ASSERT_EQ(by_unit.size(), 2u);
+  EXPECT_EQ(by_unit.at(OrgUnitId{2}).total, 1);
+  // A lead-unit amendment leaves the deadline alone.
+  const TaskState state = EvaluateTask(tasks[0], events, D("2025-07-01"), CompletionView::kVerified);
+  EXPECT_EQ(state.lead_unit, OrgUnitId{2});
+  EXPECT_EQ(state.deadline, D("2025-09-30"));
+  EXPECT_EQ(state.slip_days, 0);
+  EXPECT_EQ(state.amendments, 1);
+}
+
 TEST(TaskRatesTest, OnlyRecurringTasksLeaveRatesUndefined) {
   const std::vector<Task> tasks = {RecurringTask(2, "2025-01-01")};
   const std::vector<TaskEvent> events = {MonthReport(2, "2025-03-02", "202502")};
@@ -299,14 +327,19 @@ TEST(TaskFilterTest, MatchesEveryPresentCondition) {
   Task t = DeadlineTask(1, "2025-01-01", "2025-06-30");
   t.group = TaskGroupId{10};
   t.lead_unit = OrgUnitId{100};
-  EXPECT_TRUE(Matches(t, TaskFilter{}));
-  EXPECT_TRUE(Matches(t, TaskFilter{.plan = kPlan,
-                                    .groups = {{TaskGroupId{10}}},
-                                    .lead_units = {{OrgUnitId{100}, OrgUnitId{101}}}}));
-  EXPECT_FALSE(Matches(t, TaskFilter{.plan = kOtherPlan}));
-  EXPECT_FALSE(Matches(t, TaskFilter{.groups = {{TaskGroupId{11}}}}));
-  EXPECT_FALSE(Matches(t, TaskFilter{.lead_units = {{OrgUnitId{101}}}}));
-  EXPECT_FALSE(Matches(t, TaskFilter{.groups = std::unordered_set<TaskGroupId>{}}));
+  TaskState st;
+  st.lead_unit = t.lead_unit;
+  EXPECT_TRUE(Matches(t, st, TaskFilter{}));
+  EXPECT_TRUE(Matches(t, st, TaskFilter{.plan = kPlan,
+                                        .groups = {{TaskGroupId{10}}},
+                                        .lead_units = {{OrgUnitId{100}, OrgUnitId{101}}}}));
+  EXPECT_FALSE(Matches(t, st, TaskFilter{.plan = kOtherPlan}));
+  EXPECT_FALSE(Matches(t, st, TaskFilter{.groups = {{TaskGroupId{11}}}}));
+  EXPECT_FALSE(Matches(t, st, TaskFilter{.lead_units = {{OrgUnitId{101}}}}));
+  EXPECT_FALSE(Matches(t, st, TaskFilter{.groups = std::unordered_set<TaskGroupId>{}}));
+  // The lead unit matched is the one in force on the date judged.
+  st.lead_unit = OrgUnitId{101};
+  EXPECT_TRUE(Matches(t, st, TaskFilter{.lead_units = {{OrgUnitId{101}}}}));
 }
 
 TEST(TaskFilterTest, ByPlan) {
@@ -523,8 +556,8 @@ TEST(TaskRatesTest, AgreesWithEvaluatingEachTaskAlone) {
       filter.lead_units = {OrgUnitId{2}, OrgUnitId{3}};
       StatusSummary expected;
       for (std::size_t i = 0; i < tasks.size(); ++i) {
-        if (!Matches(tasks[i], filter)) continue;
         const TaskState st = EvaluateTask(tasks[i], ledgers[i], d, view);
+        if (!Matches(tasks[i], st, filter)) continue;
         const bool counted = tasks[i].kind == TaskKind::kDeadline &&
                              st.status != TaskStatus::kNotAssigned &&
                              st.status != TaskStatus::kCancelled;

@@ -97,6 +97,7 @@ TaskState EvaluateOrderedLedger(const Task& task, std::span<const TaskEvent* con
                                 CompletionView view) {
   TaskState state;
   state.original_deadline = task.deadline;
+  state.lead_unit = task.lead_unit;
   if (d < task.assigned_on) return state;
 
   std::optional<Date> amended;
@@ -131,10 +132,9 @@ TaskState EvaluateOrderedLedger(const Task& task, std::span<const TaskEvent* con
         if (ClaimRecord* c = StandingClaim(claims)) c->returned = true;
         break;
       case TaskEventKind::kAmend:
-        if (e->new_deadline) {
-          amended = e->new_deadline;
-          ++state.amendments;
-        }
+        if (e->new_deadline) amended = e->new_deadline;
+        if (e->new_lead_unit) state.lead_unit = e->new_lead_unit;
+        if (e->new_deadline || e->new_lead_unit) ++state.amendments;
         break;
       case TaskEventKind::kCancel:
         if (!state.cancelled_on) state.cancelled_on = e->on;

@@ -84,8 +84,12 @@ struct TaskState {
   // deadline − original_deadline, in days: positive for an extension, negative when brought
   // forward; 0 when either is none.
   int slip_days = 0;
-  // Number of deadline amendments approved on or before D.
+  // Number of amendments (of deadline or lead unit) approved on or before D.
   int amendments = 0;
+
+  // The lead unit in force on D: the new_lead_unit of the latest amendment approved on or before
+  // D that names one, otherwise Task::lead_unit. Rates "for a unit as lead" count by it.
+  OrgUnitId lead_unit;
 
   // Set when the task is done on D in the requested view (also kept when it was later
   // cancelled): the date the output was produced, after any correction by a verify.

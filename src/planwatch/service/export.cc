@@ -170,7 +170,8 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
           for (const TaskEvent& e : *events) {
             w.Row({p.code, task_code(e.task), std::string(TaskEventKindName(e.kind)),
                    e.on.ToString(), Opt(e.progress_percent), Opt(e.completed_on),
-                   Opt(e.new_deadline), e.period ? e.period->ToString() : std::string(), e.actor,
+                   Opt(e.new_deadline), unit_code(e.new_lead_unit),
+                   e.period ? e.period->ToString() : std::string(), e.actor,
                    e.requested_by, e.reason, e.difficulties, e.proposals, e.evidence});
           }
           continue;

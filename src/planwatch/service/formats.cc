@@ -109,6 +109,7 @@ constexpr ColumnSpec kTaskUpdates[] = {
     {"progress_percent", "Tiến độ (%)", false},
     {"completed_on", "Ngày hoàn thành", false},
     {"new_deadline", "Thời hạn mới", false},
+    {"new_lead_unit_code", "Đơn vị chủ trì mới", false},
     {"period", "Kỳ", false},
     {"actor", "Người thực hiện", false},
     {"requested_by", "Người đề nghị", false},

@@ -1033,8 +1033,9 @@ Status Importer::Tasks() {
     if (t.deadline && t.start && *t.deadline < *t.start) {
       c.Problem("deadline", fmt::format("{} is before the start {}", t.deadline->ToString(), t.start->ToString()));
     }
-    // A deadline is never changed silently: once assigned, it moves only by an amendment,
-    // which records who asked, who approved, when and why (SPEC: plan changes are a ledger).
+    // Neither the deadline nor the lead unit changes silently: once assigned, they move only by
+    // an amendment, which records who asked, who approved, when and why (plan changes are a
+    // ledger).
     if (t.plan && !t.code.empty()) {
       const Task* before = stored[t.plan].task_by_code->Find(t.code);
       if (before && before->deadline != t.deadline && !c.Raw("deadline").empty()) {
@@ -1043,6 +1044,13 @@ Status Importer::Tasks() {
                               "by an amendment (a task update of kind amend, with new_deadline "
                               "and reason)",
                               t.code, before->deadline ? before->deadline->ToString() : "none"));
+      }
+      if (before && t.lead_unit && before->lead_unit != t.lead_unit) {
+        c.Problem("lead_unit_code",
+                  fmt::format("task '{}' was assigned to another lead unit; the lead unit changes "
+                              "only by an amendment (a task update of kind amend, with "
+                              "new_lead_unit_code and reason)",
+                              t.code));
       }
     }
     t.expected_output = c.Text("expected_output");
@@ -1094,6 +1102,8 @@ Status Importer::Tasks() {
 Status Importer::TaskUpdates() {
   auto plans = tx_.Plans();
   if (!plans) return std::unexpected(plans.error());
+  auto units = UnitsByCode();
+  if (!units) return std::unexpected(units.error());
   struct PlanData {
     std::map<std::string, Task> tasks;
   };
@@ -1139,6 +1149,7 @@ Status Importer::TaskUpdates() {
     if (auto p = c.OptInteger("progress_percent", 0, 100)) e.progress_percent = static_cast<int>(*p);
     e.completed_on = c.OptDate("completed_on");
     e.new_deadline = c.OptDate("new_deadline");
+    e.new_lead_unit = UnitRef(*units, c, "new_lead_unit_code", c.Text("new_lead_unit_code"));
     e.period = c.OptPeriod("period");
     e.actor = c.Text("actor");
     e.requested_by = c.Text("requested_by");
@@ -1149,6 +1160,7 @@ Status Importer::TaskUpdates() {
     if (kind) {
       const bool has_completed = !c.Raw("completed_on").empty();
       const bool has_deadline = !c.Raw("new_deadline").empty();
+      const bool has_lead_unit = !c.Raw("new_lead_unit_code").empty();
       switch (*kind) {
         case TaskEventKind::kClaim:
           if (!has_completed) c.Problem("completed_on", "a claim needs the date the output was completed");
@@ -1166,10 +1178,12 @@ Status Importer::TaskUpdates() {
           }
           break;
         case TaskEventKind::kAmend:
-          if (!has_deadline) c.Problem("new_deadline", "an amendment needs the new deadline");
+          if (!has_deadline && !has_lead_unit) {
+            c.Problem("new_deadline", "an amendment needs a new deadline or a new lead unit");
+          }
           if (e.reason.empty()) c.Problem("reason", "an amendment needs a reason");
-          if (task && task->kind != TaskKind::kDeadline) {
-            c.Problem("kind", "only a deadline task has a deadline to amend");
+          if (has_deadline && task && task->kind != TaskKind::kDeadline) {
+            c.Problem("new_deadline", "only a deadline task has a deadline to amend");
           }
           break;
         case TaskEventKind::kCancel:
@@ -1183,6 +1197,9 @@ Status Importer::TaskUpdates() {
       }
       if (*kind != TaskEventKind::kAmend && has_deadline) {
         c.Problem("new_deadline", "only an amendment carries a new deadline");
+      }
+      if (*kind != TaskEventKind::kAmend && has_lead_unit) {
+        c.Problem("new_lead_unit_code", "only an amendment carries a new lead unit");
       }
     }
     if (task && e.period) {

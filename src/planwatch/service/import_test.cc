@@ -226,7 +226,7 @@ TEST_F(ImportTest, TaskUpdatesAreCheckedAgainstTheLedger) {
   ASSERT_FALSE(result.has_value());
   EXPECT_THAT(result.error().details,
               ElementsAre(DetailAt(2, "kind", "no claimed completion"),
-                          DetailAt(3, "new_deadline", "needs the new deadline"),
+                          DetailAt(3, "new_deadline", "a new deadline or a new lead unit"),
                           DetailAt(3, "reason", "needs a reason"),
                           DetailAt(4, "completed_on", "after the claim's date"),
                           DetailAt(5, "kind", "teleport")));
@@ -263,6 +263,42 @@ TEST_F(ImportTest, DeadlineChangesOnlyByAmendment) {
                             "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
                             "333-KH/TU,T1,Việc một (sửa),SL-SKHCN,2025-05-07,2025-06-30\n");
   EXPECT_EQ(renamed.updated, 1);
+}
+
+TEST_F(ImportTest, LeadUnitChangesOnlyByAmendment) {
+  LoadBasics();
+  MustImport(DataKind::kTasks,
+             "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
+             "333-KH/TU,T1,Việc một,SL-SKHCN,2025-05-07,2025-09-30\n");
+  auto refused = Import(DataKind::kTasks,
+                        "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
+                        "333-KH/TU,T1,Việc một,SL-W-CA,2025-05-07,2025-09-30\n");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_THAT(refused.error().details,
+              ElementsAre(DetailAt(2, "lead_unit_code", "changes only by an amendment")));
+
+  auto handover = MustImport(DataKind::kTaskUpdates,
+                             "plan_code,task_code,kind,date,new_lead_unit_code,reason\n"
+                             "333-KH/TU,T1,amend,2025-07-01,SL-W-CA,Phường chủ trì\n");
+  EXPECT_EQ(handover.inserted, 1);
+  auto plans = store_->Plans();
+  ASSERT_TRUE(plans.has_value());
+  auto events = store_->TaskEvents(plans->at(0).id);
+  ASSERT_TRUE(events.has_value());
+  ASSERT_EQ(events->size(), 1u);
+  auto units = store_->OrgUnits();
+  ASSERT_TRUE(units.has_value());
+  EXPECT_EQ(events->at(0).new_lead_unit, units->at(2).id);  // SL-W-CA
+  EXPECT_EQ(events->at(0).new_deadline, std::nullopt);
+
+  auto bad = Import(DataKind::kTaskUpdates,
+                    "plan_code,task_code,kind,date,new_lead_unit_code,reason\n"
+                    "333-KH/TU,T1,amend,2025-07-02,NOPE,x\n"
+                    "333-KH/TU,T1,progress,2025-07-02,SL,\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_THAT(bad.error().details,
+              ElementsAre(DetailAt(2, "new_lead_unit_code", "unknown unit 'NOPE'"),
+                          DetailAt(3, "new_lead_unit_code", "only an amendment")));
 }
 
 TEST_F(ImportTest, DryRunWritesNothing) {

@@ -141,6 +141,7 @@ void ExpectSame(const TaskEvent& want, const TaskEvent& got) {
   EXPECT_EQ(got.progress_percent, want.progress_percent);
   EXPECT_EQ(got.completed_on, want.completed_on);
   EXPECT_EQ(got.new_deadline, want.new_deadline);
+  EXPECT_EQ(got.new_lead_unit, want.new_lead_unit);
   EXPECT_EQ(got.period, want.period);
   EXPECT_EQ(got.actor, want.actor);
   EXPECT_EQ(got.requested_by, want.requested_by);
@@ -148,6 +149,8 @@ void ExpectSame(const TaskEvent& want, const TaskEvent& got) {
   EXPECT_EQ(got.difficulties, want.difficulties);
   EXPECT_EQ(got.proposals, want.proposals);
   EXPECT_EQ(got.evidence, want.evidence);
+  // Catches a field added to TaskEvent but not compared above.
+  EXPECT_TRUE(got == want) << "task events differ in a field not compared field by field";
 }
 
 void ExpectSame(const Indicator& want, const Indicator& got) {
@@ -844,6 +847,7 @@ TEST_P(StoreConformanceTest, TaskEventsRoundTripEveryField) {
   amend.kind = TaskEventKind::kAmend;
   amend.on = D("2025-07-15");
   amend.new_deadline = D("2026-03-31");
+  amend.new_lead_unit = m.commune;
   amend.actor = "Ban Chỉ đạo tỉnh";
   amend.requested_by = "Sở KH&CN";
   amend.reason = "Chờ hướng dẫn của Trung ương";
@@ -911,6 +915,88 @@ TEST_P(StoreConformanceTest, TaskEventForUnknownTaskIsInvalid) {
   auto events = Must(store().TaskEvents(m.plan));
   ASSERT_THAT(events, SizeIs(1));
   EXPECT_EQ(events[0].actor, "still usable");
+}
+
+TaskEvent Amend(TaskId task, std::string_view on, std::optional<Date> new_deadline,
+                OrgUnitId new_lead_unit) {
+  TaskEvent event = Event(task, on, "Ban Chỉ đạo tỉnh");
+  event.kind = TaskEventKind::kAmend;
+  event.new_deadline = new_deadline;
+  event.new_lead_unit = new_lead_unit;
+  event.requested_by = "Sở KH&CN";
+  event.reason = "Điều chỉnh đơn vị chủ trì";
+  return event;
+}
+
+TEST_P(StoreConformanceTest, AmendEventsRoundTripTheNewLeadUnitWithOrWithoutADeadline) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(FullTask(m)));
+  const TaskEvent both = Amend(task, "2025-07-15", D("2026-03-31"), m.commune);
+  const TaskEvent lead_only = Amend(task, "2025-08-01", std::nullopt, m.province);
+  const TaskEvent deadline_only = Amend(task, "2025-09-01", D("2026-06-30"), OrgUnitId{});
+  TaskEvent progress = Event(task, "2025-09-30", "UBND phường Chiềng An");
+  progress.progress_percent = 60;
+  for (const TaskEvent& e : {both, lead_only, deadline_only, progress}) {
+    MustOk(tx->AppendTaskEvent(e));
+  }
+  MustOk(tx->Commit());
+
+  const auto events = Must(store().TaskEvents(m.plan));
+  ExpectSameList({both, lead_only, deadline_only, progress}, events);
+  ASSERT_THAT(events, SizeIs(4));
+  EXPECT_EQ(events[0].new_lead_unit, m.commune);
+  EXPECT_EQ(events[0].new_deadline, D("2026-03-31"));
+  EXPECT_EQ(events[1].new_lead_unit, m.province);
+  EXPECT_FALSE(events[1].new_deadline.has_value());
+  EXPECT_EQ(events[2].new_lead_unit, OrgUnitId{});  // none: the lead unit is unchanged
+  EXPECT_EQ(events[3].new_lead_unit, OrgUnitId{});
+
+  Reopen();
+  ExpectSameList({both, lead_only, deadline_only, progress}, Must(store().TaskEvents(m.plan)));
+}
+
+TEST_P(StoreConformanceTest, EventsWithoutANewLeadUnitReadBackWithNone) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
+  TaskEvent claim = Event(task, "2025-12-20", "Sở KH&CN");
+  claim.kind = TaskEventKind::kClaim;
+  claim.completed_on = D("2025-12-18");
+  TaskEvent cancel = Event(task, "2025-12-30", "Ban Chỉ đạo tỉnh");
+  cancel.kind = TaskEventKind::kCancel;
+  cancel.reason = "Không còn phù hợp";
+  MustOk(tx->AppendTaskEvent(Event(task, "2025-07-01", "Sở KH&CN")));
+  MustOk(tx->AppendTaskEvent(claim));
+  MustOk(tx->AppendTaskEvent(cancel));
+  MustOk(tx->Commit());
+  const auto events = Must(store().TaskEvents(m.plan));
+  ASSERT_THAT(events, SizeIs(3));
+  for (const TaskEvent& event : events) {
+    SCOPED_TRACE(std::string(TaskEventKindName(event.kind)));
+    EXPECT_FALSE(event.new_lead_unit);
+    EXPECT_EQ(event.new_lead_unit.value, 0);
+  }
+  EXPECT_EQ(events[1].kind, TaskEventKind::kClaim);
+  EXPECT_EQ(events[2].reason, "Không còn phù hợp");
+}
+
+TEST_P(StoreConformanceTest, AmendEventWithUnknownNewLeadUnitIsInvalidAndTheTransactionGoesOn) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "NV-01")));
+  EXPECT_THAT(tx->AppendTaskEvent(Amend(task, "2025-07-15", D("2026-03-31"), OrgUnitId{7070})),
+              FailsWith(ErrorCode::kInvalidArgument, "new lead unit 7070"));
+  EXPECT_THAT(tx->AppendTaskEvent(Amend(task, "2025-07-16", std::nullopt, OrgUnitId{7071})),
+              FailsWith(ErrorCode::kInvalidArgument, "new lead unit 7071"));
+  EXPECT_THAT(Must(tx->TaskEvents(m.plan)), IsEmpty());  // nothing of the failed appends stays
+  const TaskEvent valid = Amend(task, "2025-07-17", std::nullopt, m.department);
+  MustOk(tx->AppendTaskEvent(valid));
+  MustOk(tx->Commit());
+  const auto events = Must(store().TaskEvents(m.plan));
+  ASSERT_THAT(events, SizeIs(1));
+  ExpectSame(valid, events[0]);
+  EXPECT_EQ(events[0].new_lead_unit, m.department);
 }
 
 // ==== indicators and targets ====

@@ -288,9 +288,18 @@ constexpr char kSchemaV2[] = R"sql(
 CREATE INDEX task_versions_plan_superseded ON task_versions (plan_id, superseded_at);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Version 3: an amendment may change a task's lead unit from its approval date on. NULL is
+// "unchanged", which is also what every event written before this version meant, so nothing is
+// backfilled. (With foreign keys on, an added REFERENCES column must default to NULL, as this
+// one does.) Adding a column rewrites no row, so the append-only triggers neither fire nor change.
+constexpr char kSchemaV3[] = R"sql(
+ALTER TABLE task_events ADD COLUMN new_lead_unit_id INTEGER REFERENCES org_units (id);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
+    {3, "new lead unit of amend events", kSchemaV3},
 }};
 
 constexpr char kCreateMigrationsTable[] =

@@ -229,6 +229,7 @@ Result<TaskEvent> TaskEventRow(const Statement& s) {
   event.difficulties = s.Text(10);
   event.proposals = s.Text(11);
   event.evidence = s.Text(12);
+  event.new_lead_unit = s.IdAt<OrgUnitId>(13);
   return event;
 }
 
@@ -452,7 +453,8 @@ Result<std::vector<TaskEvent>> ReadTaskEvents(Connection& connection, PlanId pla
       auto stmt,
       connection.Prepare("SELECT e.task_id, e.kind, e.on_date, e.progress_percent, e.completed_on, "
                          "e.new_deadline, e.period, e.actor, e.requested_by, e.reason, "
-                         "e.difficulties, e.proposals, e.evidence FROM task_events e "
+                         "e.difficulties, e.proposals, e.evidence, e.new_lead_unit_id "
+                         "FROM task_events e "
                          "JOIN tasks t ON t.id = e.task_id WHERE t.plan_id = ?1 "
                          "ORDER BY e.sequence"));
   stmt.BindInt(1, plan.value);

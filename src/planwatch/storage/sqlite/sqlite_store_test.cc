@@ -345,15 +345,16 @@ void WriteVersion1Database(const std::string& path) {
       SQLITE_OK);
 }
 
-TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigratingToVersion2) {
+TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
   TempDb db;
   WriteVersion1Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 2);
+  EXPECT_EQ(store->SchemaVersion(), 3);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
-                ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:15:00.123Z"));
+                ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:15:00.123Z",
+                            "3|2025-06-20T08:15:00.123Z"));
     EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'task_versions_plan_superseded'"),
                 ElementsAre("task_versions"));
@@ -401,6 +402,100 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigratingToVe
   EXPECT_EQ(after[1].superseded_at, "2025-06-20T08:15:00.123Z");
   EXPECT_EQ(after[2].recorded_at, "2025-06-20T08:15:00.123Z");
   EXPECT_EQ(after[2].value.priority, 3);
+}
+
+// ---- migration 3: new lead unit of amend events ----
+
+// A database written at schema version 2 with a task and two events of its ledger: an amend
+// that changed the deadline and a progress report.
+void WriteVersion2Database(const std::string& path) {
+  {
+    auto connection = Must(Connection::Open(path, ConnectionOptions{}));
+    ASSERT_EQ(Must(ApplyMigrations(*connection, SchemaMigrations().first(2), kJune20 - 1000)), 2);
+  }
+  RawDb raw(path);
+  ASSERT_EQ(
+      raw.Exec(
+          "UPDATE write_clock SET last_stamp_ms = 1740787200000;"  // 2025-03-01T00:00:00.000Z
+          "INSERT INTO org_units (id, code, name_vi, name_en, type, parent_id, leader_name, "
+          "leader_title, valid_from, valid_to, version, stored_at) VALUES (1, 'SKHCN', "
+          "'Sở Khoa học và Công nghệ', '', 'department', NULL, '', '', NULL, NULL, 1, "
+          "'2025-03-01T00:00:00.000Z');"
+          "INSERT INTO plans (id, code, title_vi, title_en) VALUES (1, 'P', 'Kế hoạch', '');"
+          "INSERT INTO tasks (id, plan_id, group_id, code, title_vi, title_en, description, "
+          "parent_id, lead_unit_id, kind, assigned_on, start_on, deadline, cadence, "
+          "expected_output, priority, classified, version, stored_at) VALUES (1, 1, NULL, 'T', "
+          "'Nhiệm vụ', '', '', NULL, 1, 'deadline', '2025-01-15', NULL, '2025-12-31', NULL, '', "
+          "0, 0, 1, '2025-03-01T00:00:00.000Z');"
+          "INSERT INTO task_events (sequence, task_id, kind, on_date, progress_percent, "
+          "completed_on, new_deadline, period, actor, requested_by, reason, difficulties, "
+          "proposals, evidence, stored_at) VALUES (1, 1, 'amend', '2025-02-10', NULL, NULL, "
+          "'2026-03-31', NULL, 'Ban Chỉ đạo', 'Sở KH&CN', 'Chờ hướng dẫn', '', '', '', "
+          "'2025-03-01T00:00:00.000Z');"
+          "INSERT INTO task_events (sequence, task_id, kind, on_date, progress_percent, "
+          "completed_on, new_deadline, period, actor, requested_by, reason, difficulties, "
+          "proposals, evidence, stored_at) VALUES (2, 1, 'progress', '2025-02-28', 30, NULL, "
+          "NULL, NULL, 'Sở KH&CN', '', '', 'Thiếu nhân lực', '', '', "
+          "'2025-03-01T00:00:00.000Z');"),
+      SQLITE_OK);
+}
+
+TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigratingToVersion3) {
+  TempDb db;
+  WriteVersion2Database(db.path());
+  auto store = Must(OpenSqliteStore(Options(db)));
+  EXPECT_EQ(store->SchemaVersion(), 3);
+  {
+    RawDb raw(db.path());
+    EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+                ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:14:59.123Z",
+                            "3|2025-06-20T08:15:00.123Z"));
+    // Nullable, referencing org_units; the migrated rows hold NULL.
+    EXPECT_THAT(raw.Rows("SELECT type, \"notnull\", dflt_value FROM "
+                         "pragma_table_info('task_events') WHERE name = 'new_lead_unit_id'"),
+                ElementsAre("INTEGER|0|NULL"));
+    EXPECT_THAT(raw.Rows("SELECT \"table\", \"to\" FROM pragma_foreign_key_list('task_events') "
+                         "WHERE \"from\" = 'new_lead_unit_id'"),
+                ElementsAre("org_units|id"));
+    EXPECT_THAT(raw.Rows("SELECT sequence, new_lead_unit_id FROM task_events ORDER BY sequence"),
+                ElementsAre("1|NULL", "2|NULL"));
+  }
+
+  auto events = Must(store->TaskEvents(PlanId{1}));
+  ASSERT_THAT(events, SizeIs(2));
+  EXPECT_EQ(events[0].kind, TaskEventKind::kAmend);
+  EXPECT_EQ(events[0].on, Date::Parse("2025-02-10").value());
+  EXPECT_EQ(events[0].new_deadline, Date::Parse("2026-03-31").value());
+  EXPECT_EQ(events[0].new_lead_unit, OrgUnitId{});
+  EXPECT_EQ(events[0].requested_by, "Sở KH&CN");
+  EXPECT_EQ(events[0].reason, "Chờ hướng dẫn");
+  EXPECT_EQ(events[1].kind, TaskEventKind::kProgress);
+  EXPECT_EQ(events[1].progress_percent, 30);
+  EXPECT_EQ(events[1].new_lead_unit, OrgUnitId{});
+  EXPECT_EQ(events[1].difficulties, "Thiếu nhân lực");
+
+  // The ledger goes on after the migration: a lead unit change is appended after the old events.
+  auto tx = Must(store->Begin());
+  TaskEvent change;
+  change.task = TaskId{1};
+  change.kind = TaskEventKind::kAmend;
+  change.on = Date::Parse("2025-06-01").value();
+  change.new_lead_unit = OrgUnitId{1};
+  MustOk(tx->AppendTaskEvent(change));
+  MustOk(tx->Commit());
+  events = Must(store->TaskEvents(PlanId{1}));
+  ASSERT_THAT(events, SizeIs(3));
+  EXPECT_EQ(events[0].new_lead_unit, OrgUnitId{});
+  EXPECT_EQ(events[2].new_lead_unit, OrgUnitId{1});
+  EXPECT_FALSE(events[2].new_deadline.has_value());
+
+  // Adding the column left the ledger append-only.
+  RawDb raw(db.path());
+  EXPECT_EQ(raw.Exec("UPDATE task_events SET new_lead_unit_id = 1 WHERE sequence = 1"),
+            SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM task_events WHERE sequence = 3"), SQLITE_CONSTRAINT);
+  EXPECT_THAT(raw.Rows("SELECT sequence, new_lead_unit_id FROM task_events ORDER BY sequence"),
+              ElementsAre("1|NULL", "2|NULL", "3|1"));
 }
 
 // ---- transactions and concurrency ----
@@ -643,9 +738,10 @@ TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {
     task.code = "T";
     task.plan = Must(tx->PutPlan(plan));
     task.id = Must(tx->PutTask(task));
-    MustOk(
-        tx->AppendTaskEvent(TaskEvent{task.id, TaskEventKind::kProgress, Date(), 10, std::nullopt,
-                                      std::nullopt, std::nullopt, "", "", "", "", "", ""}));
+    TaskEvent progress;
+    progress.task = task.id;
+    progress.progress_percent = 10;
+    MustOk(tx->AppendTaskEvent(progress));
     task.priority = 1;
     Must(tx->PutTask(task));
     OrgUnit unit = Unit("U");
@@ -663,6 +759,7 @@ TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {
   ASSERT_THAT(raw.Rows("SELECT count(*) FROM org_unit_versions"), ElementsAre("1"));
   ASSERT_THAT(raw.Rows("SELECT count(*) FROM data_value_versions"), ElementsAre("1"));
   EXPECT_EQ(raw.Exec("UPDATE task_events SET progress_percent = 99"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("UPDATE task_events SET new_lead_unit_id = NULL"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("DELETE FROM task_events"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("DELETE FROM task_versions"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("UPDATE org_unit_versions SET code = 'x'"), SQLITE_CONSTRAINT);

@@ -524,12 +524,14 @@ Status WriteTaskEvent(WriteContext& context, const TaskEvent& event) {
   const std::string subject = std::string(TaskEventKindName(event.kind)) + " event";
   if (!event.task) return InvalidArgument(subject + ": task is required");
   PW_SQLITE_TRY(RequireRow(c, kTaskExists, event.task, subject, "task"));
+  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, event.new_lead_unit, subject, "new lead unit"));
   PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
   PW_SQLITE_ASSIGN(auto stmt,
                    c.Prepare("INSERT INTO task_events (task_id, kind, on_date, progress_percent, "
                              "completed_on, new_deadline, period, actor, requested_by, reason, "
-                             "difficulties, proposals, evidence, stored_at) VALUES (?1, ?2, ?3, "
-                             "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+                             "difficulties, proposals, evidence, stored_at, new_lead_unit_id) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                             "?14, ?15)"));
   stmt.BindInt(1, event.task.value);
   stmt.BindText(2, TaskEventKindName(event.kind));
   stmt.BindDate(3, event.on);
@@ -552,6 +554,7 @@ Status WriteTaskEvent(WriteContext& context, const TaskEvent& event) {
   stmt.BindText(12, event.proposals);
   stmt.BindText(13, event.evidence);
   stmt.BindText(14, stamp);
+  stmt.BindId(15, event.new_lead_unit);
   return stmt.Run();
 }
 
