@@ -124,8 +124,11 @@ sqlite3* LoadSqlite() {
     sqlite3_reset(ins);
   }
   sqlite3_finalize(ins);
-  Check(sqlite3_prepare_v2(db, "INSERT INTO events(task,kind,on_day,completed_on,new_deadline)"
-                               " VALUES(?,?,?,?,?)", -1, &ins, nullptr), db);
+  Check(sqlite3_prepare_v2(db,
+                           "INSERT INTO events(task,kind,on_day,completed_on,new_deadline)"
+                           " VALUES(?,?,?,?,?)",
+                           -1, &ins, nullptr),
+        db);
   for (const TaskEvent& e : Data().events) {
     sqlite3_bind_int64(ins, 1, e.task.value);
     sqlite3_bind_int(ins, 2, static_cast<int>(e.kind));
@@ -214,11 +217,11 @@ Counts PlanwatchStatus(int lo, int hi, bool claimed) {
   std::unordered_set<OrgUnitId> units;
   for (int u = lo; u <= hi; ++u) units.insert(OrgUnitId{u});
   filter.lead_units = std::move(units);
-  const StatusSummary s = Summarize(Data().tasks, Data().events, kAsOf,
-                                    claimed ? CompletionView::kClaimed : CompletionView::kVerified,
-                                    filter);
-  return Counts{s.total, s.done_on_time, s.done_late, s.in_progress_on_time, s.overdue,
-                s.cancelled};
+  const StatusSummary s =
+      Summarize(Data().tasks, Data().events, kAsOf,
+                claimed ? CompletionView::kClaimed : CompletionView::kVerified, filter);
+  return Counts{s.total,   s.done_on_time, s.done_late, s.in_progress_on_time,
+                s.overdue, s.cancelled};
 }
 
 // Units 1..kUnits are numbered depth-first, so a province's subtree is a range; "all" is the

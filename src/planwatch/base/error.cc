@@ -6,14 +6,22 @@ namespace planwatch {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kPermissionDenied: return "permission_denied";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kFailedPrecondition: return "failed_precondition";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -33,14 +41,21 @@ std::string Error::ToString() const {
 // sysexits(3) where one fits, so scripts can tell bad input from a broken system.
 int ExitCode(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 65;     // EX_DATAERR
-    case ErrorCode::kNotFound: return 66;            // EX_NOINPUT
-    case ErrorCode::kConflict: return 65;            // EX_DATAERR
+    case ErrorCode::kInvalidArgument:
+      return 65;  // EX_DATAERR
+    case ErrorCode::kNotFound:
+      return 66;  // EX_NOINPUT
+    case ErrorCode::kConflict:
+      return 65;  // EX_DATAERR
     case ErrorCode::kPermissionDenied:
-    case ErrorCode::kUnauthenticated: return 77;     // EX_NOPERM
-    case ErrorCode::kFailedPrecondition: return 78;  // EX_CONFIG
-    case ErrorCode::kUnavailable: return 75;         // EX_TEMPFAIL
-    case ErrorCode::kInternal: return 70;            // EX_SOFTWARE
+    case ErrorCode::kUnauthenticated:
+      return 77;  // EX_NOPERM
+    case ErrorCode::kFailedPrecondition:
+      return 78;  // EX_CONFIG
+    case ErrorCode::kUnavailable:
+      return 75;  // EX_TEMPFAIL
+    case ErrorCode::kInternal:
+      return 70;  // EX_SOFTWARE
   }
   return 70;
 }

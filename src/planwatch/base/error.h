@@ -13,11 +13,11 @@ namespace planwatch {
 // A few codes with one meaning everywhere. One table maps them to exit codes (ExitCode below)
 // and, from step 2 on, one to HTTP statuses.
 enum class ErrorCode {
-  kInvalidArgument,     // the input is malformed or breaks a rule; retrying it unchanged fails again
-  kNotFound,            // a referenced thing does not exist
-  kConflict,            // the input clashes with existing state (duplicate code, stale version)
-  kPermissionDenied,    // the principal may not do this
-  kUnauthenticated,     // no valid principal
+  kInvalidArgument,   // the input is malformed or breaks a rule; retrying it unchanged fails again
+  kNotFound,          // a referenced thing does not exist
+  kConflict,          // the input clashes with existing state (duplicate code, stale version)
+  kPermissionDenied,  // the principal may not do this
+  kUnauthenticated,   // no valid principal
   kFailedPrecondition,  // the system is not in a state that allows this
   kUnavailable,         // transient: the database is busy or unreachable
   kInternal,            // a bug or a broken invariant

@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "planwatch/cli/commands.h"
 #include "planwatch/service/export.h"
@@ -31,7 +31,8 @@ int RunExport(const ExportCommandOptions& options) {
   {
     std::ofstream file(partial, std::ios::binary | std::ios::trunc);
     if (!file) {
-      return Report(Error{ErrorCode::kFailedPrecondition, fmt::format("cannot write {}", partial), {}});
+      return Report(
+          Error{ErrorCode::kFailedPrecondition, fmt::format("cannot write {}", partial), {}});
     }
     if (auto st = ExportCsv(**store, *kind, file); !st) {
       std::remove(partial.c_str());
@@ -39,7 +40,8 @@ int RunExport(const ExportCommandOptions& options) {
     }
   }
   if (std::rename(partial.c_str(), options.out.c_str()) != 0) {
-    return Report(Error{ErrorCode::kFailedPrecondition, fmt::format("cannot write {}", options.out), {}});
+    return Report(
+        Error{ErrorCode::kFailedPrecondition, fmt::format("cannot write {}", options.out), {}});
   }
   return 0;
 }

@@ -1,11 +1,10 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "planwatch/cli/commands.h"
 #include "planwatch/service/import.h"
@@ -40,7 +39,8 @@ int RunImport(const ImportCommandOptions& options) {
   if (show_progress) {
     import_options.progress = [](std::string_view stage, std::size_t done, std::size_t total) {
       if (total > 0) {
-        fmt::print(stderr, "\r\033[K  {} {:>3}%  {} of {} rows", stage, done * 100 / total, done, total);
+        fmt::print(stderr, "\r\033[K  {} {:>3}%  {} of {} rows", stage, done * 100 / total, done,
+                   total);
       } else {
         fmt::print(stderr, "\r\033[K  {} {} rows", stage, done);
       }

@@ -1,7 +1,7 @@
-#include <string>
-
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
@@ -31,7 +31,8 @@ std::string Number(double v) {
 }
 
 int RunIndicators(const IndicatorsCommandOptions& options) {
-  const std::string text = options.periods.empty() ? std::to_string(TodayUtc().year()) : options.periods;
+  const std::string text =
+      options.periods.empty() ? std::to_string(TodayUtc().year()) : options.periods;
   auto window = PeriodRange::Parse(text);
   if (!window) return Report(window.error());
   auto store = Store::Open(StoreOptions{options.db, false});

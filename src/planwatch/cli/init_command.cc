@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "planwatch/cli/commands.h"
 #include "planwatch/service/demo.h"

@@ -1,7 +1,7 @@
-#include <string>
-
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
@@ -49,8 +49,8 @@ void PrintText(const PlanStatus& status) {
   }
   fmt::print("\n  completion rate  {:>7}  ({} of {} tasks done)\n", Rate(s.done, s.total), s.done,
              s.total);
-  fmt::print("  on-time rate     {:>7}  ({} of {} tasks due done on time)\n", Rate(s.due_done_on_time, s.due),
-             s.due_done_on_time, s.due);
+  fmt::print("  on-time rate     {:>7}  ({} of {} tasks due done on time)\n",
+             Rate(s.due_done_on_time, s.due), s.due_done_on_time, s.due);
   if (s.slip_days > 0) fmt::print("  deadline extensions: {} days in all\n", s.slip_days);
   if (status.rows.empty()) return;
   fmt::print("\n  {:<10} {:>5} {:>5} {:>7} {:>8} {:>11}  {}\n", "", "tasks", "done", "overdue",

@@ -34,7 +34,7 @@ struct Task {
   OrgUnitId lead_unit;
   std::vector<OrgUnitId> coordinating_units;
   TaskKind kind = TaskKind::kDeadline;
-  Date assigned_on;                   // the task exists from this date on
+  Date assigned_on;  // the task exists from this date on
   std::optional<Date> start;
   std::optional<Date> deadline;       // the original deadline (deadline tasks)
   std::optional<PeriodType> cadence;  // reporting period of a recurring task

@@ -81,8 +81,9 @@ std::map<TaskGroupId, StatusSummary> SummarizeByGroup(std::span<const Task> task
                                                       CompletionView view,
                                                       const TaskFilter& filter = {});
 
-// One summary per lead unit in force on `d` (TaskState::lead_unit) among the tasks that pass `filter`, keys ascending; same
-// conventions as SummarizeByGroup. Units are not rolled up into their parents.
+// One summary per lead unit in force on `d` (TaskState::lead_unit) among the tasks that pass
+// `filter`, keys ascending; same conventions as SummarizeByGroup. Units are not rolled up into
+// their parents.
 std::map<OrgUnitId, StatusSummary> SummarizeByLeadUnit(std::span<const Task> tasks,
                                                        std::span<const TaskEvent> events, Date d,
                                                        CompletionView view,

@@ -232,11 +232,13 @@ TEST(TaskRatesTest, LeadUnitHandedOverByAmendmentCountsForTheNewUnitFromItsDate)
   EXPECT_EQ(led_by(2, "2025-06-30"), 0);
   EXPECT_EQ(led_by(1, "2025-07-01"), 1);
   EXPECT_EQ(led_by(2, "2025-07-01"), 1);
-  const auto by_unit = SummarizeByLeadUnit(tasks, events, D("2025-07-01"), CompletionView::kVerified);
+  const auto by_unit =
+      SummarizeByLeadUnit(tasks, events, D("2025-07-01"), CompletionView::kVerified);
   ASSERT_EQ(by_unit.size(), 2u);
   EXPECT_EQ(by_unit.at(OrgUnitId{2}).total, 1);
   // A lead-unit amendment leaves the deadline alone.
-  const TaskState state = EvaluateTask(tasks[0], events, D("2025-07-01"), CompletionView::kVerified);
+  const TaskState state =
+      EvaluateTask(tasks[0], events, D("2025-07-01"), CompletionView::kVerified);
   EXPECT_EQ(state.lead_unit, OrgUnitId{2});
   EXPECT_EQ(state.deadline, D("2025-09-30"));
   EXPECT_EQ(state.slip_days, 0);
@@ -330,9 +332,10 @@ TEST(TaskFilterTest, MatchesEveryPresentCondition) {
   TaskState st;
   st.lead_unit = t.lead_unit;
   EXPECT_TRUE(Matches(t, st, TaskFilter{}));
-  EXPECT_TRUE(Matches(t, st, TaskFilter{.plan = kPlan,
-                                        .groups = {{TaskGroupId{10}}},
-                                        .lead_units = {{OrgUnitId{100}, OrgUnitId{101}}}}));
+  EXPECT_TRUE(Matches(t, st,
+                      TaskFilter{.plan = kPlan,
+                                 .groups = {{TaskGroupId{10}}},
+                                 .lead_units = {{OrgUnitId{100}, OrgUnitId{101}}}}));
   EXPECT_FALSE(Matches(t, st, TaskFilter{.plan = kOtherPlan}));
   EXPECT_FALSE(Matches(t, st, TaskFilter{.groups = {{TaskGroupId{11}}}}));
   EXPECT_FALSE(Matches(t, st, TaskFilter{.lead_units = {{OrgUnitId{101}}}}));

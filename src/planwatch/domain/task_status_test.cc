@@ -661,7 +661,7 @@ TEST(RecurringTaskTest, QuarterlyTaskAcrossTheYearEnd) {
   const std::vector<TaskEvent> events = {PeriodReport("2025-10-03", "2025Q3"),
                                          PeriodReport("2026-01-04", "2025Q4")};
   EXPECT_EQ(StatusOn(task, events, "2025-07-20"), TaskStatus::kRecurringNotDue);
-  EXPECT_EQ(StatusOn(task, events, "2025-07-21"), TaskStatus::kRecurringMissing);  // Q2
+  EXPECT_EQ(StatusOn(task, events, "2025-07-21"), TaskStatus::kRecurringMissing);   // Q2
   EXPECT_EQ(StatusOn(task, events, "2025-12-31"), TaskStatus::kRecurringReported);  // Q3
   const TaskState state = EvaluateTask(task, events, D("2026-01-21"), CompletionView::kVerified);
   EXPECT_EQ(state.period, P("2025Q4"));

@@ -1,9 +1,9 @@
 #include "planwatch/service/demo.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
-
-#include <fmt/format.h>
 
 namespace planwatch {
 

@@ -1,5 +1,7 @@
 #include "planwatch/service/export.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -7,15 +9,15 @@
 #include <tuple>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "planwatch/base/csv.h"
 
 namespace planwatch {
 namespace {
 
 std::string Opt(const std::optional<Date>& d) { return d ? d->ToString() : std::string(); }
-std::string Opt(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); }
+std::string Opt(const std::optional<double>& v) {
+  return v ? fmt::format("{}", *v) : std::string();
+}
 std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
 std::string Join(const std::vector<std::string>& items) {
@@ -131,15 +133,25 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
     }
     case DataKind::kIndicators: {
       for (const Indicator& i : *indicators) {
-        w.Row({i.code, i.name_vi, i.name_en, i.unit_of_measure,
+        w.Row({i.code,
+               i.name_vi,
+               i.name_en,
+               i.unit_of_measure,
                std::string(IndicatorClassName(i.indicator_class)),
                std::string(ValueTypeName(i.value_type)),
-               std::string(UnitAggregationName(i.unit_aggregation)), indicator_code(i.numerator),
-               indicator_code(i.denominator), fmt::format("{}", i.factor),
+               std::string(UnitAggregationName(i.unit_aggregation)),
+               indicator_code(i.numerator),
+               indicator_code(i.denominator),
+               fmt::format("{}", i.factor),
                std::string(TimeAggregationName(i.time_aggregation)),
-               std::string(DirectionName(i.direction)), std::string(PeriodTypeName(i.period_type)),
-               Opt(i.baseline_value), Opt(i.baseline_date), Opt(i.min_value), Opt(i.max_value),
-               fmt::format("{}", i.at_risk_threshold), i.data_source,
+               std::string(DirectionName(i.direction)),
+               std::string(PeriodTypeName(i.period_type)),
+               Opt(i.baseline_value),
+               Opt(i.baseline_date),
+               Opt(i.min_value),
+               Opt(i.max_value),
+               fmt::format("{}", i.at_risk_threshold),
+               i.data_source,
                unit_code(i.responsible_unit)});
       }
       break;
@@ -171,8 +183,8 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
             w.Row({p.code, task_code(e.task), std::string(TaskEventKindName(e.kind)),
                    e.on.ToString(), Opt(e.progress_percent), Opt(e.completed_on),
                    Opt(e.new_deadline), unit_code(e.new_lead_unit),
-                   e.period ? e.period->ToString() : std::string(), e.actor,
-                   e.requested_by, e.reason, e.difficulties, e.proposals, e.evidence});
+                   e.period ? e.period->ToString() : std::string(), e.actor, e.requested_by,
+                   e.reason, e.difficulties, e.proposals, e.evidence});
           }
           continue;
         }
@@ -184,7 +196,8 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
           w.Row({p.code, t.code, group_code(t.group), t.title_vi, t.title_en, t.description,
                  task_code(t.parent), unit_code(t.lead_unit), unit_code.List(t.coordinating_units),
                  std::string(TaskKindName(t.kind)), t.assigned_on.ToString(), Opt(t.start),
-                 Opt(t.deadline), t.cadence ? std::string(PeriodTypeName(*t.cadence)) : std::string(),
+                 Opt(t.deadline),
+                 t.cadence ? std::string(PeriodTypeName(*t.cadence)) : std::string(),
                  t.expected_output, std::to_string(t.priority), indicator_code.List(t.indicators),
                  t.classified ? "true" : "false"});
         }

@@ -1,16 +1,17 @@
 #include "planwatch/service/formats.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace planwatch {
 namespace {
 
-constexpr std::array kKinds = {DataKind::kUnits,      DataKind::kDirectives, DataKind::kPlans,
-                               DataKind::kTaskGroups, DataKind::kIndicators, DataKind::kTargets,
-                               DataKind::kTasks,      DataKind::kTaskUpdates, DataKind::kDataValues};
+constexpr std::array kKinds = {
+    DataKind::kUnits,      DataKind::kDirectives,  DataKind::kPlans,
+    DataKind::kTaskGroups, DataKind::kIndicators,  DataKind::kTargets,
+    DataKind::kTasks,      DataKind::kTaskUpdates, DataKind::kDataValues};
 
 constexpr ColumnSpec kUnits[] = {
     {"code", "Mã", true},
@@ -25,12 +26,9 @@ constexpr ColumnSpec kUnits[] = {
     {"successor_codes", "Mã đơn vị kế thừa", false},
 };
 constexpr ColumnSpec kDirectives[] = {
-    {"number", "Số hiệu", true},
-    {"kind", "Loại văn bản", true},
-    {"issuer", "Cơ quan ban hành", false},
-    {"issued_on", "Ngày ban hành", false},
-    {"title_vi", "Trích yếu", true},
-    {"title_en", "Trích yếu tiếng Anh", false},
+    {"number", "Số hiệu", true},           {"kind", "Loại văn bản", true},
+    {"issuer", "Cơ quan ban hành", false}, {"issued_on", "Ngày ban hành", false},
+    {"title_vi", "Trích yếu", true},       {"title_en", "Trích yếu tiếng Anh", false},
     {"url", "Đường dẫn", false},
 };
 constexpr ColumnSpec kPlans[] = {
@@ -46,12 +44,9 @@ constexpr ColumnSpec kPlans[] = {
     {"standing_agency_code", "Mã cơ quan thường trực", true},
 };
 constexpr ColumnSpec kTaskGroups[] = {
-    {"plan_code", "Mã kế hoạch", true},
-    {"code", "Mã", true},
-    {"title_vi", "Tên", true},
-    {"title_en", "Tên tiếng Anh", false},
-    {"order", "Thứ tự", false},
-    {"parent_code", "Mã nhóm cha", false},
+    {"plan_code", "Mã kế hoạch", true}, {"code", "Mã", true},
+    {"title_vi", "Tên", true},          {"title_en", "Tên tiếng Anh", false},
+    {"order", "Thứ tự", false},         {"parent_code", "Mã nhóm cha", false},
 };
 constexpr ColumnSpec kIndicators[] = {
     {"code", "Mã", true},
@@ -134,15 +129,24 @@ std::span<const DataKind> AllDataKinds() { return kKinds; }
 
 std::string_view DataKindName(DataKind kind) {
   switch (kind) {
-    case DataKind::kUnits: return "units";
-    case DataKind::kDirectives: return "directives";
-    case DataKind::kPlans: return "plans";
-    case DataKind::kTaskGroups: return "task-groups";
-    case DataKind::kIndicators: return "indicators";
-    case DataKind::kTargets: return "targets";
-    case DataKind::kTasks: return "tasks";
-    case DataKind::kTaskUpdates: return "task-updates";
-    case DataKind::kDataValues: return "data-values";
+    case DataKind::kUnits:
+      return "units";
+    case DataKind::kDirectives:
+      return "directives";
+    case DataKind::kPlans:
+      return "plans";
+    case DataKind::kTaskGroups:
+      return "task-groups";
+    case DataKind::kIndicators:
+      return "indicators";
+    case DataKind::kTargets:
+      return "targets";
+    case DataKind::kTasks:
+      return "tasks";
+    case DataKind::kTaskUpdates:
+      return "task-updates";
+    case DataKind::kDataValues:
+      return "data-values";
   }
   return "units";
 }
@@ -159,15 +163,24 @@ Result<DataKind> ParseDataKind(std::string_view text) {
 
 std::span<const ColumnSpec> ColumnsOf(DataKind kind) {
   switch (kind) {
-    case DataKind::kUnits: return kUnits;
-    case DataKind::kDirectives: return kDirectives;
-    case DataKind::kPlans: return kPlans;
-    case DataKind::kTaskGroups: return kTaskGroups;
-    case DataKind::kIndicators: return kIndicators;
-    case DataKind::kTargets: return kTargets;
-    case DataKind::kTasks: return kTasks;
-    case DataKind::kTaskUpdates: return kTaskUpdates;
-    case DataKind::kDataValues: return kDataValues;
+    case DataKind::kUnits:
+      return kUnits;
+    case DataKind::kDirectives:
+      return kDirectives;
+    case DataKind::kPlans:
+      return kPlans;
+    case DataKind::kTaskGroups:
+      return kTaskGroups;
+    case DataKind::kIndicators:
+      return kIndicators;
+    case DataKind::kTargets:
+      return kTargets;
+    case DataKind::kTasks:
+      return kTasks;
+    case DataKind::kTaskUpdates:
+      return kTaskUpdates;
+    case DataKind::kDataValues:
+      return kDataValues;
   }
   return kUnits;
 }

@@ -1,20 +1,20 @@
 #include "planwatch/service/import.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
-#include <memory>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "planwatch/base/csv.h"
 #include "planwatch/base/text.h"
@@ -167,8 +167,8 @@ class Cells {
       : sheet_(sheet), record_(record), problems_(problems) {
     if (record.fields.size() != sheet.width()) {
       problems_.Add(record.line, "",
-                    fmt::format("the row has {} fields but the header has {}",
-                                record.fields.size(), sheet.width()));
+                    fmt::format("the row has {} fields but the header has {}", record.fields.size(),
+                                sheet.width()));
       ragged_ = true;
     }
   }
@@ -232,7 +232,8 @@ class Cells {
   }
 
   template <typename Parse>
-  auto Enum(std::string_view key, Parse parse) -> std::optional<typename decltype(parse(""))::value_type> {
+  auto Enum(std::string_view key, Parse parse)
+      -> std::optional<typename decltype(parse(""))::value_type> {
     const std::string text = Text(key);
     if (text.empty()) return std::nullopt;
     auto value = parse(text);
@@ -365,15 +366,24 @@ class Importer {
 
   Status Run() {
     switch (sheet_.kind()) {
-      case DataKind::kUnits: return Units();
-      case DataKind::kDirectives: return Directives();
-      case DataKind::kPlans: return Plans();
-      case DataKind::kTaskGroups: return TaskGroups();
-      case DataKind::kIndicators: return Indicators();
-      case DataKind::kTargets: return Targets();
-      case DataKind::kTasks: return Tasks();
-      case DataKind::kTaskUpdates: return TaskUpdates();
-      case DataKind::kDataValues: return DataValues();
+      case DataKind::kUnits:
+        return Units();
+      case DataKind::kDirectives:
+        return Directives();
+      case DataKind::kPlans:
+        return Plans();
+      case DataKind::kTaskGroups:
+        return TaskGroups();
+      case DataKind::kIndicators:
+        return Indicators();
+      case DataKind::kTargets:
+        return Targets();
+      case DataKind::kTasks:
+        return Tasks();
+      case DataKind::kTaskUpdates:
+        return TaskUpdates();
+      case DataKind::kDataValues:
+        return DataValues();
     }
     return Internal("unknown data kind");
   }
@@ -626,7 +636,6 @@ Status Importer::Units() {
   return {};
 }
 
-
 Status Importer::Directives() {
   static constexpr std::string_view kKinds[] = {"resolution", "plan",      "decision",
                                                 "dispatch",   "directive", "regulation"};
@@ -640,7 +649,8 @@ Status Importer::Directives() {
     Directive d;
     d.number = c.Text("number");
     d.kind = c.Text("kind");
-    if (!d.kind.empty() && std::find(std::begin(kKinds), std::end(kKinds), d.kind) == std::end(kKinds)) {
+    if (!d.kind.empty() &&
+        std::find(std::begin(kKinds), std::end(kKinds), d.kind) == std::end(kKinds)) {
       c.Problem("kind", fmt::format("unknown kind '{}' (accepted: {})", d.kind, JoinCodes(kKinds)));
     }
     d.issuer = c.Text("issuer");
@@ -695,7 +705,8 @@ Status Importer::Plans() {
     p.start = c.OptDate("start");
     p.end = c.OptDate("end");
     if (p.start && p.end && *p.end < *p.start) {
-      c.Problem("end", fmt::format("{} is before the start {}", p.end->ToString(), p.start->ToString()));
+      c.Problem("end",
+                fmt::format("{} is before the start {}", p.end->ToString(), p.start->ToString()));
     }
     p.stages = c.List("stages");
     p.standing_agency = UnitRef(*units, c, "standing_agency_code", c.Text("standing_agency_code"));
@@ -722,7 +733,8 @@ Status Importer::Plans() {
                     fmt::format("unknown plan '{}'", parent_codes[i]));
     }
   }
-  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  const auto order =
+      DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
   if (!problems_.empty()) return {};
 
   std::map<std::string, PlanId> id_of_code;
@@ -773,7 +785,8 @@ Status Importer::TaskGroups() {
     rows.push_back(std::move(row));
   }
   std::map<std::pair<PlanId, std::string>, std::size_t> row_of;
-  for (std::size_t i = 0; i < rows.size(); ++i) row_of.emplace(std::pair{rows[i].group.plan, rows[i].group.code}, i);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    row_of.emplace(std::pair{rows[i].group.plan, rows[i].group.code}, i);
   std::vector<std::vector<std::size_t>> deps(rows.size());
   std::vector<int> lines;
   std::vector<std::string> codes;
@@ -793,7 +806,8 @@ Status Importer::TaskGroups() {
                     fmt::format("unknown task group '{}' in this plan", parent));
     }
   }
-  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  const auto order =
+      DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
   if (!problems_.empty()) return {};
   std::map<std::pair<PlanId, std::string>, TaskGroupId> id_of;
   for (const auto& [plan, groups] : existing) {
@@ -803,7 +817,8 @@ Status Importer::TaskGroups() {
     TaskGroup& g = rows[i].group;
     if (!rows[i].parent_code.empty()) g.parent = id_of.at({g.plan, rows[i].parent_code});
     const auto& stored = existing[g.plan];
-    auto before = std::ranges::find_if(stored, [&](const TaskGroup& e) { return e.code == g.code; });
+    auto before =
+        std::ranges::find_if(stored, [&](const TaskGroup& e) { return e.code == g.code; });
     auto id = Upsert(g, before != stored.end() ? &*before : nullptr, &Transaction::PutTaskGroup);
     if (!id) return std::unexpected(id.error());
     id_of[{g.plan, g.code}] = *id;
@@ -850,14 +865,16 @@ Status Importer::Indicators() {
     ind.min_value = c.OptNumber("min_value");
     ind.max_value = c.OptNumber("max_value");
     if (ind.min_value && ind.max_value && *ind.max_value < *ind.min_value) {
-      c.Problem("max_value", fmt::format("{} is below min_value {}", *ind.max_value, *ind.min_value));
+      c.Problem("max_value",
+                fmt::format("{} is below min_value {}", *ind.max_value, *ind.min_value));
     }
     if (auto v = c.OptNumber("at_risk_threshold")) {
       if (*v <= 0 || *v > 1) c.Problem("at_risk_threshold", "the threshold must be in (0, 1]");
       ind.at_risk_threshold = *v;
     }
     ind.data_source = c.Text("data_source");
-    ind.responsible_unit = UnitRef(*units, c, "responsible_unit_code", c.Text("responsible_unit_code"));
+    ind.responsible_unit =
+        UnitRef(*units, c, "responsible_unit_code", c.Text("responsible_unit_code"));
     const bool ratio = ind.unit_aggregation == UnitAggregation::kRatio;
     if (ratio && (row.numerator_code.empty() || row.denominator_code.empty())) {
       c.Problem(row.numerator_code.empty() ? "numerator_code" : "denominator_code",
@@ -880,22 +897,26 @@ Status Importer::Indicators() {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     lines.push_back(rows[i].line);
     codes.push_back(rows[i].indicator.code);
-    for (auto [column, code] : {std::pair<std::string_view, std::string*>{"numerator_code", &rows[i].numerator_code},
-                                {"denominator_code", &rows[i].denominator_code}}) {
+    for (auto [column, code] :
+         {std::pair<std::string_view, std::string*>{"numerator_code", &rows[i].numerator_code},
+          {"denominator_code", &rows[i].denominator_code}}) {
       if (code->empty() || *code == rows[i].indicator.code) {
         if (!code->empty()) {
-          problems_.Add(rows[i].line, sheet_.ColumnName(column), "an indicator cannot be its own input");
+          problems_.Add(rows[i].line, sheet_.ColumnName(column),
+                        "an indicator cannot be its own input");
         }
         continue;
       }
       if (auto r = row_of_code.find(*code); r != row_of_code.end()) {
         deps[i].push_back(r->second);
       } else if (!stored.Find(*code)) {
-        problems_.Add(rows[i].line, sheet_.ColumnName(column), fmt::format("unknown indicator '{}'", *code));
+        problems_.Add(rows[i].line, sheet_.ColumnName(column),
+                      fmt::format("unknown indicator '{}'", *code));
       }
     }
   }
-  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("numerator_code"), problems_);
+  const auto order =
+      DependenciesFirst(deps, lines, codes, sheet_.ColumnName("numerator_code"), problems_);
   if (!problems_.empty()) return {};
   std::map<std::string, IndicatorId> id_of;
   for (const Indicator& e : *existing) id_of[e.code] = e.id;
@@ -919,7 +940,8 @@ Status Importer::Targets() {
   if (!existing) return std::unexpected(existing.error());
   const CodeIndex<Indicator> indicator_by_code(*indicators, &Indicator::code);
   std::map<std::tuple<IndicatorId, OrgUnitId, Date>, double> stored;
-  for (const Target& t : *existing) stored.emplace(std::tuple{t.indicator, t.unit, t.date}, t.value);
+  for (const Target& t : *existing)
+    stored.emplace(std::tuple{t.indicator, t.unit, t.date}, t.value);
   std::vector<Target> rows;
   std::map<std::string, int> seen;
   for (const CsvRecord& record : sheet_.rows()) {
@@ -999,9 +1021,11 @@ Status Importer::Tasks() {
     const std::string group_code = c.Text("group_code");
     if (!group_code.empty() && t.plan) {
       const auto& groups = stored[t.plan].groups;
-      auto g = std::ranges::find_if(groups, [&](const TaskGroup& x) { return x.code == group_code; });
+      auto g =
+          std::ranges::find_if(groups, [&](const TaskGroup& x) { return x.code == group_code; });
       if (g == groups.end()) {
-        c.Problem("group_code", fmt::format("unknown task group '{}' in plan '{}'", group_code, plan_code));
+        c.Problem("group_code",
+                  fmt::format("unknown task group '{}' in plan '{}'", group_code, plan_code));
       } else {
         t.group = g->id;
       }
@@ -1028,10 +1052,12 @@ Status Importer::Tasks() {
       c.Problem("deadline", "a deadline task needs a deadline");
     }
     if (t.kind == TaskKind::kRecurring && !t.cadence && c.Raw("cadence").empty()) {
-      c.Problem("cadence", "a recurring task needs a cadence (monthly, quarterly, half_yearly, yearly)");
+      c.Problem("cadence",
+                "a recurring task needs a cadence (monthly, quarterly, half_yearly, yearly)");
     }
     if (t.deadline && t.start && *t.deadline < *t.start) {
-      c.Problem("deadline", fmt::format("{} is before the start {}", t.deadline->ToString(), t.start->ToString()));
+      c.Problem("deadline", fmt::format("{} is before the start {}", t.deadline->ToString(),
+                                        t.start->ToString()));
     }
     // Neither the deadline nor the lead unit changes silently: once assigned, they move only by
     // an amendment, which records who asked, who approved, when and why (plan changes are a
@@ -1067,7 +1093,8 @@ Status Importer::Tasks() {
     rows.push_back(std::move(row));
   }
   std::map<std::pair<PlanId, std::string>, std::size_t> row_of;
-  for (std::size_t i = 0; i < rows.size(); ++i) row_of.emplace(std::pair{rows[i].task.plan, rows[i].task.code}, i);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    row_of.emplace(std::pair{rows[i].task.plan, rows[i].task.code}, i);
   std::vector<std::vector<std::size_t>> deps(rows.size());
   std::vector<int> lines;
   std::vector<std::string> codes;
@@ -1083,7 +1110,8 @@ Status Importer::Tasks() {
                     fmt::format("unknown task '{}' in this plan", parent));
     }
   }
-  const auto order = DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
+  const auto order =
+      DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
   if (!problems_.empty()) return {};
   std::map<std::pair<PlanId, std::string>, TaskId> id_of;
   for (const auto& [plan, data] : stored) {
@@ -1146,7 +1174,8 @@ Status Importer::TaskUpdates() {
     auto kind = c.Enum("kind", ParseTaskEventKind);
     if (kind) e.kind = *kind;
     if (auto d = c.OptDate("date")) e.on = *d;
-    if (auto p = c.OptInteger("progress_percent", 0, 100)) e.progress_percent = static_cast<int>(*p);
+    if (auto p = c.OptInteger("progress_percent", 0, 100))
+      e.progress_percent = static_cast<int>(*p);
     e.completed_on = c.OptDate("completed_on");
     e.new_deadline = c.OptDate("new_deadline");
     e.new_lead_unit = UnitRef(*units, c, "new_lead_unit_code", c.Text("new_lead_unit_code"));
@@ -1163,7 +1192,8 @@ Status Importer::TaskUpdates() {
       const bool has_lead_unit = !c.Raw("new_lead_unit_code").empty();
       switch (*kind) {
         case TaskEventKind::kClaim:
-          if (!has_completed) c.Problem("completed_on", "a claim needs the date the output was completed");
+          if (!has_completed)
+            c.Problem("completed_on", "a claim needs the date the output was completed");
           if (e.completed_on && e.completed_on > e.on) {
             c.Problem("completed_on", fmt::format("{} is after the claim's date {}",
                                                   e.completed_on->ToString(), e.on.ToString()));
@@ -1246,7 +1276,8 @@ Status Importer::DataValues() {
     auto operator<=>(const Key&) const = default;
   };
   std::map<Key, const DataValue*> current;
-  for (const DataValue& v : *existing) current.emplace(Key{v.indicator, v.unit, v.period.ToString()}, &v);
+  for (const DataValue& v : *existing)
+    current.emplace(Key{v.indicator, v.unit, v.period.ToString()}, &v);
 
   std::vector<DataValue> rows;
   std::map<Key, int> seen;
@@ -1289,8 +1320,9 @@ Status Importer::DataValues() {
       Key key{v.indicator, v.unit, period->ToString()};
       auto [it, inserted] = seen.emplace(key, c.line());
       if (!inserted) {
-        c.Problem("period", fmt::format("a value of '{}' for this unit and period already appears on line {}",
-                                        code, it->second));
+        c.Problem("period",
+                  fmt::format("a value of '{}' for this unit and period already appears on line {}",
+                              code, it->second));
       }
     }
     rows.push_back(std::move(v));
@@ -1299,8 +1331,8 @@ Status Importer::DataValues() {
   for (const DataValue& v : rows) {
     auto it = current.find(Key{v.indicator, v.unit, v.period.ToString()});
     const bool is_new = it == current.end();
-    const bool changed = is_new || it->second->value != v.value || it->second->comment != v.comment ||
-                         it->second->state != v.state;
+    const bool changed = is_new || it->second->value != v.value ||
+                         it->second->comment != v.comment || it->second->state != v.state;
     if (changed) {
       if (auto st = tx_.PutDataValue(v); !st) return st;
     }

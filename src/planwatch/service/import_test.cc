@@ -1,5 +1,6 @@
 #include "planwatch/service/import.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "planwatch/service/export.h"
 #include "planwatch/storage/store.h"
@@ -45,7 +44,8 @@ class ImportTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
   }
 
   Result<ImportSummary> Import(DataKind kind, const std::string& csv, ImportOptions options = {}) {
@@ -121,11 +121,10 @@ TEST_F(ImportTest, UnknownAndMissingColumnsAreNamed) {
   auto result = Import(DataKind::kUnits, "code,name,colour\nSL,Sơn La,red\n");
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_THAT(result.error().details,
-              ElementsAre(DetailAt(1, "name", "unknown column"),
-                          DetailAt(1, "colour", "unknown column"),
-                          DetailAt(1, "name_vi", "required column"),
-                          DetailAt(1, "type", "required column")));
+  EXPECT_THAT(result.error().details, ElementsAre(DetailAt(1, "name", "unknown column"),
+                                                  DetailAt(1, "colour", "unknown column"),
+                                                  DetailAt(1, "name_vi", "required column"),
+                                                  DetailAt(1, "type", "required column")));
 }
 
 TEST_F(ImportTest, CycleInTheUnitTreeNamesTheUnits) {
@@ -137,7 +136,8 @@ TEST_F(ImportTest, CycleInTheUnitTreeNamesTheUnits) {
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
   ASSERT_FALSE(result.error().details.empty());
-  EXPECT_THAT(result.error().details[0].message, AllOf(HasSubstr("A"), HasSubstr("B"), HasSubstr("C")));
+  EXPECT_THAT(result.error().details[0].message,
+              AllOf(HasSubstr("A"), HasSubstr("B"), HasSubstr("C")));
   auto units = store_->OrgUnits();
   ASSERT_TRUE(units.has_value());
   EXPECT_TRUE(units->empty());
@@ -154,7 +154,8 @@ TEST_F(ImportTest, DuplicateCodesNameBothLines) {
   auto result = Import(DataKind::kUnits,
                        "code,name_vi,type\nSL,Sơn La,province\nX,Xã,commune\nSL,Lặp,province\n");
   ASSERT_FALSE(result.has_value());
-  EXPECT_THAT(result.error().details, ElementsAre(DetailAt(4, "code", "already appears on line 2")));
+  EXPECT_THAT(result.error().details,
+              ElementsAre(DetailAt(4, "code", "already appears on line 2")));
 }
 
 TEST_F(ImportTest, InvalidUtf8IsAClearError) {
@@ -179,19 +180,18 @@ TEST_F(ImportTest, EveryBadCellOfEveryRowIsReported) {
   auto result = Import(DataKind::kDataValues,
                        "indicator_code,unit_code,period,value\n"
                        "PCT,SL,202503,93.2\n"
-                       "PCT,SL,2025Q5,10\n"        // malformed period
-                       "PCT,SL,2025,10\n"          // a year for a monthly indicator
-                       "PCT,SL,202504,abc\n"       // not a number
-                       "PCT,SL,202505,120\n"       // above the bound
-                       "NOPE,SL,202506,1\n"        // unknown indicator
-                       "PCT,SL,202503,94\n");      // duplicate of line 2
+                       "PCT,SL,2025Q5,10\n"    // malformed period
+                       "PCT,SL,2025,10\n"      // a year for a monthly indicator
+                       "PCT,SL,202504,abc\n"   // not a number
+                       "PCT,SL,202505,120\n"   // above the bound
+                       "NOPE,SL,202506,1\n"    // unknown indicator
+                       "PCT,SL,202503,94\n");  // duplicate of line 2
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message, "6 of 7 rows have errors; nothing was imported");
   EXPECT_THAT(result.error().details,
               ElementsAre(DetailAt(3, "period", "2025Q5"), DetailAt(4, "period", "monthly"),
                           DetailAt(5, "value", "abc"), DetailAt(6, "value", "120"),
-                          DetailAt(7, "indicator_code", "NOPE"),
-                          DetailAt(8, "period", "line 2")));
+                          DetailAt(7, "indicator_code", "NOPE"), DetailAt(8, "period", "line 2")));
   auto values = store_->DataValues(DataValueQuery{});
   ASSERT_TRUE(values.has_value());
   EXPECT_TRUE(values->empty());
@@ -206,10 +206,10 @@ TEST_F(ImportTest, MalformedDatesAndNumbers) {
                        "333-KH/TU,T3,Việc,SL-SKHCN,2025-05-07,2025-06-30,1.5\n"
                        "333-KH/TU,T4,Việc,SL-SKHCN,2025-05-07,,0\n");
   ASSERT_FALSE(result.has_value());
-  EXPECT_THAT(result.error().details,
-              ElementsAre(DetailAt(2, "assigned_on", "2025-02-30"),
-                          DetailAt(3, "deadline", "30/06/2025"), DetailAt(4, "priority", "1.5"),
-                          DetailAt(5, "deadline", "needs a deadline")));
+  EXPECT_THAT(
+      result.error().details,
+      ElementsAre(DetailAt(2, "assigned_on", "2025-02-30"), DetailAt(3, "deadline", "30/06/2025"),
+                  DetailAt(4, "priority", "1.5"), DetailAt(5, "deadline", "needs a deadline")));
 }
 
 TEST_F(ImportTest, TaskUpdatesAreCheckedAgainstTheLedger) {
@@ -331,7 +331,8 @@ TEST_F(ImportTest, ReportsProgressThroughEveryStage) {
   MustImport(DataKind::kIndicators, "code,name_vi,period_type\nX,Chỉ tiêu,monthly\n");
   std::string csv = "indicator_code,unit_code,period,value\n";
   for (int year = 1000; year < 3100; ++year) {
-    for (int month = 1; month <= 12; ++month) csv += fmt::format("X,P,{}{:02},{}\n", year, month, month);
+    for (int month = 1; month <= 12; ++month)
+      csv += fmt::format("X,P,{}{:02},{}\n", year, month, month);
   }
   std::vector<std::tuple<std::string, std::size_t, std::size_t>> calls;
   ImportOptions options;
@@ -342,15 +343,19 @@ TEST_F(ImportTest, ReportsProgressThroughEveryStage) {
   ASSERT_TRUE(summary.has_value()) << summary.error().ToString();
   EXPECT_EQ(summary->inserted, 25'200);
   std::vector<std::tuple<std::string, std::size_t, std::size_t>> expected = {
-      {"reading", 10'000, 0}, {"reading", 20'000, 0}, {"checking", 0, 25'200},
-      {"writing", 10'000, 25'200}, {"writing", 20'000, 25'200}};
+      {"reading", 10'000, 0},
+      {"reading", 20'000, 0},
+      {"checking", 0, 25'200},
+      {"writing", 10'000, 25'200},
+      {"writing", 20'000, 25'200}};
   EXPECT_EQ(calls, expected);
 }
 
 TEST_F(ImportTest, RaggedRowIsNamed) {
   auto result = Import(DataKind::kUnits, "code,name_vi,type\nSL,Sơn La\n");
   ASSERT_FALSE(result.has_value());
-  EXPECT_THAT(result.error().details, ElementsAre(DetailAt(2, "", "2 fields but the header has 3")));
+  EXPECT_THAT(result.error().details,
+              ElementsAre(DetailAt(2, "", "2 fields but the header has 3")));
 }
 
 TEST_F(ImportTest, ExportImportsBackUnchanged) {

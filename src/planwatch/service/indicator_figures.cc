@@ -1,9 +1,9 @@
 #include "planwatch/service/indicator_figures.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "planwatch/domain/indicator_rules.h"
@@ -20,9 +20,8 @@ Result<ValuesByUnit> ValuesOf(StoreReader& store, IndicatorId indicator,
   if (!values) return std::unexpected(values.error());
   ValuesByUnit out;
   for (const DataValue& v : *values) out[v.unit].push_back(PeriodValue{v.period, v.value});
-  std::erase_if(out, [&](const auto& entry) {
-    return !std::ranges::binary_search(units, entry.first);
-  });
+  std::erase_if(out,
+                [&](const auto& entry) { return !std::ranges::binary_search(units, entry.first); });
   return out;
 }
 
@@ -70,7 +69,8 @@ Result<IndicatorFigures> GetIndicatorFigures(StoreReader& store, std::string_vie
   for (const Indicator* indicator : wanted) {
     IndicatorFigure figure{*indicator, std::nullopt, std::nullopt};
     if (indicator->unit_aggregation == UnitAggregation::kRatio) {
-      const Indicator* num = by_id.contains(indicator->numerator) ? by_id[indicator->numerator] : nullptr;
+      const Indicator* num =
+          by_id.contains(indicator->numerator) ? by_id[indicator->numerator] : nullptr;
       const Indicator* den =
           by_id.contains(indicator->denominator) ? by_id[indicator->denominator] : nullptr;
       if (!num || !den) {
@@ -122,11 +122,13 @@ nlohmann::json ToJson(const IndicatorFigures& figures) {
         {"class", IndicatorClassName(f.indicator.indicator_class)},
         {"value", f.value ? nlohmann::json(*f.value) : nlohmann::json(nullptr)},
         {"target", f.target ? nlohmann::json(f.target->value) : nlohmann::json(nullptr)},
-        {"target_date", f.target ? nlohmann::json(f.target->date.ToString()) : nlohmann::json(nullptr)},
+        {"target_date",
+         f.target ? nlohmann::json(f.target->date.ToString()) : nlohmann::json(nullptr)},
     };
     rows.push_back(std::move(row));
   }
-  return {{"unit", figures.unit.code}, {"periods", figures.window.ToString()}, {"indicators", rows}};
+  return {
+      {"unit", figures.unit.code}, {"periods", figures.window.ToString()}, {"indicators", rows}};
 }
 
 }  // namespace planwatch

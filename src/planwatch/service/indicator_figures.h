@@ -2,11 +2,10 @@
 // the targets (what `planwatch indicators` prints).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "planwatch/base/error.h"
 #include "planwatch/domain/indicator.h"

@@ -15,8 +15,9 @@ namespace {
 class DemoIndicatorsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                      ("planwatch_demo_indicators_" + std::to_string(::getpid()) + ".db"));
+    path_ = new std::filesystem::path(
+        std::filesystem::temp_directory_path() /
+        ("planwatch_demo_indicators_" + std::to_string(::getpid()) + ".db"));
     auto store = Store::Open(StoreOptions{path_->string(), true});
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = store->release();
@@ -25,7 +26,8 @@ class DemoIndicatorsTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete store_;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_->string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_->string() + suffix);
     delete path_;
   }
 
@@ -50,7 +52,7 @@ std::filesystem::path* DemoIndicatorsTest::path_ = nullptr;
 Store* DemoIndicatorsTest::store_ = nullptr;
 
 TEST_F(DemoIndicatorsTest, SeedsFiguresForTheProvinceIn2025) {
-  EXPECT_EQ(Value("SL", "2025", "OPEN_DATASETS"), 658);        // stock: December's value
+  EXPECT_EQ(Value("SL", "2025", "OPEN_DATASETS"), 658);  // stock: December's value
   EXPECT_EQ(Value("SL", "2025", "DVC_FULL_ONLINE"), 967);
   // A ratio of flows: records digitised / records in scope in December, over every unit.
   EXPECT_EQ(std::round(Value("SL", "202512", "DIGITIZATION_RATE") * 10) / 10, 93.2);
@@ -69,8 +71,10 @@ TEST_F(DemoIndicatorsTest, NationalTargetsFor2030And2045) {
     double value;
     const char* date;
   } expected[] = {
-      {"NQ57_ONLINE_DVC_USE", 80, "2030-12-31"},     {"NQ57_CASHLESS", 80, "2030-12-31"},
-      {"NQ57_DIGITAL_ECONOMY_GDP", 30, "2030-12-31"}, {"NQ57_RD_SPENDING_GDP", 2, "2030-12-31"},
+      {"NQ57_ONLINE_DVC_USE", 80, "2030-12-31"},
+      {"NQ57_CASHLESS", 80, "2030-12-31"},
+      {"NQ57_DIGITAL_ECONOMY_GDP", 30, "2030-12-31"},
+      {"NQ57_RD_SPENDING_GDP", 2, "2030-12-31"},
       {"NQ57_INNOVATIVE_ENTERPRISES", 40, "2030-12-31"},
       {"NQ57_RESEARCHERS_PER_10K", 12, "2030-12-31"},
   };

@@ -1,10 +1,10 @@
 #include "planwatch/service/plan_status.h"
 
-#include <algorithm>
-#include <unordered_set>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "planwatch/domain/org_tree.h"
 
@@ -53,7 +53,8 @@ Result<StatusGroupBy> ParseStatusGroupBy(std::string_view text) {
 Result<PlanStatus> GetPlanStatus(StoreReader& store, const StatusQuery& query) {
   auto plans = store.Plans();
   if (!plans) return std::unexpected(plans.error());
-  auto plan = std::ranges::find_if(*plans, [&](const Plan& p) { return p.code == query.plan_code; });
+  auto plan =
+      std::ranges::find_if(*plans, [&](const Plan& p) { return p.code == query.plan_code; });
   if (plan == plans->end()) return NotFound(fmt::format("no plan '{}'", query.plan_code));
 
   PlanStatus status;
@@ -104,8 +105,8 @@ Result<PlanStatus> GetPlanStatus(StoreReader& store, const StatusQuery& query) {
     const auto by_unit = SummarizeByLeadUnit(*tasks, *events, query.as_of, query.view, filter);
     for (const auto& [id, summary] : by_unit) {
       const OrgUnit* u = tree->Find(id);
-      status.rows.push_back(StatusRow{u ? u->code : std::to_string(id.value),
-                                      u ? u->name_vi : "", u ? u->name_en : "", summary});
+      status.rows.push_back(StatusRow{u ? u->code : std::to_string(id.value), u ? u->name_vi : "",
+                                      u ? u->name_en : "", summary});
     }
     std::ranges::sort(status.rows, {}, &StatusRow::code);
   }

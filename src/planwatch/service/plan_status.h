@@ -2,11 +2,10 @@
 // analytics endpoint will serve, with the same fields.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"

@@ -4,9 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "planwatch/service/demo.h"
 #include "planwatch/service/import.h"
@@ -30,7 +29,8 @@ class PlanStatusTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
   }
   void Import(DataKind kind, const std::string& csv) {
     std::istringstream in(csv);
@@ -63,7 +63,8 @@ TEST_F(PlanStatusTest, SmallPlanBySubtreeAndGroup) {
          "code,name_vi,type,parent_code\n"
          "P,Tỉnh,province,\nD,Sở,department,P\nC,Xã,commune,P\nV,Thôn,village,C\n");
   Import(DataKind::kPlans, "code,title_vi,issuer_code,standing_agency_code\nK,Kế hoạch,P,D\n");
-  Import(DataKind::kTaskGroups, "plan_code,code,title_vi,order\nK,G2,Nhóm hai,2\nK,G1,Nhóm một,1\n");
+  Import(DataKind::kTaskGroups,
+         "plan_code,code,title_vi,order\nK,G2,Nhóm hai,2\nK,G1,Nhóm một,1\n");
   Import(DataKind::kTasks,
          "plan_code,code,group_code,title_vi,lead_unit_code,assigned_on,deadline\n"
          "K,T1,G1,Một,D,2025-01-01,2025-06-30\n"
@@ -77,7 +78,8 @@ TEST_F(PlanStatusTest, SmallPlanBySubtreeAndGroup) {
          "K,T2,claim,2025-07-01,2025-07-01,,\n"
          "K,T4,cancel,2025-05-01,,,Gộp vào T3\n");
 
-  StatusQuery query{"K", D("2025-12-31"), "", false, CompletionView::kVerified, StatusGroupBy::kGroup};
+  StatusQuery query{"K",   D("2025-12-31"),           "",
+                    false, CompletionView::kVerified, StatusGroupBy::kGroup};
   auto status = GetPlanStatus(*store_, query);
   ASSERT_TRUE(status.has_value()) << status.error().ToString();
   EXPECT_EQ(status->summary.total, 3);
