@@ -570,8 +570,15 @@ Status Importer::Units() {
       }
       if (!row.unit.valid_to) continue;
       Succession s{row.unit.id, successor->second.id, row.unit.valid_to->AddDays(1)};
-      if (std::find(successions.begin(), successions.end(), s) == successions.end()) {
+      // The same pair with another date is the same restructure, re-dated.
+      auto same_pair = std::ranges::find_if(successions, [&](const Succession& e) {
+        return e.predecessor == s.predecessor && e.successor == s.successor;
+      });
+      if (same_pair == successions.end()) {
         successions.push_back(s);
+        new_successions.push_back(s);
+      } else if (!(*same_pair == s)) {
+        *same_pair = s;
         new_successions.push_back(s);
       }
     }

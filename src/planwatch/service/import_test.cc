@@ -301,6 +301,36 @@ TEST_F(ImportTest, LeadUnitChangesOnlyByAmendment) {
                           DetailAt(3, "new_lead_unit_code", "only an amendment")));
 }
 
+TEST_F(ImportTest, MergeIsRecordedAndCanBeReDated) {
+  MustImport(DataKind::kUnits,
+             "code,name_vi,type,parent_code,valid_from,valid_to,successor_codes\n"
+             "SL,Tỉnh,province,,,,\n"
+             "NEW,Xã mới,commune,SL,2025-07-01,,\n"
+             "A,Xã A,commune,SL,,2025-06-30,NEW\n"
+             "B,Xã B,commune,SL,,2025-06-30,NEW\n");
+  auto successions = store_->Successions();
+  ASSERT_TRUE(successions.has_value());
+  ASSERT_EQ(successions->size(), 2u);
+  EXPECT_EQ(successions->at(0).effective_on, *Date::Parse("2025-07-01"));
+  // The merge took effect a month later than first recorded.
+  auto again = Import(DataKind::kUnits,
+                      "code,name_vi,type,parent_code,valid_from,valid_to,successor_codes\n"
+                      "NEW,Xã mới,commune,SL,2025-08-01,,\n"
+                      "A,Xã A,commune,SL,,2025-07-31,NEW\n"
+                      "B,Xã B,commune,SL,,2025-07-31,NEW\n");
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  successions = store_->Successions();
+  ASSERT_TRUE(successions.has_value());
+  ASSERT_EQ(successions->size(), 2u);
+  for (const Succession& s : *successions) EXPECT_EQ(s.effective_on, *Date::Parse("2025-08-01"));
+  // A successor that does not exist yet on the day after valid_to is refused.
+  auto early = Import(DataKind::kUnits,
+                      "code,name_vi,type,parent_code,valid_from,valid_to,successor_codes\n"
+                      "C,Xã C,commune,SL,,2025-06-30,NEW\n");
+  ASSERT_FALSE(early.has_value());
+  EXPECT_EQ(early.error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST_F(ImportTest, DryRunWritesNothing) {
   ImportOptions options;
   options.dry_run = true;
