@@ -38,8 +38,15 @@ Result<IndicatorFigures> GetIndicatorFigures(StoreReader& store, std::string_vie
   if (!tree) return std::unexpected(tree.error());
   const OrgUnit* unit = tree->FindByCode(unit_code);
   if (!unit) return NotFound(fmt::format("no unit '{}'", unit_code));
-  std::vector<OrgUnitId> subtree = tree->Subtree(unit->id);
+  // The unit's subtree, and the units each of them succeeded, so that a ward formed by merging
+  // communes shows their figures from before the merge.
+  std::vector<OrgUnitId> subtree;
+  for (OrgUnitId id : tree->Subtree(unit->id)) {
+    subtree.push_back(id);
+    for (OrgUnitId predecessor : tree->Predecessors(id)) subtree.push_back(predecessor);
+  }
   std::ranges::sort(subtree);
+  subtree.erase(std::unique(subtree.begin(), subtree.end()), subtree.end());
 
   auto indicators = store.Indicators();
   if (!indicators) return std::unexpected(indicators.error());

@@ -17,7 +17,8 @@ namespace planwatch {
 
 struct IndicatorFigure {
   Indicator indicator;
-  // Rolled up over the unit and every unit beneath it within the window (SPEC §3: over time by
+  // Rolled up over the unit and every unit beneath it (each with the units it succeeded in a
+  // restructure) within the window (SPEC §3: over time by
   // the indicator's time aggregation, then over units; ratios as sum/sum × factor). none: no data.
   std::optional<double> value;
   // The target that applies to the unit (its own, else the general one) on the window's end:

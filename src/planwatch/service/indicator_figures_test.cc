@@ -65,6 +65,14 @@ TEST_F(DemoIndicatorsTest, SeedsFiguresForTheProvinceIn2025) {
   EXPECT_NEAR(Value("SL", "2025", "BIZ_DIGITAL_RATE"), 30.0, 0.05);
 }
 
+TEST_F(DemoIndicatorsTest, MergedCommuneCarriesItsPredecessorsFigures) {
+  // Đoàn Kết commune was formed on 1 July 2025 from communes that reported digitization data for
+  // January–June; its figures for the first half of 2025 are theirs.
+  const IndicatorFigure first_half = Figure("SL-C-DOANKET", "2025S1", "DIGITIZED_RECORDS");
+  ASSERT_TRUE(first_half.value.has_value());
+  EXPECT_GT(*first_half.value, 0);
+}
+
 TEST_F(DemoIndicatorsTest, NationalTargetsFor2030And2045) {
   const struct {
     const char* code;

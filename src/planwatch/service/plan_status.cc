@@ -76,9 +76,14 @@ Result<PlanStatus> GetPlanStatus(StoreReader& store, const StatusQuery& query) {
     const OrgUnit* unit = tree->FindByCode(query.unit_code);
     if (!unit) return NotFound(fmt::format("no unit '{}'", query.unit_code));
     status.unit = *unit;
-    std::unordered_set<OrgUnitId> leads{unit->id};
-    if (query.subtree) {
-      for (OrgUnitId id : tree->Subtree(unit->id)) leads.insert(id);
+    // A unit answers for the tasks of the units it succeeded (a ward formed by merging communes
+    // carries on their tasks), and with its subtree for every unit beneath it.
+    std::unordered_set<OrgUnitId> leads;
+    const std::vector<OrgUnitId> roots =
+        query.subtree ? tree->Subtree(unit->id) : std::vector<OrgUnitId>{unit->id};
+    for (OrgUnitId id : roots) {
+      leads.insert(id);
+      for (OrgUnitId predecessor : tree->Predecessors(id)) leads.insert(predecessor);
     }
     filter.lead_units = std::move(leads);
   }

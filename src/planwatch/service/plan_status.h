@@ -24,7 +24,8 @@ Result<StatusGroupBy> ParseStatusGroupBy(std::string_view text);
 struct StatusQuery {
   std::string plan_code;
   Date as_of;
-  // Only tasks led by this unit (by code); empty: every task of the plan.
+  // Only tasks led by this unit (by code), or by the units it succeeded in a restructure; empty:
+  // every task of the plan.
   std::string unit_code;
   // With unit_code: also tasks led by units beneath it.
   bool subtree = false;

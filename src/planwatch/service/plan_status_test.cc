@@ -116,6 +116,29 @@ TEST_F(PlanStatusTest, SmallPlanBySubtreeAndGroup) {
   EXPECT_EQ(status->summary.total, 2);  // T2 and T3 (village V is under commune C)
 }
 
+TEST_F(PlanStatusTest, MergedUnitAnswersForItsPredecessorsTasks) {
+  Import(DataKind::kUnits,
+         "code,name_vi,type,parent_code,valid_from,valid_to,successor_codes\n"
+         "P,Tỉnh,province,,,,\nD,Sở,department,P,,,\nW,Phường mới,ward,P,2025-07-01,,\n"
+         "A,Xã A,commune,P,,2025-06-30,W\nB,Xã B,commune,P,,2025-06-30,W\n");
+  Import(DataKind::kPlans, "code,title_vi,issuer_code,standing_agency_code\nK,Kế hoạch,P,D\n");
+  Import(DataKind::kTasks,
+         "plan_code,code,title_vi,lead_unit_code,assigned_on,deadline\n"
+         "K,T1,Một,A,2025-01-01,2025-05-31\n"
+         "K,T2,Hai,B,2025-01-01,2025-12-31\n"
+         "K,T3,Ba,W,2025-07-01,2025-12-31\n"
+         "K,T4,Bốn,D,2025-01-01,2025-12-31\n");
+  StatusQuery query = Query("K", D("2025-12-31"));
+  query.unit_code = "W";
+  auto status = GetPlanStatus(*store_, query);
+  ASSERT_TRUE(status.has_value()) << status.error().ToString();
+  EXPECT_EQ(status->summary.total, 3);  // T3, and T1 and T2 carried over from A and B
+  query.unit_code = "A";
+  status = GetPlanStatus(*store_, query);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->summary.total, 1);  // a closed unit still shows its own history
+}
+
 TEST_F(PlanStatusTest, UnknownPlanAndUnitAreNotFound) {
   Import(DataKind::kUnits, "code,name_vi,type\nP,Tỉnh,province\n");
   auto status = GetPlanStatus(*store_, Query("NOPE", D("2025-12-31")));
