@@ -6,12 +6,13 @@
 // its own writes, and Commit() makes all of them durable and visible at once. A Transaction
 // destroyed without Commit() rolls back, so an interrupted use case leaves no trace.
 //
-// History: every change to a task, an org unit or a data value is kept (old versions are never
-// overwritten), so any past state can be reconstructed: each version carries the instant it became
-// current (the stamp of the transaction that wrote it) and, once replaced, the instant it stopped
-// being current. Instants are ISO 8601 UTC with milliseconds ("2025-06-20T08:15:00.123Z"): one
-// per transaction, shared by all its writes, strictly increasing in commit order, so they sort
-// as text in time order and an instant equal to a stamp shows that transaction's writes.
+// History: every change to a task, an org unit, a target or a data value is kept (old versions
+// are never overwritten), so any past state can be reconstructed: each version carries the
+// instant it became current (the stamp of the transaction that wrote it) and, once replaced, the
+// instant it stopped being current. Instants are ISO 8601 UTC with milliseconds
+// ("2025-06-20T08:15:00.123Z"): one per transaction, shared by all its writes, strictly
+// increasing in commit order, so they sort as text in time order and an instant equal to a stamp
+// shows that transaction's writes.
 //
 // Thread-safety: a Store may be shared by threads; each Transaction belongs to one thread.
 #pragma once
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
 #include "planwatch/domain/indicator.h"
@@ -92,6 +94,15 @@ class StoreReader {
   // Every org unit as it was at `as_of` (same rules); units created after it are absent.
   // invalid_argument (naming it) for a malformed instant.
   virtual Result<std::vector<OrgUnit>> OrgUnitsAsOf(const std::string& as_of) = 0;
+  // Every value the target (indicator, unit, date) has had, oldest first, the current one last;
+  // empty when it never existed. `unit` none is the general target (for every unit), a history of
+  // its own. Same rules as TaskHistory: each one's superseded_at is the next one's recorded_at.
+  virtual Result<std::vector<Version<Target>>> TargetHistory(IndicatorId indicator, OrgUnitId unit,
+                                                             Date date) = 0;
+  // Every target as it was at `as_of` (ISO 8601 UTC as DataValueQuery::as_of): each one's value
+  // current at that instant (recorded_at <= as_of < superseded_at), in Targets() order; targets
+  // created after it are absent. invalid_argument (naming it) when malformed.
+  virtual Result<std::vector<Target>> TargetsAsOf(const std::string& as_of) = 0;
 };
 
 class Transaction : public StoreReader {
@@ -108,7 +119,9 @@ class Transaction : public StoreReader {
   virtual Result<TaskId> PutTask(const Task& task) = 0;
   virtual Status AppendTaskEvent(const TaskEvent& event) = 0;
   virtual Result<IndicatorId> PutIndicator(const Indicator& indicator) = 0;
-  // Replaces the target with the same (indicator, unit, date).
+  // Sets the value of the target with the same (indicator, unit, date); the previous value is
+  // kept in history (TargetHistory). Putting the value the target already has is a no-op: no new
+  // version, and the current one keeps its recorded_at.
   virtual Status PutTarget(const Target& target) = 0;
   // Sets the current value of (indicator, unit, period); the previous one stays in history.
   // stored_at is set by the store.

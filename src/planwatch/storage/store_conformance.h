@@ -10,11 +10,12 @@
 // (effective_on, predecessor, successor); targets by (indicator, unit with "none" first,
 // date); task groups, tasks and every id-bearing list by id; data values by (indicator, unit,
 // period) in Period order; reading the groups, tasks, tasks as of an instant or events of a
-// missing plan, or the history of a missing task or org unit, is not_found; every as_of accepts
-// a fraction of 1–9 digits (or none); a version replaced by the transaction that wrote it is in
-// history with recorded_at == superseded_at and is never current at any instant; a task event's
-// task and new lead unit must exist (invalid_argument naming the id), and an event without a new
-// lead unit reads back with none.
+// missing plan, or the history of a missing task or org unit, is not_found, while the history of
+// a target that never existed is empty; every as_of accepts a fraction of 1–9 digits (or none);
+// a version replaced by the transaction that wrote it (task, org unit or target) is in history
+// with recorded_at == superseded_at and is never current at any instant; a task event's task and
+// new lead unit must exist (invalid_argument naming the id), and an event without a new lead unit
+// reads back with none.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -1089,6 +1089,263 @@ TEST_P(StoreConformanceTest, TargetReferencesMustExist) {
               FailsWith(ErrorCode::kInvalidArgument, "org unit 7002"));
 }
 
+// ==== target history and as-of ====
+
+TEST_P(StoreConformanceTest, TargetChangedTwiceKeepsEveryValueWithChainedInstants) {
+  const Model m = SeedModel(store());
+  const Target v1{m.indicator, {}, D("2030-12-31"), 900};
+  const Target v2{m.indicator, {}, D("2030-12-31"), 1000};
+  const Target v3{m.indicator, {}, D("2030-12-31"), 1200.5};
+  auto tx = Begin();
+  MustOk(tx->PutTarget(v1));
+  MustOk(tx->Commit());
+  tx = Begin();
+  MustOk(tx->PutTarget(v2));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));  // same transaction
+  MustOk(tx->Commit());
+  tx = Begin();
+  MustOk(tx->PutTarget(v3));
+  MustOk(tx->Commit());
+
+  const auto history = Must(store().TargetHistory(m.indicator, {}, D("2030-12-31")));
+  ASSERT_THAT(history, SizeIs(3));
+  ExpectSameList({v1, v2, v3}, Values(history));
+  ExpectContiguous(history);
+  // One clock for every record: the target and the data value of one transaction share it.
+  const auto values = Must(store().DataValues({}));
+  ASSERT_THAT(values, SizeIs(1));
+  EXPECT_EQ(history[1].recorded_at, values[0].stored_at);
+  // Only the current value is listed.
+  ExpectSameList({v3}, Must(store().Targets()));
+  // The same history from a transaction, and after reopening the database.
+  tx = Begin();
+  ExpectSameList(history, Must(tx->TargetHistory(m.indicator, {}, D("2030-12-31"))));
+  tx.reset();
+  Reopen();
+  ExpectSameList(history, Must(store().TargetHistory(m.indicator, {}, D("2030-12-31"))));
+}
+
+TEST_P(StoreConformanceTest, TargetsAsOfReconstructEachInstant) {
+  const Model m = SeedModel(store());
+  const Target a1{m.indicator, {}, D("2030-12-31"), 900};
+  const Target a2{m.indicator, {}, D("2030-12-31"), 1000};
+  const Target a3{m.indicator, {}, D("2030-12-31"), 1100};
+  const Target b{m.indicator2, m.commune, D("2025-12-31"), 7};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(a1));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(b));  // created with the first change of a
+    MustOk(tx->PutTarget(a2));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(a3));
+    MustOk(tx->Commit());
+  }
+  const auto history = Must(store().TargetHistory(m.indicator, {}, D("2030-12-31")));
+  ASSERT_THAT(history, SizeIs(3));
+  const std::string t1 = history[0].recorded_at;
+  const std::string t2 = history[1].recorded_at;
+  const std::string t3 = history[2].recorded_at;
+
+  auto at = [&](const std::string& as_of) {
+    SCOPED_TRACE("as of " + as_of);
+    return Must(store().TargetsAsOf(as_of));
+  };
+  EXPECT_THAT(at(kBeforeEverything), IsEmpty());
+  EXPECT_THAT(at(MsBefore(t1)), IsEmpty());
+  ExpectSameList({a1}, at(t1));  // current from its recorded_at inclusive
+  ExpectSameList({a1}, at(JustAfter(t1)));
+  ExpectSameList({a1}, at(MsBefore(t2)));
+  ExpectSameList({a2, b}, at(t2));  // exactly at a change: the new value
+  ExpectSameList({a2, b}, at(JustAfter(t2)));
+  ExpectSameList({a2, b}, at(MsBefore(t3)));
+  ExpectSameList({a3, b}, at(t3));
+  ExpectSameList({a3, b}, at(kAfterEverything));
+  // Now is the same as the current state.
+  ExpectSameList(Must(store().Targets()), at(kAfterEverything));
+  // A transaction reads the same past.
+  auto tx = Begin();
+  ExpectSameList({a2, b}, Must(tx->TargetsAsOf(t2)));
+  ExpectSameList({a1}, Must(tx->TargetsAsOf(MsBefore(t2))));
+}
+
+TEST_P(StoreConformanceTest, GeneralAndPerUnitTargetsWithTheSameKeyHaveSeparateHistories) {
+  const Model m = SeedModel(store());
+  const Date date = D("2030-12-31");
+  const Target general1{m.indicator, {}, date, 1000};
+  const Target commune1{m.indicator, m.commune, date, 50};
+  const Target commune2{m.indicator, m.commune, date, 60};
+  const Target general2{m.indicator, {}, date, 1500};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(general1));
+    MustOk(tx->PutTarget(commune1));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(commune2));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(general2));
+    MustOk(tx->Commit());
+  }
+  const auto general = Must(store().TargetHistory(m.indicator, {}, date));
+  const auto commune = Must(store().TargetHistory(m.indicator, m.commune, date));
+  ASSERT_THAT(general, SizeIs(2));
+  ASSERT_THAT(commune, SizeIs(2));
+  ExpectSameList({general1, general2}, Values(general));
+  ExpectSameList({commune1, commune2}, Values(commune));
+  ExpectContiguous(general);
+  ExpectContiguous(commune);
+  // Both started together; each changed in its own transaction.
+  EXPECT_EQ(general[0].recorded_at, commune[0].recorded_at);
+  EXPECT_LT(commune[1].recorded_at, general[1].recorded_at);
+  // Between the two changes: the unit's new value and the general target's first one.
+  ExpectSameList({general1, commune2}, Must(store().TargetsAsOf(commune[1].recorded_at)));
+  // Another unit, another date, another indicator or an unknown one: never existed.
+  EXPECT_THAT(Must(store().TargetHistory(m.indicator, m.department, date)), IsEmpty());
+  EXPECT_THAT(Must(store().TargetHistory(m.indicator, {}, D("2025-12-31"))), IsEmpty());
+  EXPECT_THAT(Must(store().TargetHistory(m.indicator2, {}, date)), IsEmpty());
+  EXPECT_THAT(Must(store().TargetHistory(IndicatorId{7003}, {}, date)), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, PuttingATargetsCurrentValueAgainAddsNoVersion) {
+  const Model m = SeedModel(store());
+  const Target first{m.indicator, m.department, D("2026-06-30"), 80};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(first));
+    MustOk(tx->PutTarget(first));  // in the same transaction
+    MustOk(tx->Commit());
+  }
+  const auto before = Must(store().TargetHistory(m.indicator, m.department, D("2026-06-30")));
+  ASSERT_THAT(before, SizeIs(1));
+  EXPECT_THAT(before[0].recorded_at, MatchesRegex(kStampPattern));
+  std::string later;  // the stamp of the transaction that re-puts it
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(first));
+    MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+    MustOk(tx->Commit());
+    const auto values = Must(store().DataValues({}));
+    ASSERT_THAT(values, SizeIs(1));
+    later = values[0].stored_at;
+  }
+  ASSERT_GT(later, before[0].recorded_at);
+  // Still one version, current since the first write, not since the re-put.
+  ExpectSameList(before, Must(store().TargetHistory(m.indicator, m.department, D("2026-06-30"))));
+
+  // Going back to an earlier value is a change like any other.
+  const Target second{m.indicator, m.department, D("2026-06-30"), 85};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(second));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(first));
+    MustOk(tx->Commit());
+  }
+  const auto after = Must(store().TargetHistory(m.indicator, m.department, D("2026-06-30")));
+  ASSERT_THAT(after, SizeIs(3));
+  ExpectSameList({first, second, first}, Values(after));
+  ExpectContiguous(after);
+  EXPECT_EQ(after[0].recorded_at, before[0].recorded_at);
+}
+
+TEST_P(StoreConformanceTest, ATargetValueReplacedInItsOwnTransactionWasNeverCurrent) {
+  const Model m = SeedModel(store());
+  const Target v1{m.indicator, {}, D("2030-12-31"), 1};
+  const Target v2{m.indicator, {}, D("2030-12-31"), 2};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(v1));
+    MustOk(tx->PutTarget(v2));
+    MustOk(tx->Commit());
+  }
+  const auto history = Must(store().TargetHistory(m.indicator, {}, D("2030-12-31")));
+  ASSERT_THAT(history, SizeIs(2));
+  ExpectSameList({v1, v2}, Values(history));
+  EXPECT_EQ(history[0].recorded_at, history[1].recorded_at);
+  EXPECT_EQ(history[0].superseded_at, history[1].recorded_at);
+  EXPECT_EQ(history[1].superseded_at, "");
+  ExpectSameList({v2}, Must(store().TargetsAsOf(history[0].recorded_at)));
+  EXPECT_THAT(Must(store().TargetsAsOf(MsBefore(history[0].recorded_at))), IsEmpty());
+}
+
+TEST_P(StoreConformanceTest, UncommittedTargetChangesAreInvisibleAndVanishOnRollback) {
+  const Model m = SeedModel(store());
+  const Target committed{m.indicator, {}, D("2030-12-31"), 100};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(committed));
+    MustOk(tx->Commit());
+  }
+  const auto before = Must(store().TargetHistory(m.indicator, {}, D("2030-12-31")));
+  ASSERT_THAT(before, SizeIs(1));
+  const Target pending{m.indicator, {}, D("2030-12-31"), 200};
+  const Target created{m.indicator2, m.commune, D("2025-12-31"), 3};
+  {
+    auto tx = Begin();
+    MustOk(tx->PutTarget(pending));
+    MustOk(tx->PutTarget(created));
+    // The transaction sees its own changes.
+    const auto own = Must(tx->TargetHistory(m.indicator, {}, D("2030-12-31")));
+    ASSERT_THAT(own, SizeIs(2));
+    ExpectSameList({committed, pending}, Values(own));
+    EXPECT_EQ(own[0].superseded_at, own[1].recorded_at);
+    EXPECT_THAT(Must(tx->TargetHistory(m.indicator2, m.commune, D("2025-12-31"))), SizeIs(1));
+    ExpectSameList({pending, created}, Must(tx->TargetsAsOf(kAfterEverything)));
+    // Others see neither the new values nor an end to the committed one.
+    ExpectSameList(before, Must(store().TargetHistory(m.indicator, {}, D("2030-12-31"))));
+    EXPECT_THAT(Must(store().TargetHistory(m.indicator2, m.commune, D("2025-12-31"))), IsEmpty());
+    ExpectSameList({committed}, Must(store().TargetsAsOf(kAfterEverything)));
+    ExpectSameList({committed}, Must(store().Targets()));
+  }  // rolled back
+  ExpectSameList(before, Must(store().TargetHistory(m.indicator, {}, D("2030-12-31"))));
+  EXPECT_THAT(Must(store().TargetHistory(m.indicator2, m.commune, D("2025-12-31"))), IsEmpty());
+  ExpectSameList({committed}, Must(store().TargetsAsOf(kAfterEverything)));
+
+  // The next committed change supersedes the committed value, as usual.
+  const Target next{m.indicator, {}, D("2030-12-31"), 150};
+  auto tx = Begin();
+  MustOk(tx->PutTarget(next));
+  MustOk(tx->Commit());
+  const auto after = Must(store().TargetHistory(m.indicator, {}, D("2030-12-31")));
+  ASSERT_THAT(after, SizeIs(2));
+  ExpectSameList({committed, next}, Values(after));
+  ExpectContiguous(after);
+  EXPECT_EQ(after[0].recorded_at, before[0].recorded_at);
+}
+
+TEST_P(StoreConformanceTest, TargetsAsOfRejectsAMalformedInstant) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  MustOk(tx->PutTarget({m.indicator, {}, D("2030-12-31"), 1}));
+  for (const char* bad : {"yesterday", "2025-06-20", "2025-06-20T08:15:00", "2025-06-20 08:15:00Z",
+                          "2025-13-01T00:00:00Z", "2025-06-20T08:15:00+07:00",
+                          "2025-06-20T08:15:00.Z", "2025-06-20T08:15:00.1234567890Z", ""}) {
+    SCOPED_TRACE(bad);
+    const std::string quoted = "'" + std::string(bad) + "'";
+    EXPECT_THAT(store().TargetsAsOf(bad), FailsWith(ErrorCode::kInvalidArgument, quoted));
+    EXPECT_THAT(tx->TargetsAsOf(bad), FailsWith(ErrorCode::kInvalidArgument, quoted));
+  }
+  // Seconds without a fraction, or up to 9 fraction digits, are instants.
+  EXPECT_THAT(Must(tx->TargetsAsOf("9999-12-31T23:59:59Z")), SizeIs(1));
+  EXPECT_THAT(Must(tx->TargetsAsOf("9999-12-31T23:59:59.123456789Z")), SizeIs(1));
+  EXPECT_THAT(Must(store().TargetsAsOf("9999-12-31T23:59:59.1Z")), IsEmpty());
+}
+
 // ==== data values ====
 
 TEST_P(StoreConformanceTest, DataValueRoundTripsWithStoredAtSetByTheStore) {

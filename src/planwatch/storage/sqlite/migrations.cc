@@ -296,10 +296,46 @@ constexpr char kSchemaV3[] = R"sql(
 ALTER TABLE task_events ADD COLUMN new_lead_unit_id INTEGER REFERENCES org_units (id);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Version 4: target history. targets.stored_at is the instant the current value became
+// current; target_versions (append-only) keeps every superseded value with the instant it stopped
+// being current, as task_versions does. Targets written before this version carry no instant;
+// the best one available is the last stamp the write clock issued: every Put takes a stamp, so the
+// transaction that wrote a target's value had one no later than that, and the value is known to
+// hold from then on. Before it the store cannot tell, so as-of reads leave such targets out.
+// Later writes are stamped after it, so every interval stays non-empty and contiguous.
+constexpr char kSchemaV4[] = R"sql(
+ALTER TABLE targets ADD COLUMN stored_at TEXT NOT NULL DEFAULT '';
+UPDATE targets SET stored_at = (
+  SELECT strftime('%Y-%m-%dT%H:%M:%S', last_stamp_ms / 1000, 'unixepoch') ||
+         printf('.%03dZ', last_stamp_ms % 1000)
+  FROM write_clock WHERE id = 1);
+
+-- Every superseded value of a target; `sequence` is the append order, so one key's versions sort
+-- oldest first even when several share a transaction's instant.
+CREATE TABLE target_versions (
+  sequence INTEGER PRIMARY KEY,
+  indicator_id INTEGER NOT NULL REFERENCES indicators (id),
+  unit_id INTEGER REFERENCES org_units (id),
+  target_date TEXT NOT NULL,
+  value REAL NOT NULL,
+  stored_at TEXT NOT NULL,
+  superseded_at TEXT NOT NULL
+);
+CREATE INDEX target_versions_key
+  ON target_versions (indicator_id, ifnull(unit_id, 0), target_date, sequence);
+CREATE INDEX target_versions_superseded ON target_versions (superseded_at);
+
+CREATE TRIGGER target_versions_append_only_update BEFORE UPDATE ON target_versions
+  BEGIN SELECT RAISE(ABORT, 'target_versions is append-only'); END;
+CREATE TRIGGER target_versions_append_only_delete BEFORE DELETE ON target_versions
+  BEGIN SELECT RAISE(ABORT, 'target_versions is append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
+    {4, "target history", kSchemaV4},
 }};
 
 constexpr char kCreateMigrationsTable[] =

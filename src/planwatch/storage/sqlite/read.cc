@@ -268,6 +268,40 @@ Result<Indicator> IndicatorRow(const Statement& s) {
   return ind;
 }
 
+// Targets list by (indicator, unit with none first, date), the unique index's order.
+constexpr char kSelectTargets[] =
+    "SELECT indicator_id, unit_id, target_date, value FROM targets "
+    "ORDER BY indicator_id, ifnull(unit_id, 0), target_date";
+
+// Columns 0–3 as TargetRow reads them, then stored_at and superseded_at ('' for the current
+// value): the archived versions of the key (?1 indicator, ?2 unit or 0, ?3 date) in append
+// order, then the current row.
+constexpr char kSelectTargetHistory[] =
+    "SELECT indicator_id, unit_id, target_date, value, stored_at, superseded_at, 0, sequence "
+    "FROM target_versions WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND "
+    "target_date = ?3 "
+    "UNION ALL SELECT indicator_id, unit_id, target_date, value, stored_at, '', 1, 0 "
+    "FROM targets WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND target_date = ?3 "
+    "ORDER BY 7, 8";
+
+// The value of each target current at ?1: [stored_at, superseded_at) holds it. A current row
+// recorded at or before ?1 excludes every archived version of the same key, which ended earlier.
+constexpr char kSelectTargetsAsOf[] =
+    "SELECT indicator_id, unit_id, target_date, value FROM ("
+    "SELECT indicator_id, unit_id, target_date, value FROM target_versions "
+    "WHERE stored_at <= ?1 AND superseded_at > ?1 "
+    "UNION ALL SELECT indicator_id, unit_id, target_date, value FROM targets "
+    "WHERE stored_at <= ?1) ORDER BY indicator_id, ifnull(unit_id, 0), target_date";
+
+Result<Target> TargetRow(const Statement& s) {
+  Target target;
+  target.indicator = s.IdAt<IndicatorId>(0);
+  target.unit = s.IdAt<OrgUnitId>(1);
+  PW_SQLITE_ASSIGN(target.date, s.DateAt(2));
+  target.value = s.Double(3);
+  return target;
+}
+
 // Columns of a data value in data_values and data_value_versions.
 Result<DataValue> DataValueRow(const Statement& s) {
   DataValue value;
@@ -467,17 +501,28 @@ Result<std::vector<Indicator>> ReadIndicators(Connection& connection) {
 }
 
 Result<std::vector<Target>> ReadTargets(Connection& connection) {
-  PW_SQLITE_ASSIGN(
-      auto stmt, connection.Prepare("SELECT indicator_id, unit_id, target_date, value FROM targets "
-                                    "ORDER BY indicator_id, ifnull(unit_id, 0), target_date"));
-  return Collect<Target>(stmt, [](const Statement& s) -> Result<Target> {
-    Target target;
-    target.indicator = s.IdAt<IndicatorId>(0);
-    target.unit = s.IdAt<OrgUnitId>(1);
-    PW_SQLITE_ASSIGN(target.date, s.DateAt(2));
-    target.value = s.Double(3);
-    return target;
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTargets));
+  return Collect<Target>(stmt, TargetRow);
+}
+
+Result<std::vector<Version<Target>>> ReadTargetHistory(Connection& connection,
+                                                       IndicatorId indicator, OrgUnitId unit,
+                                                       Date date) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTargetHistory));
+  stmt.BindInt(1, indicator.value);
+  stmt.BindInt(2, unit.value);
+  stmt.BindDate(3, date);
+  return Collect<Version<Target>>(stmt, [](const Statement& s) -> Result<Version<Target>> {
+    PW_SQLITE_ASSIGN(Target value, TargetRow(s));
+    return Version<Target>{std::move(value), s.Text(4), s.Text(5)};
   });
+}
+
+Result<std::vector<Target>> ReadTargetsAsOf(Connection& connection, const std::string& as_of) {
+  PW_SQLITE_ASSIGN(const std::string instant, StoredInstant(as_of));
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTargetsAsOf));
+  stmt.BindText(1, instant);
+  return Collect<Target>(stmt, TargetRow);
 }
 
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
 #include "planwatch/domain/indicator.h"
@@ -44,6 +45,12 @@ Result<std::vector<Version<OrgUnit>>> ReadOrgUnitHistory(Connection& connection,
 Result<std::vector<Task>> ReadTasksAsOf(Connection& connection, PlanId plan,
                                         const std::string& as_of);
 Result<std::vector<OrgUnit>> ReadOrgUnitsAsOf(Connection& connection, const std::string& as_of);
+// Empty when the target never existed.
+Result<std::vector<Version<Target>>> ReadTargetHistory(Connection& connection,
+                                                       IndicatorId indicator, OrgUnitId unit,
+                                                       Date date);
+// invalid_argument when `as_of` is not an instant (see ParseTimestamp).
+Result<std::vector<Target>> ReadTargetsAsOf(Connection& connection, const std::string& as_of);
 
 // One current row; none when the id does not exist.
 Result<std::optional<Task>> ReadTask(Connection& connection, TaskId task);

@@ -130,6 +130,13 @@ class ConnectionReader : public Base {
   Result<std::vector<OrgUnit>> OrgUnitsAsOf(const std::string& as_of) override {
     return Read([&](Connection& c) { return sqlite::ReadOrgUnitsAsOf(c, as_of); });
   }
+  Result<std::vector<Version<Target>>> TargetHistory(IndicatorId indicator, OrgUnitId unit,
+                                                     Date date) override {
+    return Read([&](Connection& c) { return sqlite::ReadTargetHistory(c, indicator, unit, date); });
+  }
+  Result<std::vector<Target>> TargetsAsOf(const std::string& as_of) override {
+    return Read([&](Connection& c) { return sqlite::ReadTargetsAsOf(c, as_of); });
+  }
 
  protected:
   // Runs `read` on a connection that sees one consistent state of the database.

@@ -349,12 +349,12 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
   TempDb db;
   WriteVersion1Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 3);
+  EXPECT_EQ(store->SchemaVersion(), 4);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
                 ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:15:00.123Z",
-                            "3|2025-06-20T08:15:00.123Z"));
+                            "3|2025-06-20T08:15:00.123Z", "4|2025-06-20T08:15:00.123Z"));
     EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'task_versions_plan_superseded'"),
                 ElementsAre("task_versions"));
@@ -444,12 +444,12 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
   TempDb db;
   WriteVersion2Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 3);
+  EXPECT_EQ(store->SchemaVersion(), 4);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
                 ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:14:59.123Z",
-                            "3|2025-06-20T08:15:00.123Z"));
+                            "3|2025-06-20T08:15:00.123Z", "4|2025-06-20T08:15:00.123Z"));
     // Nullable, referencing org_units; the migrated rows hold NULL.
     EXPECT_THAT(raw.Rows("SELECT type, \"notnull\", dflt_value FROM "
                          "pragma_table_info('task_events') WHERE name = 'new_lead_unit_id'"),
@@ -727,6 +727,92 @@ TEST(SqliteSchemaTest, OrgUnitAndTaskVersionsRecordWhenTheyWereSuperseded) {
               ElementsAre("1|0|2025-06-20T08:15:01.123Z", "2|1|2025-06-20T08:15:02.123Z"));
 }
 
+// ---- migration 4: target history ----
+
+// A database written at schema version 3 with an indicator, a unit and three targets: two
+// general ones and one for the unit with the same indicator and date as the first.
+void WriteVersion3Database(const std::string& path) {
+  {
+    auto connection = Must(Connection::Open(path, ConnectionOptions{}));
+    ASSERT_EQ(Must(ApplyMigrations(*connection, SchemaMigrations().first(3), kJune20 - 1000)), 3);
+  }
+  RawDb raw(path);
+  ASSERT_EQ(
+      raw.Exec(
+          "UPDATE write_clock SET last_stamp_ms = 1740787200042;"  // 2025-03-01T00:00:00.042Z
+          "INSERT INTO org_units (id, code, name_vi, name_en, type, parent_id, leader_name, "
+          "leader_title, valid_from, valid_to, version, stored_at) VALUES (1, 'CHIENG-AN', "
+          "'Phường Chiềng An', '', 'ward', NULL, '', '', NULL, NULL, 1, "
+          "'2025-03-01T00:00:00.042Z');"
+          "INSERT INTO indicators (id, code, name_vi, name_en, unit_of_measure, indicator_class, "
+          "value_type, unit_aggregation, numerator_id, denominator_id, factor, time_aggregation, "
+          "direction, period_type, baseline_value, baseline_date, min_value, max_value, "
+          "at_risk_threshold, data_source, responsible_unit_id) VALUES (1, 'OPEN-DATA', "
+          "'Bộ dữ liệu mở', '', 'bộ', 'strategic', 'count', 'sum', NULL, NULL, 1, 'last', 'up', "
+          "'yearly', NULL, NULL, NULL, NULL, 0.1, '', NULL);"
+          "INSERT INTO targets (indicator_id, unit_id, target_date, value) VALUES "
+          "(1, NULL, '2025-12-31', 658), (1, 1, '2025-12-31', 5), (1, NULL, '2030-12-31', 1000);"),
+      SQLITE_OK);
+}
+
+TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratingToVersion4) {
+  TempDb db;
+  WriteVersion3Database(db.path());
+  auto store = Must(OpenSqliteStore(Options(db)));
+  EXPECT_EQ(store->SchemaVersion(), 4);
+  constexpr char kLastStamp[] = "2025-03-01T00:00:00.042Z";
+  {
+    RawDb raw(db.path());
+    EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+                ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:14:59.123Z",
+                            "3|2025-06-20T08:14:59.123Z", "4|2025-06-20T08:15:00.123Z"));
+    // Existing targets are recorded at the last stamp the database issued before the upgrade.
+    EXPECT_THAT(raw.Rows("SELECT indicator_id, unit_id, target_date, value, stored_at "
+                         "FROM targets ORDER BY ifnull(unit_id, 0), target_date"),
+                ElementsAre("1|NULL|2025-12-31|658.0|2025-03-01T00:00:00.042Z",
+                            "1|NULL|2030-12-31|1000.0|2025-03-01T00:00:00.042Z",
+                            "1|1|2025-12-31|5.0|2025-03-01T00:00:00.042Z"));
+    EXPECT_THAT(raw.Rows("SELECT count(*) FROM target_versions"), ElementsAre("0"));
+  }
+  const Date end_2025 = Date::Parse("2025-12-31").value();
+  const Date end_2030 = Date::Parse("2030-12-31").value();
+  const Target general_2025{IndicatorId{1}, {}, end_2025, 658};
+  const Target unit_2025{IndicatorId{1}, OrgUnitId{1}, end_2025, 5};
+  const Target general_2030{IndicatorId{1}, {}, end_2030, 1000};
+  EXPECT_THAT(Must(store->Targets()), ElementsAre(general_2025, general_2030, unit_2025));
+  EXPECT_THAT(Must(store->TargetHistory(IndicatorId{1}, {}, end_2025)),
+              ElementsAre(Version<Target>{general_2025, kLastStamp, ""}));
+  EXPECT_THAT(Must(store->TargetHistory(IndicatorId{1}, OrgUnitId{1}, end_2025)),
+              ElementsAre(Version<Target>{unit_2025, kLastStamp, ""}));
+  EXPECT_THAT(Must(store->TargetHistory(IndicatorId{1}, {}, end_2030)),
+              ElementsAre(Version<Target>{general_2030, kLastStamp, ""}));
+  // Before that stamp the store cannot tell what they were; from it on, they hold.
+  EXPECT_THAT(Must(store->TargetsAsOf("2025-03-01T00:00:00.041Z")), SizeIs(0));
+  EXPECT_THAT(Must(store->TargetsAsOf(kLastStamp)),
+              ElementsAre(general_2025, general_2030, unit_2025));
+
+  // Writes go on after the migration: a change supersedes the migrated value at its own stamp,
+  // and putting a migrated value again is no change.
+  const Target changed{IndicatorId{1}, {}, end_2025, 700};
+  auto tx = Must(store->Begin());
+  MustOk(tx->PutTarget(changed));
+  MustOk(tx->PutTarget(unit_2025));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store->TargetHistory(IndicatorId{1}, {}, end_2025)),
+              ElementsAre(Version<Target>{general_2025, kLastStamp, "2025-06-20T08:15:00.123Z"},
+                          Version<Target>{changed, "2025-06-20T08:15:00.123Z", ""}));
+  EXPECT_THAT(Must(store->TargetHistory(IndicatorId{1}, OrgUnitId{1}, end_2025)),
+              ElementsAre(Version<Target>{unit_2025, kLastStamp, ""}));
+
+  // The new history table is append-only.
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT value, stored_at, superseded_at FROM target_versions"),
+              ElementsAre("658.0|2025-03-01T00:00:00.042Z|2025-06-20T08:15:00.123Z"));
+  EXPECT_EQ(raw.Exec("UPDATE target_versions SET value = 1"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM target_versions"), SQLITE_CONSTRAINT);
+  EXPECT_THAT(raw.Rows("SELECT count(*) FROM target_versions"), ElementsAre("1"));
+}
+
 TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {
   TempDb db;
   auto store = Must(OpenSqliteStore(Options(db)));
@@ -753,11 +839,16 @@ TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {
     value.indicator = Must(tx->PutIndicator(indicator));
     value.unit = unit.id;
     MustOk(tx->PutDataValue(value));
+    MustOk(tx->PutTarget({value.indicator, {}, Date::Parse("2030-12-31").value(), 1}));
+    MustOk(tx->PutTarget({value.indicator, {}, Date::Parse("2030-12-31").value(), 2}));
     MustOk(tx->Commit());
   }
   RawDb raw(db.path());
   ASSERT_THAT(raw.Rows("SELECT count(*) FROM org_unit_versions"), ElementsAre("1"));
   ASSERT_THAT(raw.Rows("SELECT count(*) FROM data_value_versions"), ElementsAre("1"));
+  ASSERT_THAT(raw.Rows("SELECT value FROM target_versions"), ElementsAre("1.0"));
+  EXPECT_EQ(raw.Exec("UPDATE target_versions SET value = 3"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM target_versions"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("UPDATE task_events SET progress_percent = 99"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("UPDATE task_events SET new_lead_unit_id = NULL"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("DELETE FROM task_events"), SQLITE_CONSTRAINT);

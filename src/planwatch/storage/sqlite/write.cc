@@ -241,6 +241,25 @@ Status ArchiveTask(Connection& connection, TaskId id, const std::string& stamp) 
   return stmt.Run();
 }
 
+// ---- targets ----
+
+// Each statement finds the target by its key as the unique index does: ?1 indicator, ?2 unit (0
+// for none), ?3 date.
+constexpr char kSelectTargetValue[] =
+    "SELECT value FROM targets WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND "
+    "target_date = ?3";
+// Keeps the current value in target_versions, superseded at ?4.
+constexpr char kArchiveTarget[] =
+    "INSERT INTO target_versions (indicator_id, unit_id, target_date, value, stored_at, "
+    "superseded_at) SELECT indicator_id, unit_id, target_date, value, stored_at, ?4 "
+    "FROM targets WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND target_date = ?3";
+constexpr char kUpdateTarget[] =
+    "UPDATE targets SET value = ?4, stored_at = ?5 WHERE indicator_id = ?1 AND "
+    "ifnull(unit_id, 0) = ?2 AND target_date = ?3";
+constexpr char kInsertTarget[] =
+    "INSERT INTO targets (indicator_id, unit_id, target_date, value, stored_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+
 // ---- data values ----
 
 constexpr char kInsertDataValueVersion[] =
@@ -626,23 +645,40 @@ Status WriteTarget(WriteContext& context, const Target& target) {
   PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, target.indicator, subject, "indicator"));
   PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, target.unit, subject, "org unit"));
   PW_SQLITE_TRY(RequireFinite(target.value, subject, "value"));
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  // Statements below bind the key as ?1 indicator, ?2 unit (0 for none), ?3 date.
+  auto bind_key = [&](Statement& stmt) {
+    stmt.BindInt(1, target.indicator.value);
+    stmt.BindInt(2, target.unit.value);
+    stmt.BindDate(3, target.date);
+  };
+  bool exists = false;
   {
-    PW_SQLITE_ASSIGN(auto update, c.Prepare("UPDATE targets SET value = ?4 WHERE "
-                                            "indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND "
-                                            "target_date = ?3"));
-    update.BindInt(1, target.indicator.value);
-    update.BindInt(2, target.unit.value);
-    update.BindDate(3, target.date);
-    update.BindDouble(4, target.value);
-    PW_SQLITE_TRY(update.Run());
+    PW_SQLITE_ASSIGN(auto current, c.Prepare(kSelectTargetValue));
+    bind_key(current);
+    PW_SQLITE_ASSIGN(exists, current.Step());
+    // The same value again is no change: no version, and the current one keeps its instant.
+    if (exists && current.Double(0) == target.value) return {};
   }
-  if (c.Changes() > 0) return {};
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare("INSERT INTO targets (indicator_id, unit_id, "
-                                          "target_date, value) VALUES (?1, ?2, ?3, ?4)"));
+  if (exists) {
+    {
+      PW_SQLITE_ASSIGN(auto archive, c.Prepare(kArchiveTarget));
+      bind_key(archive);
+      archive.BindText(4, stamp);
+      PW_SQLITE_TRY(archive.Run());
+    }
+    PW_SQLITE_ASSIGN(auto update, c.Prepare(kUpdateTarget));
+    bind_key(update);
+    update.BindDouble(4, target.value);
+    update.BindText(5, stamp);
+    return update.Run();
+  }
+  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertTarget));
   insert.BindInt(1, target.indicator.value);
   insert.BindId(2, target.unit);
   insert.BindDate(3, target.date);
   insert.BindDouble(4, target.value);
+  insert.BindText(5, stamp);
   return insert.Run();
 }
 
