@@ -514,7 +514,7 @@ Result<std::vector<Version<Target>>> ReadTargetHistory(Connection& connection,
   stmt.BindDate(3, date);
   return Collect<Version<Target>>(stmt, [](const Statement& s) -> Result<Version<Target>> {
     PW_SQLITE_ASSIGN(Target value, TargetRow(s));
-    return Version<Target>{std::move(value), s.Text(4), s.Text(5)};
+    return Version<Target>{value, s.Text(4), s.Text(5)};
   });
 }
 
