@@ -7,8 +7,9 @@ packages=(
   build-essential g++ cmake ninja-build pkg-config ccache make
   libsqlite3-dev sqlite3
   libfmt-dev libcli11-dev nlohmann-json3-dev
+  libboost-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3
+  python3 curl
 )
 # `make fuzz` needs a clang whose C++23 library support covers std::expected (clang 14 does not).
 if [ "${1:-}" = "--fuzz" ]; then

@@ -12,6 +12,14 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "not_found";
     case ErrorCode::kConflict:
       return "conflict";
+    case ErrorCode::kVersionMismatch:
+      return "version_mismatch";
+    case ErrorCode::kVersionRequired:
+      return "version_required";
+    case ErrorCode::kResourceExhausted:
+      return "resource_exhausted";
+    case ErrorCode::kUnsupportedMediaType:
+      return "unsupported_media_type";
     case ErrorCode::kPermissionDenied:
       return "permission_denied";
     case ErrorCode::kUnauthenticated:
@@ -42,11 +50,16 @@ std::string Error::ToString() const {
 int ExitCode(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
+    case ErrorCode::kUnsupportedMediaType:
       return 65;  // EX_DATAERR
     case ErrorCode::kNotFound:
       return 66;  // EX_NOINPUT
     case ErrorCode::kConflict:
+    case ErrorCode::kVersionMismatch:
+    case ErrorCode::kVersionRequired:
       return 65;  // EX_DATAERR
+    case ErrorCode::kResourceExhausted:
+      return 75;  // EX_TEMPFAIL
     case ErrorCode::kPermissionDenied:
     case ErrorCode::kUnauthenticated:
       return 77;  // EX_NOPERM

@@ -15,7 +15,11 @@ namespace planwatch {
 enum class ErrorCode {
   kInvalidArgument,   // the input is malformed or breaks a rule; retrying it unchanged fails again
   kNotFound,          // a referenced thing does not exist
-  kConflict,          // the input clashes with existing state (duplicate code, stale version)
+  kConflict,          // the input clashes with existing state (duplicate code, still in use)
+  kVersionMismatch,   // an update names a version (ETag) that is no longer the current one
+  kVersionRequired,   // an update of an existing record names no version to check
+  kResourceExhausted,  // a rate limit or quota is used up; retry later
+  kUnsupportedMediaType,  // the content is not of a type accepted here
   kPermissionDenied,  // the principal may not do this
   kUnauthenticated,   // no valid principal
   kFailedPrecondition,  // the system is not in a state that allows this

@@ -83,6 +83,8 @@ struct DataValue {
   ValueState state = ValueState::kApproved;
   std::string stored_by;
   std::string stored_at;
+  // Only in DataValueHistory(): this version ended the value (DeleteDataValue).
+  bool deleted = false;
 };
 
 }  // namespace planwatch

@@ -19,12 +19,15 @@
 
 #include <memory>
 #include <optional>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
+#include "planwatch/domain/access.h"
 #include "planwatch/domain/indicator.h"
 #include "planwatch/domain/org_unit.h"
 #include "planwatch/domain/period.h"
@@ -45,6 +48,62 @@ struct DataValueQuery {
   std::optional<OrgUnitId> unit;         // none: every unit
   // Only the state as it was at this instant (ISO 8601 UTC, compared as stored_at); none: now.
   std::optional<std::string> as_of;
+};
+
+using ApiTokenId = Id<struct ApiTokenTag>;
+using EvidenceId = Id<struct EvidenceTag>;
+
+// A person or a machine account that signs in. `password_hash` is an Argon2id string
+// (libsodium's crypto_pwhash_str format), computed above storage.
+struct UserRecord {
+  UserId id;
+  std::string login;  // unique
+  std::string display_name;
+  Role role = Role::kViewer;
+  OrgUnitId unit;  // the root of the role's scope
+  std::string password_hash;
+  bool disabled = false;
+  std::string created_at;  // set by the store
+
+  friend bool operator==(const UserRecord&, const UserRecord&) = default;
+};
+
+// A signed-in browser session. Only a hash of the session id is stored, so a copy of the database
+// does not hand out live sessions.
+struct SessionRecord {
+  std::string id_hash;  // unique
+  UserId user;
+  std::string csrf_token;
+  std::string created_at;  // ISO 8601 UTC instant (set by the caller)
+  std::string expires_at;  // ISO 8601 UTC instant: the session ends then at the latest
+
+  friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
+};
+
+// A machine credential, used as `Authorization: Bearer <token>`; only its hash is stored.
+struct ApiTokenRecord {
+  ApiTokenId id;
+  UserId user;
+  std::string name;
+  std::string token_hash;  // unique
+  std::string created_at;  // set by the store
+  std::string revoked_at;  // empty while valid
+
+  friend bool operator==(const ApiTokenRecord&, const ApiTokenRecord&) = default;
+};
+
+// A file attached to a task as evidence of its output. The content is kept in the database.
+struct EvidenceFile {
+  EvidenceId id;
+  TaskId task;
+  std::string file_name;
+  std::string content_type;  // as checked against the content
+  std::int64_t size = 0;     // bytes
+  std::string sha256;        // lower-case hex of the content
+  std::string uploaded_by;
+  std::string uploaded_at;  // set by the store
+
+  friend bool operator==(const EvidenceFile&, const EvidenceFile&) = default;
 };
 
 // One stored version of a record and the instants (ISO 8601 UTC with milliseconds, as stored_at)
@@ -103,6 +162,20 @@ class StoreReader {
   // current at that instant (recorded_at <= as_of < superseded_at), in Targets() order; targets
   // created after it are absent. invalid_argument (naming it) when malformed.
   virtual Result<std::vector<Target>> TargetsAsOf(const std::string& as_of) = 0;
+
+  // Accounts. Users() by id; the lookups return none when nothing matches.
+  virtual Result<std::vector<UserRecord>> Users() = 0;
+  virtual Result<std::optional<UserRecord>> UserById(UserId id) = 0;
+  virtual Result<std::optional<UserRecord>> UserByLogin(std::string_view login) = 0;
+  virtual Result<std::optional<SessionRecord>> SessionByHash(std::string_view id_hash) = 0;
+  virtual Result<std::optional<ApiTokenRecord>> ApiTokenByHash(std::string_view token_hash) = 0;
+  virtual Result<std::vector<ApiTokenRecord>> ApiTokens(UserId user) = 0;
+
+  // Evidence files of a task, by id (metadata only), one file's metadata, and its content.
+  // not_found when the file does not exist.
+  virtual Result<std::vector<EvidenceFile>> EvidenceFiles(TaskId task) = 0;
+  virtual Result<EvidenceFile> Evidence(EvidenceId id) = 0;
+  virtual Result<std::string> EvidenceContent(EvidenceId id) = 0;
 };
 
 class Transaction : public StoreReader {
@@ -126,6 +199,35 @@ class Transaction : public StoreReader {
   // Sets the current value of (indicator, unit, period); the previous one stays in history.
   // stored_at is set by the store.
   virtual Status PutDataValue(const DataValue& value) = 0;
+
+  // Soft deletes: the record stays in the database (and in history) marked deleted, and the
+  // reads above no longer return it; its code stays taken. not_found when it does not exist or
+  // is already deleted.
+  virtual Status DeleteDirective(DirectiveId id) = 0;
+  virtual Status DeletePlan(PlanId id) = 0;
+  virtual Status DeleteTaskGroup(TaskGroupId id) = 0;
+  virtual Status DeleteIndicator(IndicatorId id) = 0;
+  // Ends the current value of (indicator, unit, period): DataValues() no longer returns it (nor
+  // as of an instant after this one), DataValueHistory() shows a version with `deleted` set.
+  // stored_by names who deleted it. not_found when there is no current value.
+  virtual Status DeleteDataValue(IndicatorId indicator, OrgUnitId unit, const Period& period,
+                                 std::string_view stored_by) = 0;
+
+  // Accounts. PutUser inserts when the id is none (conflict when the login is taken) and
+  // otherwise replaces the user.
+  virtual Result<UserId> PutUser(const UserRecord& user) = 0;
+  virtual Status PutSession(const SessionRecord& session) = 0;
+  // Ends one session; ends nothing (and succeeds) when it does not exist.
+  virtual Status DeleteSession(std::string_view id_hash) = 0;
+  // Ends every session of the user (password reset, disabled account).
+  virtual Status DeleteSessionsOf(UserId user) = 0;
+  virtual Result<ApiTokenId> PutApiToken(const ApiTokenRecord& token) = 0;
+  // Sets revoked_at to this transaction's instant. not_found when the token does not exist.
+  virtual Status RevokeApiToken(ApiTokenId id) = 0;
+
+  // Stores a file and its metadata (id, uploaded_at set by the store). invalid_argument when the
+  // task does not exist.
+  virtual Result<EvidenceId> PutEvidence(const EvidenceFile& meta, std::string_view content) = 0;
 
   // Makes every write durable and visible. unavailable when the database is busy; after a
   // failed Commit the transaction is rolled back.

@@ -16,6 +16,19 @@
 // with recorded_at == superseded_at and is never current at any instant; a task event's task and
 // new lead unit must exist (invalid_argument naming the id), and an event without a new lead unit
 // reads back with none.
+// Deletes: a deleted plan reads as missing (its groups, tasks, events and tasks as of an instant
+// are not_found); a deleted plan, task group or indicator cannot own a new or updated row (a
+// task's plan or group, a group's plan or parent, a plan's parent, a target's or data value's
+// indicator: invalid_argument naming it), while lists that name one (a plan's directives, a
+// task's indicators, a ratio's parts) keep naming it and the row stays updatable; a conflict with
+// a deleted row's code says "deleted id". A data value's tombstone carries the value, comment and
+// state it ended. Accounts: users list by id; a session's instants must be instants
+// (invalid_argument naming the text); a second session with the same id_hash is conflict; tokens
+// list by id, revoked ones included, and the by-hash lookup returns a revoked token too; the
+// user's, token's and file's created_at, revoked_at and uploaded_at are the transaction's
+// instant (the stored_at of a data value written by it); an evidence file's size must be the
+// content's length (invalid_argument naming the file); the files of a missing task are an empty
+// list.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -393,6 +393,7 @@ TEST_P(StoreConformanceTest, NewStoreIsEmptyAndMigrated) {
   EXPECT_THAT(Must(store().Indicators()), IsEmpty());
   EXPECT_THAT(Must(store().Targets()), IsEmpty());
   EXPECT_THAT(Must(store().DataValues({})), IsEmpty());
+  EXPECT_THAT(Must(store().Users()), IsEmpty());
 }
 
 TEST_P(StoreConformanceTest, InsertAssignsDistinctIncreasingIds) {
@@ -1945,6 +1946,674 @@ TEST_P(StoreConformanceTest, StoreSharedByThreads) {
   for (std::size_t i = 1; i < history.size(); ++i) {
     EXPECT_LT(history[i - 1].stored_at, history[i].stored_at);
   }
+}
+
+// ==== soft deletes ====
+
+TEST_P(StoreConformanceTest, DeletedDirectiveIsHiddenAndItsNumberStaysTaken) {
+  auto tx = Begin();
+  Directive kept = Resolution57();
+  kept.id = Must(tx->PutDirective(kept));
+  Directive gone = Resolution57();
+  gone.number = "01-NQ/TU";
+  gone.id = Must(tx->PutDirective(gone));
+  Plan plan;
+  plan.code = "P";
+  plan.directives = {kept.id, gone.id};
+  plan.id = Must(tx->PutPlan(plan));
+  MustOk(tx->Commit());
+
+  tx = Begin();
+  MustOk(tx->DeleteDirective(gone.id));
+  ExpectSameList({kept}, Must(tx->Directives()));  // the transaction sees its own delete
+  ExpectSameList({kept, gone}, Must(store().Directives()));
+  MustOk(tx->Commit());
+  ExpectSameList({kept}, Must(store().Directives()));
+
+  tx = Begin();
+  Directive again = gone;
+  again.id = {};
+  EXPECT_THAT(tx->PutDirective(again), FailsWith(ErrorCode::kConflict, "'01-NQ/TU'"));
+  EXPECT_THAT(tx->PutDirective(again), FailsWith(ErrorCode::kConflict, "deleted id"));
+  Directive renamed = kept;
+  renamed.number = "01-NQ/TU";
+  EXPECT_THAT(tx->PutDirective(renamed), FailsWith(ErrorCode::kConflict, "'01-NQ/TU'"));
+  EXPECT_THAT(tx->PutDirective(gone),
+              FailsWith(ErrorCode::kNotFound, "directive " + std::to_string(gone.id.value)));
+  EXPECT_THAT(tx->DeleteDirective(gone.id),
+              FailsWith(ErrorCode::kNotFound, "directive " + std::to_string(gone.id.value)));
+  EXPECT_THAT(tx->DeleteDirective(DirectiveId{999}),
+              FailsWith(ErrorCode::kNotFound, "directive 999"));
+  // A plan naming the deleted directive keeps naming it and can still be changed.
+  plan.title_vi = "Đổi tên";
+  Must(tx->PutPlan(plan));
+  MustOk(tx->Commit());
+  auto plans = Must(store().Plans());
+  ASSERT_THAT(plans, SizeIs(1));
+  EXPECT_EQ(plans[0].directives, (std::vector<DirectiveId>{kept.id, gone.id}));
+  EXPECT_EQ(plans[0].title_vi, "Đổi tên");
+}
+
+TEST_P(StoreConformanceTest, DeletedPlanIsHiddenWithEverythingReadThroughIt) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "T1")));
+  MustOk(tx->AppendTaskEvent(Event(task, "2025-07-01", "Sở KH&CN")));
+  Plan other;
+  other.code = "OTHER";
+  other.id = Must(tx->PutPlan(other));
+  MustOk(tx->Commit());
+  const std::string live_instant = Must(store().TaskHistory(task)).back().recorded_at;
+
+  tx = Begin();
+  MustOk(tx->DeletePlan(m.plan));
+  MustOk(tx->Commit());
+  const std::string plan_id = "plan " + std::to_string(m.plan.value);
+  auto plans = Must(store().Plans());
+  ASSERT_THAT(plans, SizeIs(1));
+  EXPECT_EQ(plans[0].id, other.id);
+  EXPECT_THAT(store().TaskGroups(m.plan), FailsWith(ErrorCode::kNotFound, plan_id));
+  EXPECT_THAT(store().Tasks(m.plan), FailsWith(ErrorCode::kNotFound, plan_id));
+  EXPECT_THAT(store().TaskEvents(m.plan), FailsWith(ErrorCode::kNotFound, plan_id));
+  EXPECT_THAT(store().TasksAsOf(m.plan, live_instant), FailsWith(ErrorCode::kNotFound, plan_id));
+  // The task itself is still in the database with its history.
+  EXPECT_THAT(Must(store().TaskHistory(task)), SizeIs(1));
+
+  tx = Begin();
+  EXPECT_THAT(tx->PutTask(SimpleTask(m.plan, "T2")),
+              FailsWith(ErrorCode::kInvalidArgument, plan_id + " does not exist"));
+  TaskGroup group;
+  group.plan = m.plan;
+  group.code = "G2";
+  EXPECT_THAT(tx->PutTaskGroup(group), FailsWith(ErrorCode::kInvalidArgument, plan_id));
+  Plan child;
+  child.code = "CHILD";
+  child.parent = m.plan;
+  EXPECT_THAT(tx->PutPlan(child), FailsWith(ErrorCode::kInvalidArgument, plan_id));
+  Plan same_code;
+  same_code.code = "333-KH/TU";
+  EXPECT_THAT(tx->PutPlan(same_code), FailsWith(ErrorCode::kConflict, "'333-KH/TU'"));
+  Plan revived = same_code;
+  revived.id = m.plan;
+  EXPECT_THAT(tx->PutPlan(revived), FailsWith(ErrorCode::kNotFound, plan_id));
+  EXPECT_THAT(tx->DeletePlan(m.plan), FailsWith(ErrorCode::kNotFound, plan_id));
+  EXPECT_THAT(tx->DeletePlan(PlanId{999}), FailsWith(ErrorCode::kNotFound, "plan 999"));
+}
+
+TEST_P(StoreConformanceTest, DeletedTaskGroupIsHiddenAndItsCodeStaysTakenInItsPlan) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  TaskGroup second;
+  second.plan = m.plan;
+  second.code = "G2";
+  second.id = Must(tx->PutTaskGroup(second));
+  MustOk(tx->DeleteTaskGroup(m.group));
+  MustOk(tx->Commit());
+  ExpectSameList({second}, Must(store().TaskGroups(m.plan)));
+
+  const std::string group_id = "task group " + std::to_string(m.group.value);
+  tx = Begin();
+  TaskGroup again;
+  again.plan = m.plan;
+  again.code = "G1";
+  EXPECT_THAT(tx->PutTaskGroup(again), FailsWith(ErrorCode::kConflict, "'G1'"));
+  again.id = m.group;
+  EXPECT_THAT(tx->PutTaskGroup(again), FailsWith(ErrorCode::kNotFound, group_id));
+  TaskGroup child;
+  child.plan = m.plan;
+  child.code = "G3";
+  child.parent = m.group;
+  EXPECT_THAT(tx->PutTaskGroup(child), FailsWith(ErrorCode::kInvalidArgument, group_id));
+  Task task = SimpleTask(m.plan, "T1");
+  task.group = m.group;
+  EXPECT_THAT(tx->PutTask(task), FailsWith(ErrorCode::kInvalidArgument, group_id));
+  task.group = second.id;
+  Must(tx->PutTask(task));
+  EXPECT_THAT(tx->DeleteTaskGroup(m.group), FailsWith(ErrorCode::kNotFound, group_id));
+  EXPECT_THAT(tx->DeleteTaskGroup(TaskGroupId{999}),
+              FailsWith(ErrorCode::kNotFound, "task group 999"));
+  MustOk(tx->Commit());
+}
+
+TEST_P(StoreConformanceTest, DeletedIndicatorIsHiddenAndTakesNoNewValuesOrTargets) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  Task task = SimpleTask(m.plan, "T1");
+  task.indicators = {m.indicator, m.indicator2};
+  task.id = Must(tx->PutTask(task));
+  Indicator ratio = SimpleIndicator("RATIO");
+  ratio.numerator = m.indicator;
+  ratio.denominator = m.indicator2;
+  ratio.id = Must(tx->PutIndicator(ratio));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 7)));
+  MustOk(tx->Commit());
+
+  tx = Begin();
+  MustOk(tx->DeleteIndicator(m.indicator));
+  MustOk(tx->Commit());
+  auto indicators = Must(store().Indicators());
+  ASSERT_THAT(indicators, SizeIs(2));
+  EXPECT_EQ(indicators[0].id, m.indicator2);
+  EXPECT_EQ(indicators[1].id, ratio.id);
+
+  const std::string indicator_id = "indicator " + std::to_string(m.indicator.value);
+  tx = Begin();
+  EXPECT_THAT(tx->PutIndicator(SimpleIndicator("OPEN-DATA")),
+              FailsWith(ErrorCode::kConflict, "'OPEN-DATA'"));
+  Indicator revived = SimpleIndicator("OPEN-DATA");
+  revived.id = m.indicator;
+  EXPECT_THAT(tx->PutIndicator(revived), FailsWith(ErrorCode::kNotFound, indicator_id));
+  EXPECT_THAT(tx->PutDataValue(Value(m.indicator, m.commune, "2026", 1)),
+              FailsWith(ErrorCode::kInvalidArgument, indicator_id));
+  EXPECT_THAT(tx->PutTarget({m.indicator, {}, D("2030-12-31"), 1}),
+              FailsWith(ErrorCode::kInvalidArgument, indicator_id));
+  EXPECT_THAT(tx->DeleteIndicator(m.indicator), FailsWith(ErrorCode::kNotFound, indicator_id));
+  EXPECT_THAT(tx->DeleteIndicator(IndicatorId{999}),
+              FailsWith(ErrorCode::kNotFound, "indicator 999"));
+  // Lists naming it keep naming it: the task and the ratio can still be changed.
+  task.priority = 4;
+  Must(tx->PutTask(task));
+  ratio.name_en = "Ratio";
+  Must(tx->PutIndicator(ratio));
+  MustOk(tx->Commit());
+  auto tasks = Must(store().Tasks(m.plan));
+  ASSERT_THAT(tasks, SizeIs(1));
+  EXPECT_EQ(tasks[0].indicators, (std::vector<IndicatorId>{m.indicator, m.indicator2}));
+  EXPECT_EQ(tasks[0].priority, 4);
+}
+
+TEST_P(StoreConformanceTest, DeletesRollBackWithTheirTransactionAndSurviveReopening) {
+  const Model m = SeedModel(store());
+  {
+    auto tx = Begin();
+    MustOk(tx->DeleteDirective(m.resolution));
+    MustOk(tx->DeletePlan(m.plan));
+    MustOk(tx->DeleteIndicator(m.indicator2));
+    EXPECT_THAT(Must(tx->Plans()), IsEmpty());
+  }  // rolled back
+  EXPECT_THAT(Must(store().Directives()), SizeIs(1));
+  EXPECT_THAT(Must(store().Plans()), SizeIs(1));
+  EXPECT_THAT(Must(store().Indicators()), SizeIs(2));
+  EXPECT_THAT(Must(store().TaskGroups(m.plan)), SizeIs(1));
+
+  auto tx = Begin();
+  MustOk(tx->DeleteTaskGroup(m.group));
+  MustOk(tx->DeleteIndicator(m.indicator2));
+  MustOk(tx->Commit());
+  tx.reset();
+  Reopen();
+  EXPECT_THAT(Must(store().TaskGroups(m.plan)), IsEmpty());
+  auto indicators = Must(store().Indicators());
+  ASSERT_THAT(indicators, SizeIs(1));
+  EXPECT_EQ(indicators[0].id, m.indicator);
+  tx = Begin();
+  EXPECT_THAT(tx->DeleteIndicator(m.indicator2), FailsWith(ErrorCode::kNotFound, "indicator"));
+}
+
+// ==== deleted data values ====
+
+TEST_P(StoreConformanceTest, DeletedDataValueIsAbsentNowAndAfterButNotBefore) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  DataValue first = Value(m.indicator, m.commune, "2025Q1", 40);
+  first.comment = "ước tính";
+  first.state = ValueState::kSubmitted;
+  MustOk(tx->PutDataValue(first));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025Q2", 50)));
+  MustOk(tx->Commit());
+
+  tx = Begin();
+  MustOk(tx->DeleteDataValue(m.indicator, m.commune, P("2025Q1"), "quan.tri@sonla.gov.vn"));
+  EXPECT_THAT(Must(tx->DataValues({})), SizeIs(1));
+  EXPECT_THAT(Must(store().DataValues({})), SizeIs(2));
+  MustOk(tx->Commit());
+
+  auto current = Must(store().DataValues({}));
+  ASSERT_THAT(current, SizeIs(1));
+  EXPECT_EQ(current[0].period, P("2025Q2"));
+  EXPECT_FALSE(current[0].deleted);
+  EXPECT_THAT(Must(store().DataValues(Filter(m.indicator, m.commune))), SizeIs(1));
+
+  auto history = Must(store().DataValueHistory(m.indicator, m.commune, P("2025Q1")));
+  ASSERT_THAT(history, SizeIs(2));
+  ExpectSame(first, history[0]);
+  EXPECT_FALSE(history[0].deleted);
+  // The tombstone names who deleted the value and carries what it ended.
+  EXPECT_TRUE(history[1].deleted);
+  EXPECT_EQ(history[1].stored_by, "quan.tri@sonla.gov.vn");
+  EXPECT_EQ(history[1].value, 40);
+  EXPECT_EQ(history[1].comment, "ước tính");
+  EXPECT_EQ(history[1].state, ValueState::kSubmitted);
+  EXPECT_EQ(history[1].period, P("2025Q1"));
+  EXPECT_LT(history[0].stored_at, history[1].stored_at);
+  const std::string put_at = history[0].stored_at;
+  const std::string deleted_at = history[1].stored_at;
+
+  auto periods_at = [&](const std::string& as_of) {
+    std::vector<std::string> out;
+    for (const DataValue& v : Must(store().DataValues(AsOf(as_of)))) {
+      EXPECT_FALSE(v.deleted);
+      out.push_back(v.period.ToString());
+    }
+    return out;
+  };
+  EXPECT_THAT(periods_at(put_at), ElementsAre("2025Q1", "2025Q2"));
+  EXPECT_THAT(periods_at(MsBefore(deleted_at)), ElementsAre("2025Q1", "2025Q2"));
+  EXPECT_THAT(periods_at(deleted_at), ElementsAre("2025Q2"));
+  EXPECT_THAT(periods_at(kAfterEverything), ElementsAre("2025Q2"));
+}
+
+TEST_P(StoreConformanceTest, PuttingADeletedDataValueAgainBringsItBack) {
+  const Model m = SeedModel(store());
+  auto put = [&](double v) {
+    auto tx = Begin();
+    MustOk(tx->PutDataValue(Value(m.indicator, m.department, "2025", v)));
+    MustOk(tx->Commit());
+  };
+  put(1);
+  {
+    auto tx = Begin();
+    MustOk(tx->DeleteDataValue(m.indicator, m.department, P("2025"), "x"));
+    MustOk(tx->Commit());
+  }
+  EXPECT_THAT(Must(store().DataValues({})), IsEmpty());
+  put(2);
+  auto current = Must(store().DataValues({}));
+  ASSERT_THAT(current, SizeIs(1));
+  EXPECT_EQ(current[0].value, 2);
+  auto history = Must(store().DataValueHistory(m.indicator, m.department, P("2025")));
+  ASSERT_THAT(history, SizeIs(3));
+  EXPECT_FALSE(history[0].deleted);
+  EXPECT_TRUE(history[1].deleted);
+  EXPECT_FALSE(history[2].deleted);
+  EXPECT_EQ(history[2].value, 2);
+  EXPECT_EQ(current[0].stored_at, history[2].stored_at);
+  EXPECT_THAT(Must(store().DataValues(AsOf(history[1].stored_at))), IsEmpty());
+  auto back = Must(store().DataValues(AsOf(history[2].stored_at)));
+  ASSERT_THAT(back, SizeIs(1));
+  EXPECT_EQ(back[0].value, 2);
+  EXPECT_EQ(Must(store().DataValues(AsOf(history[0].stored_at)))[0].value, 1);
+}
+
+TEST_P(StoreConformanceTest, DataValueDeletedAndPutInOneTransactionEndsWithTheLastWrite) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  MustOk(tx->Commit());
+  tx = Begin();
+  MustOk(tx->DeleteDataValue(m.indicator, m.commune, P("2025"), "x"));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 3)));
+  MustOk(tx->Commit());
+  tx = Begin();
+  MustOk(tx->PutDataValue(Value(m.indicator2, m.commune, "2025", 5)));
+  MustOk(tx->DeleteDataValue(m.indicator2, m.commune, P("2025"), "y"));
+  MustOk(tx->Commit());
+  auto current = Must(store().DataValues({}));
+  ASSERT_THAT(current, SizeIs(1));
+  EXPECT_EQ(current[0].indicator, m.indicator);
+  EXPECT_EQ(current[0].value, 3);
+  auto as_of = Must(store().DataValues(AsOf(kAfterEverything)));
+  ASSERT_THAT(as_of, SizeIs(1));
+  EXPECT_EQ(as_of[0].value, 3);
+  auto history = Must(store().DataValueHistory(m.indicator2, m.commune, P("2025")));
+  ASSERT_THAT(history, SizeIs(2));
+  EXPECT_EQ(history[0].stored_at, history[1].stored_at);
+  EXPECT_TRUE(history[1].deleted);
+}
+
+TEST_P(StoreConformanceTest, DeletingADataValueThatIsNotThereIsNotFound) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  EXPECT_THAT(tx->DeleteDataValue(m.indicator, m.commune, P("2025"), "x"),
+              FailsWith(ErrorCode::kNotFound, "period 2025"));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  // Another period of the same value is not it.
+  EXPECT_THAT(tx->DeleteDataValue(m.indicator, m.commune, P("2025Q1"), "x"),
+              FailsWith(ErrorCode::kNotFound, "period 2025Q1"));
+  MustOk(tx->DeleteDataValue(m.indicator, m.commune, P("2025"), "x"));
+  EXPECT_THAT(tx->DeleteDataValue(m.indicator, m.commune, P("2025"), "x"),
+              FailsWith(ErrorCode::kNotFound, "indicator " + std::to_string(m.indicator.value)));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().DataValueHistory(m.indicator, m.commune, P("2025"))), SizeIs(2));
+}
+
+// ==== users ====
+
+UserRecord User(std::string login, OrgUnitId unit, Role role = Role::kUnitOfficer) {
+  UserRecord user;
+  user.login = std::move(login);
+  user.display_name = "Cán bộ " + user.login;
+  user.role = role;
+  user.unit = unit;
+  user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  return user;
+}
+
+TEST_P(StoreConformanceTest, UsersRoundTripEveryFieldAndAreFoundByIdAndLogin) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  UserRecord admin = User("admin", m.province, Role::kAdmin);
+  UserRecord officer = User("can.bo", m.commune);
+  officer.disabled = true;
+  admin.created_at = "1999-01-01T00:00:00.000Z";  // ignored
+  admin.id = Must(tx->PutUser(admin));
+  officer.id = Must(tx->PutUser(officer));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  MustOk(tx->Commit());
+  const std::string stamp = Must(store().DataValues({}))[0].stored_at;
+  EXPECT_LT(admin.id, officer.id);
+  admin.created_at = stamp;
+  officer.created_at = stamp;
+
+  EXPECT_THAT(Must(store().Users()), ElementsAre(admin, officer));
+  EXPECT_EQ(Must(store().UserById(officer.id)), officer);
+  EXPECT_EQ(Must(store().UserByLogin("admin")), admin);
+  EXPECT_EQ(Must(store().UserById(UserId{999})), std::nullopt);
+  EXPECT_EQ(Must(store().UserByLogin("nobody")), std::nullopt);
+  EXPECT_EQ(Must(store().UserByLogin("")), std::nullopt);
+}
+
+TEST_P(StoreConformanceTest, EveryRoleRoundTrips) {
+  auto tx = Begin();
+  const std::vector<Role> roles = {Role::kAdmin,      Role::kSteering,    Role::kStandingAgency,
+                                   Role::kUnitLeader, Role::kUnitOfficer, Role::kViewer};
+  for (Role role : roles) Must(tx->PutUser(User(std::string(RoleName(role)), {}, role)));
+  MustOk(tx->Commit());
+  auto users = Must(store().Users());
+  ASSERT_THAT(users, SizeIs(roles.size()));
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    EXPECT_EQ(users[i].role, roles[i]);
+    EXPECT_EQ(users[i].login, RoleName(roles[i]));
+    EXPECT_EQ(users[i].unit, OrgUnitId{});
+  }
+}
+
+TEST_P(StoreConformanceTest, UserUpdateReplacesEverythingButCreatedAt) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  UserRecord user = User("can.bo", m.commune);
+  user.id = Must(tx->PutUser(user));
+  MustOk(tx->Commit());
+  const std::string created_at = Must(store().UserById(user.id))->created_at;
+  EXPECT_THAT(created_at, MatchesRegex(kStampPattern));
+
+  tx = Begin();
+  UserRecord changed = user;
+  changed.login = "can.bo.so";
+  changed.display_name = "Nguyễn Văn A";
+  changed.role = Role::kUnitLeader;
+  changed.unit = m.department;
+  changed.password_hash = "$argon2id$v=19$new";
+  changed.disabled = true;
+  changed.created_at = "2000-01-01T00:00:00.000Z";  // ignored
+  EXPECT_EQ(Must(tx->PutUser(changed)), user.id);
+  MustOk(tx->Commit());
+  changed.created_at = created_at;
+  EXPECT_THAT(Must(store().Users()), ElementsAre(changed));
+  EXPECT_EQ(Must(store().UserByLogin("can.bo")), std::nullopt);
+  EXPECT_EQ(Must(store().UserByLogin("can.bo.so")), changed);
+}
+
+TEST_P(StoreConformanceTest, UserErrors) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const UserId first = Must(tx->PutUser(User("can.bo", m.commune)));
+  EXPECT_THAT(tx->PutUser(User("can.bo", m.department)),
+              FailsWith(ErrorCode::kConflict, "'can.bo'"));
+  UserRecord other = User("khac", m.commune);
+  other.id = Must(tx->PutUser(other));
+  other.login = "can.bo";
+  EXPECT_THAT(tx->PutUser(other), FailsWith(ErrorCode::kConflict, "'can.bo'"));
+  UserRecord unknown = User("ma", m.commune);
+  unknown.id = UserId{999};
+  EXPECT_THAT(tx->PutUser(unknown), FailsWith(ErrorCode::kNotFound, "user 999"));
+  EXPECT_THAT(tx->PutUser(User("lac", OrgUnitId{4242})),
+              FailsWith(ErrorCode::kInvalidArgument, "org unit 4242"));
+  EXPECT_THAT(tx->PutUser(User("", m.commune)), FailsWith(ErrorCode::kInvalidArgument, "login"));
+  MustOk(tx->Commit());
+  auto users = Must(store().Users());
+  ASSERT_THAT(users, SizeIs(2));
+  EXPECT_EQ(users[0].id, first);
+  EXPECT_EQ(users[1].login, "khac");
+}
+
+// ==== sessions ====
+
+SessionRecord Session(std::string id_hash, UserId user) {
+  SessionRecord session;
+  session.id_hash = std::move(id_hash);
+  session.user = user;
+  session.csrf_token = "csrf-" + session.id_hash;
+  session.created_at = "2025-06-20T08:15:00.123Z";
+  session.expires_at = "2025-06-20T20:15:00.123Z";
+  return session;
+}
+
+TEST_P(StoreConformanceTest, SessionsAreStoredFoundAndEnded) {
+  auto tx = Begin();
+  const UserId alice = Must(tx->PutUser(User("alice", {})));
+  const UserId bob = Must(tx->PutUser(User("bob", {})));
+  const SessionRecord a1 = Session("hash-a1", alice);
+  const SessionRecord a2 = Session("hash-a2", alice);
+  const SessionRecord b1 = Session("hash-b1", bob);
+  for (const SessionRecord& s : {a1, a2, b1}) MustOk(tx->PutSession(s));
+  MustOk(tx->Commit());
+  EXPECT_EQ(Must(store().SessionByHash("hash-a1")), a1);
+  EXPECT_EQ(Must(store().SessionByHash("hash-b1")), b1);
+  EXPECT_EQ(Must(store().SessionByHash("hash-none")), std::nullopt);
+
+  tx = Begin();
+  MustOk(tx->DeleteSession("hash-a1"));
+  MustOk(tx->DeleteSession("hash-a1"));    // already gone: nothing to do
+  MustOk(tx->DeleteSession("hash-none"));  // never existed
+  EXPECT_EQ(Must(tx->SessionByHash("hash-a1")), std::nullopt);
+  MustOk(tx->Commit());
+  EXPECT_EQ(Must(store().SessionByHash("hash-a1")), std::nullopt);
+  EXPECT_EQ(Must(store().SessionByHash("hash-a2")), a2);
+
+  tx = Begin();
+  MustOk(tx->PutSession(Session("hash-a3", alice)));
+  MustOk(tx->DeleteSessionsOf(alice));
+  MustOk(tx->DeleteSessionsOf(UserId{999}));
+  MustOk(tx->Commit());
+  EXPECT_EQ(Must(store().SessionByHash("hash-a2")), std::nullopt);
+  EXPECT_EQ(Must(store().SessionByHash("hash-a3")), std::nullopt);
+  EXPECT_EQ(Must(store().SessionByHash("hash-b1")), b1);
+}
+
+TEST_P(StoreConformanceTest, SessionErrors) {
+  auto tx = Begin();
+  const UserId user = Must(tx->PutUser(User("alice", {})));
+  MustOk(tx->PutSession(Session("hash-1", user)));
+  EXPECT_THAT(tx->PutSession(Session("hash-1", user)), FailsWith(ErrorCode::kConflict, "session"));
+  EXPECT_THAT(tx->PutSession(Session("hash-2", UserId{999})),
+              FailsWith(ErrorCode::kInvalidArgument, "user 999"));
+  EXPECT_THAT(tx->PutSession(Session("", user)), FailsWith(ErrorCode::kInvalidArgument, "id_hash"));
+  SessionRecord bad = Session("hash-3", user);
+  bad.expires_at = "tomorrow";
+  EXPECT_THAT(tx->PutSession(bad), FailsWith(ErrorCode::kInvalidArgument, "'tomorrow'"));
+  MustOk(tx->Commit());
+  EXPECT_EQ(Must(store().SessionByHash("hash-3")), std::nullopt);
+  EXPECT_EQ(Must(store().SessionByHash("hash-1"))->user, user);
+}
+
+// ==== API tokens ====
+
+ApiTokenRecord Token(UserId user, std::string name, std::string hash) {
+  ApiTokenRecord token;
+  token.user = user;
+  token.name = std::move(name);
+  token.token_hash = std::move(hash);
+  return token;
+}
+
+TEST_P(StoreConformanceTest, ApiTokensRoundTripAndRevokeAtTheTransactionsInstant) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const UserId robot = Must(tx->PutUser(User("robot", {}, Role::kViewer)));
+  const UserId other = Must(tx->PutUser(User("other", {})));
+  ApiTokenRecord first = Token(robot, "nightly import", "sha256:aaa");
+  first.created_at = "1999-01-01T00:00:00.000Z";  // ignored
+  first.revoked_at = "1999-01-01T00:00:00.000Z";  // ignored
+  first.id = Must(tx->PutApiToken(first));
+  ApiTokenRecord second = Token(robot, "dashboard", "sha256:bbb");
+  second.id = Must(tx->PutApiToken(second));
+  ApiTokenRecord foreign = Token(other, "x", "sha256:ccc");
+  foreign.id = Must(tx->PutApiToken(foreign));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  MustOk(tx->Commit());
+  const std::string created = Must(store().DataValues({}))[0].stored_at;
+  first.created_at = created;
+  first.revoked_at = "";
+  second.created_at = created;
+  foreign.created_at = created;
+  EXPECT_LT(first.id, second.id);
+  EXPECT_THAT(Must(store().ApiTokens(robot)), ElementsAre(first, second));
+  EXPECT_EQ(Must(store().ApiTokenByHash("sha256:bbb")), second);
+  EXPECT_EQ(Must(store().ApiTokenByHash("sha256:zzz")), std::nullopt);
+  EXPECT_THAT(Must(store().ApiTokens(UserId{999})), IsEmpty());
+
+  tx = Begin();
+  MustOk(tx->RevokeApiToken(first.id));
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 2)));
+  MustOk(tx->Commit());
+  const std::string revoked = Must(store().DataValues({}))[0].stored_at;
+  EXPECT_GT(revoked, created);
+  first.revoked_at = revoked;
+  // Still found by its hash: the caller sees that it is revoked.
+  EXPECT_EQ(Must(store().ApiTokenByHash("sha256:aaa")), first);
+  EXPECT_THAT(Must(store().ApiTokens(robot)), ElementsAre(first, second));
+  EXPECT_EQ(Must(store().ApiTokenByHash("sha256:ccc")), foreign);
+}
+
+TEST_P(StoreConformanceTest, ApiTokenErrors) {
+  auto tx = Begin();
+  const UserId robot = Must(tx->PutUser(User("robot", {})));
+  Must(tx->PutApiToken(Token(robot, "a", "hash-1")));
+  EXPECT_THAT(tx->PutApiToken(Token(robot, "b", "hash-1")), FailsWith(ErrorCode::kConflict, "'b'"));
+  EXPECT_THAT(tx->PutApiToken(Token(UserId{999}, "c", "hash-2")),
+              FailsWith(ErrorCode::kInvalidArgument, "user 999"));
+  EXPECT_THAT(tx->PutApiToken(Token(robot, "d", "")),
+              FailsWith(ErrorCode::kInvalidArgument, "token_hash"));
+  ApiTokenRecord unknown = Token(robot, "e", "hash-3");
+  unknown.id = ApiTokenId{999};
+  EXPECT_THAT(tx->PutApiToken(unknown), FailsWith(ErrorCode::kNotFound, "API token 999"));
+  EXPECT_THAT(tx->RevokeApiToken(ApiTokenId{999}),
+              FailsWith(ErrorCode::kNotFound, "API token 999"));
+  MustOk(tx->Commit());
+  auto tokens = Must(store().ApiTokens(robot));
+  ASSERT_THAT(tokens, SizeIs(1));
+  EXPECT_EQ(tokens[0].name, "a");
+  EXPECT_EQ(tokens[0].revoked_at, "");
+}
+
+// ==== evidence files ====
+
+std::string RandomBytes(std::size_t n, std::uint32_t seed) {
+  std::string bytes(n, '\0');
+  std::uint32_t state = seed;
+  for (char& byte : bytes) {
+    state = state * 1'664'525u + 1'013'904'223u;  // a fixed LCG: the same bytes every run
+    byte = static_cast<char>(state >> 24);
+  }
+  return bytes;
+}
+
+EvidenceFile Meta(TaskId task, std::string file_name, const std::string& content) {
+  EvidenceFile meta;
+  meta.task = task;
+  meta.file_name = std::move(file_name);
+  meta.content_type = "application/pdf";
+  meta.size = static_cast<std::int64_t>(content.size());
+  meta.sha256 = std::string(64, 'a');
+  meta.uploaded_by = "can.bo@sonla.gov.vn";
+  return meta;
+}
+
+TEST_P(StoreConformanceTest, EvidenceFilesRoundTripBinaryContent) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "T1")));
+  const TaskId other = Must(tx->PutTask(SimpleTask(m.plan, "T2")));
+  MustOk(tx->Commit());
+
+  const std::string big = RandomBytes(100 * 1024, 57);
+  ASSERT_NE(big.find('\0'), std::string::npos);
+  const std::string small("a\0b\0\0c", 6);
+  const std::string empty;
+  EvidenceFile report = Meta(task, "Báo cáo kết quả.pdf", big);
+  EvidenceFile photo = Meta(task, "anh.png", small);
+  photo.content_type = "image/png";
+  EvidenceFile blank = Meta(other, "trong.txt", empty);
+  blank.content_type = "text/plain";
+  tx = Begin();
+  report.id = Must(tx->PutEvidence(report, big));
+  photo.id = Must(tx->PutEvidence(photo, small));
+  blank.id = Must(tx->PutEvidence(blank, empty));
+  EXPECT_EQ(Must(tx->EvidenceContent(report.id)), big);  // visible inside the transaction
+  MustOk(tx->PutDataValue(Value(m.indicator, m.commune, "2025", 1)));
+  MustOk(tx->Commit());
+  const std::string stamp = Must(store().DataValues({}))[0].stored_at;
+  for (EvidenceFile* file : {&report, &photo, &blank}) file->uploaded_at = stamp;
+
+  EXPECT_LT(report.id, photo.id);
+  EXPECT_THAT(Must(store().EvidenceFiles(task)), ElementsAre(report, photo));
+  EXPECT_THAT(Must(store().EvidenceFiles(other)), ElementsAre(blank));
+  EXPECT_THAT(Must(store().EvidenceFiles(TaskId{999})), IsEmpty());
+  EXPECT_EQ(Must(store().Evidence(photo.id)), photo);
+  const std::string content = Must(store().EvidenceContent(report.id));
+  EXPECT_EQ(content.size(), 100u * 1024u);
+  EXPECT_TRUE(content == big) << "the 100 KiB content differs";
+  EXPECT_EQ(Must(store().EvidenceContent(photo.id)), small);
+  EXPECT_EQ(Must(store().EvidenceContent(blank.id)), "");
+
+  Reopen();
+  EXPECT_TRUE(Must(store().EvidenceContent(report.id)) == big);
+  EXPECT_EQ(Must(store().Evidence(report.id)), report);
+}
+
+TEST_P(StoreConformanceTest, EvidenceErrors) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "T1")));
+  EXPECT_THAT(tx->PutEvidence(Meta(TaskId{999}, "a.pdf", "x"), "x"),
+              FailsWith(ErrorCode::kInvalidArgument, "task 999"));
+  EvidenceFile wrong_size = Meta(task, "b.pdf", "xyz");
+  wrong_size.size = 5;
+  EXPECT_THAT(tx->PutEvidence(wrong_size, "xyz"),
+              FailsWith(ErrorCode::kInvalidArgument, "'b.pdf'"));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().EvidenceFiles(task)), IsEmpty());
+  EXPECT_THAT(store().Evidence(EvidenceId{999}),
+              FailsWith(ErrorCode::kNotFound, "evidence file 999"));
+  EXPECT_THAT(store().EvidenceContent(EvidenceId{999}),
+              FailsWith(ErrorCode::kNotFound, "evidence file 999"));
+}
+
+TEST_P(StoreConformanceTest, AccountsAndEvidenceRollBackWithTheirTransaction) {
+  const Model m = SeedModel(store());
+  TaskId task;
+  {
+    auto tx = Begin();
+    task = Must(tx->PutTask(SimpleTask(m.plan, "T1")));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Begin();
+    const UserId user = Must(tx->PutUser(User("alice", {})));
+    MustOk(tx->PutSession(Session("hash-1", user)));
+    Must(tx->PutApiToken(Token(user, "t", "token-1")));
+    Must(tx->PutEvidence(Meta(task, "a.pdf", "abc"), "abc"));
+  }  // rolled back
+  EXPECT_THAT(Must(store().Users()), IsEmpty());
+  EXPECT_EQ(Must(store().SessionByHash("hash-1")), std::nullopt);
+  EXPECT_EQ(Must(store().ApiTokenByHash("token-1")), std::nullopt);
+  EXPECT_THAT(Must(store().EvidenceFiles(task)), IsEmpty());
+  // The login is free again.
+  auto tx = Begin();
+  Must(tx->PutUser(User("alice", {})));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store().Users()), SizeIs(1));
 }
 
 // ==== reopening ====

@@ -331,11 +331,80 @@ CREATE TRIGGER target_versions_append_only_delete BEFORE DELETE ON target_versio
   BEGIN SELECT RAISE(ABORT, 'target_versions is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Version 5: soft deletes, deleted data values, accounts and evidence files.
+// - directives, plans, task_groups and indicators get deleted_at: NULL while live, otherwise the
+//   instant of the transaction that deleted the row, which is the record of the delete. Their
+//   UNIQUE constraints stay as they are, so a deleted row's code stays taken.
+// - data_value_versions gets `deleted`: 1 on the version that ended a value (a tombstone). Every
+//   version written before this one is an ordinary value, so the default 0 is right for them.
+//   Adding a column rewrites no row: the append-only triggers neither fire nor change.
+// - users (role as the domain's role name), sessions (by the hash of their id), api_tokens and
+//   evidence_files (content kept as a BLOB; append-only, as it documents a task's output).
+constexpr char kSchemaV5[] = R"sql(
+ALTER TABLE directives ADD COLUMN deleted_at TEXT;
+ALTER TABLE plans ADD COLUMN deleted_at TEXT;
+ALTER TABLE task_groups ADD COLUMN deleted_at TEXT;
+ALTER TABLE indicators ADD COLUMN deleted_at TEXT;
+
+ALTER TABLE data_value_versions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0
+  CHECK (deleted IN (0, 1));
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE CHECK (login <> ''),
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'steering', 'standing_agency', 'unit_leader',
+                                     'unit_officer', 'viewer')),
+  org_unit_id INTEGER REFERENCES org_units (id),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY CHECK (id_hash <> ''),
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE CHECK (token_hash <> ''),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id, id);
+
+CREATE TABLE evidence_files (
+  id INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL REFERENCES tasks (id),
+  file_name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL CHECK (size >= 0),
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  content BLOB NOT NULL
+);
+CREATE INDEX evidence_files_task ON evidence_files (task_id, id);
+
+CREATE TRIGGER evidence_files_append_only_update BEFORE UPDATE ON evidence_files
+  BEGIN SELECT RAISE(ABORT, 'evidence_files is append-only'); END;
+CREATE TRIGGER evidence_files_append_only_delete BEFORE DELETE ON evidence_files
+  BEGIN SELECT RAISE(ABORT, 'evidence_files is append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
     {4, "target history", kSchemaV4},
+    {5, "soft deletes, accounts and evidence files", kSchemaV5},
 }};
 
 constexpr char kCreateMigrationsTable[] =

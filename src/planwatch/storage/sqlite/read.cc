@@ -33,9 +33,12 @@ Result<std::int64_t> Count(Connection& connection, std::string_view sql, std::in
   return row ? stmt.Int(0) : 0;
 }
 
+// A deleted plan is gone for reads.
 Status RequirePlan(Connection& connection, PlanId plan) {
-  PW_SQLITE_ASSIGN(std::int64_t n,
-                   Count(connection, "SELECT count(*) FROM plans WHERE id = ?1", plan.value));
+  PW_SQLITE_ASSIGN(
+      std::int64_t n,
+      Count(connection, "SELECT count(*) FROM plans WHERE id = ?1 AND deleted_at IS NULL",
+            plan.value));
   if (n == 0) return NotFound("plan " + std::to_string(plan.value) + " does not exist");
   return {};
 }
@@ -237,7 +240,7 @@ constexpr char kSelectIndicators[] =
     "SELECT id, code, name_vi, name_en, unit_of_measure, indicator_class, value_type, "
     "unit_aggregation, numerator_id, denominator_id, factor, time_aggregation, direction, "
     "period_type, baseline_value, baseline_date, min_value, max_value, at_risk_threshold, "
-    "data_source, responsible_unit_id FROM indicators ORDER BY id";
+    "data_source, responsible_unit_id FROM indicators WHERE deleted_at IS NULL ORDER BY id";
 
 Result<Indicator> IndicatorRow(const Statement& s) {
   Indicator ind;
@@ -302,7 +305,7 @@ Result<Target> TargetRow(const Statement& s) {
   return target;
 }
 
-// Columns of a data value in data_values and data_value_versions.
+// Columns of a data value in data_values and data_value_versions; column 8 is the tombstone flag.
 Result<DataValue> DataValueRow(const Statement& s) {
   DataValue value;
   value.indicator = s.IdAt<IndicatorId>(0);
@@ -313,20 +316,23 @@ Result<DataValue> DataValueRow(const Statement& s) {
   PW_SQLITE_ASSIGN(value.state, ParseStored<ValueState>(s, 5, "value state", ParseValueState));
   value.stored_by = s.Text(6);
   value.stored_at = s.Text(7);
+  value.deleted = s.Int(8) != 0;
   return value;
 }
 
+// data_values holds no deleted value: DeleteDataValue removes the row.
 constexpr char kSelectCurrentDataValues[] =
-    "SELECT indicator_id, unit_id, period, value, comment, state, stored_by, stored_at "
+    "SELECT indicator_id, unit_id, period, value, comment, state, stored_by, stored_at, 0 "
     "FROM data_values WHERE (?1 IS NULL OR indicator_id = ?1) AND (?2 IS NULL OR unit_id = ?2) "
     "ORDER BY indicator_id, unit_id, period_start, period_rank";
 
-// The latest version at or before ?3 of each value. Stamps grow with sequence, and versions
-// written in one transaction share a stamp, so the latest is the highest sequence.
+// The latest version at or before ?3 of each value, unless that version is a tombstone (the
+// value was deleted by then). Stamps grow with sequence, and versions written in one transaction
+// share a stamp, so the latest is the highest sequence.
 constexpr char kSelectDataValuesAsOf[] =
     "SELECT v.indicator_id, v.unit_id, v.period, v.value, v.comment, v.state, v.stored_by, "
-    "v.stored_at FROM data_value_versions v "
-    "WHERE v.stored_at <= ?3 AND (?1 IS NULL OR v.indicator_id = ?1) "
+    "v.stored_at, v.deleted FROM data_value_versions v "
+    "WHERE v.stored_at <= ?3 AND v.deleted = 0 AND (?1 IS NULL OR v.indicator_id = ?1) "
     "AND (?2 IS NULL OR v.unit_id = ?2) "
     "AND v.sequence = (SELECT max(w.sequence) FROM data_value_versions w "
     "WHERE w.indicator_id = v.indicator_id AND w.unit_id = v.unit_id "
@@ -335,7 +341,7 @@ constexpr char kSelectDataValuesAsOf[] =
     "ORDER BY v.indicator_id, v.unit_id, v.period_start, v.period_rank";
 
 constexpr char kSelectDataValueHistory[] =
-    "SELECT indicator_id, unit_id, period, value, comment, state, stored_by, stored_at "
+    "SELECT indicator_id, unit_id, period, value, comment, state, stored_by, stored_at, deleted "
     "FROM data_value_versions WHERE indicator_id = ?1 AND unit_id = ?2 AND period_start = ?3 "
     "AND period_rank = ?4 ORDER BY sequence";
 
@@ -375,7 +381,8 @@ Result<std::vector<Succession>> ReadSuccessions(Connection& connection) {
 Result<std::vector<Directive>> ReadDirectives(Connection& connection) {
   PW_SQLITE_ASSIGN(auto stmt,
                    connection.Prepare("SELECT id, number, kind, issuer, issued_on, title_vi, "
-                                      "title_en, url FROM directives ORDER BY id"));
+                                      "title_en, url FROM directives WHERE deleted_at IS NULL "
+                                      "ORDER BY id"));
   return Collect<Directive>(stmt, [](const Statement& s) -> Result<Directive> {
     Directive directive;
     directive.id = s.IdAt<DirectiveId>(0);
@@ -391,9 +398,10 @@ Result<std::vector<Directive>> ReadDirectives(Connection& connection) {
 }
 
 Result<std::vector<Plan>> ReadPlans(Connection& connection) {
-  PW_SQLITE_ASSIGN(
-      auto stmt, connection.Prepare("SELECT id, code, title_vi, title_en, issuer_id, parent_id, "
-                                    "start_on, end_on, standing_agency_id FROM plans ORDER BY id"));
+  PW_SQLITE_ASSIGN(auto stmt,
+                   connection.Prepare("SELECT id, code, title_vi, title_en, issuer_id, parent_id, "
+                                      "start_on, end_on, standing_agency_id FROM plans "
+                                      "WHERE deleted_at IS NULL ORDER BY id"));
   PW_SQLITE_ASSIGN(auto plans, Collect<Plan>(stmt, [](const Statement& s) -> Result<Plan> {
                      Plan plan;
                      plan.id = s.IdAt<PlanId>(0);
@@ -437,7 +445,8 @@ Result<std::vector<TaskGroup>> ReadTaskGroups(Connection& connection, PlanId pla
   PW_SQLITE_TRY(RequirePlan(connection, plan));
   PW_SQLITE_ASSIGN(
       auto stmt, connection.Prepare("SELECT id, plan_id, code, title_vi, title_en, display_order, "
-                                    "parent_id FROM task_groups WHERE plan_id = ?1 ORDER BY id"));
+                                    "parent_id FROM task_groups WHERE plan_id = ?1 AND "
+                                    "deleted_at IS NULL ORDER BY id"));
   stmt.BindInt(1, plan.value);
   return Collect<TaskGroup>(stmt, [](const Statement& s) -> Result<TaskGroup> {
     TaskGroup group;

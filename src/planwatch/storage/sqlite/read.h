@@ -27,14 +27,18 @@ Result<std::vector<OrgUnit>> ReadOrgUnits(Connection& connection);
 Result<std::vector<Succession>> ReadSuccessions(Connection& connection);
 Result<std::vector<Directive>> ReadDirectives(Connection& connection);
 Result<std::vector<Plan>> ReadPlans(Connection& connection);
+// Soft-deleted directives, plans, task groups and indicators are left out of every list, and
+// a deleted plan reads as one that does not exist.
 // not_found when the plan does not exist (also for the two below).
 Result<std::vector<TaskGroup>> ReadTaskGroups(Connection& connection, PlanId plan);
 Result<std::vector<Task>> ReadTasks(Connection& connection, PlanId plan);
 Result<std::vector<TaskEvent>> ReadTaskEvents(Connection& connection, PlanId plan);
 Result<std::vector<Indicator>> ReadIndicators(Connection& connection);
 Result<std::vector<Target>> ReadTargets(Connection& connection);
+// A value whose latest version (now, or at as_of) is a tombstone is absent.
 // invalid_argument when query.as_of is not an instant (see ParseTimestamp).
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query);
+// Tombstones included, with `deleted` set.
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period);
 // not_found when the task (the unit) does not exist.

@@ -4,10 +4,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "planwatch/storage/sqlite/accounts.h"
 #include "planwatch/storage/sqlite/connection.h"
 #include "planwatch/storage/sqlite/migrations.h"
 #include "planwatch/storage/sqlite/read.h"
@@ -137,6 +139,33 @@ class ConnectionReader : public Base {
   Result<std::vector<Target>> TargetsAsOf(const std::string& as_of) override {
     return Read([&](Connection& c) { return sqlite::ReadTargetsAsOf(c, as_of); });
   }
+  Result<std::vector<UserRecord>> Users() override {
+    return Read([](Connection& c) { return sqlite::ReadUsers(c); });
+  }
+  Result<std::optional<UserRecord>> UserById(UserId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadUserById(c, id); });
+  }
+  Result<std::optional<UserRecord>> UserByLogin(std::string_view login) override {
+    return Read([&](Connection& c) { return sqlite::ReadUserByLogin(c, login); });
+  }
+  Result<std::optional<SessionRecord>> SessionByHash(std::string_view id_hash) override {
+    return Read([&](Connection& c) { return sqlite::ReadSessionByHash(c, id_hash); });
+  }
+  Result<std::optional<ApiTokenRecord>> ApiTokenByHash(std::string_view token_hash) override {
+    return Read([&](Connection& c) { return sqlite::ReadApiTokenByHash(c, token_hash); });
+  }
+  Result<std::vector<ApiTokenRecord>> ApiTokens(UserId user) override {
+    return Read([&](Connection& c) { return sqlite::ReadApiTokens(c, user); });
+  }
+  Result<std::vector<EvidenceFile>> EvidenceFiles(TaskId task) override {
+    return Read([&](Connection& c) { return sqlite::ReadEvidenceFiles(c, task); });
+  }
+  Result<EvidenceFile> Evidence(EvidenceId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadEvidence(c, id); });
+  }
+  Result<std::string> EvidenceContent(EvidenceId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadEvidenceContent(c, id); });
+  }
 
  protected:
   // Runs `read` on a connection that sees one consistent state of the database.
@@ -193,6 +222,47 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   }
   Status PutDataValue(const DataValue& value) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValue(w, value); });
+  }
+
+  Status DeleteDirective(DirectiveId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteDirectiveRow(w, id); });
+  }
+  Status DeletePlan(PlanId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeletePlanRow(w, id); });
+  }
+  Status DeleteTaskGroup(TaskGroupId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteTaskGroupRow(w, id); });
+  }
+  Status DeleteIndicator(IndicatorId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteIndicatorRow(w, id); });
+  }
+  Status DeleteDataValue(IndicatorId indicator, OrgUnitId unit, const Period& period,
+                         std::string_view stored_by) override {
+    return Write([&](sqlite::WriteContext& w) {
+      return sqlite::DeleteDataValueRow(w, indicator, unit, period, stored_by);
+    });
+  }
+
+  Result<UserId> PutUser(const UserRecord& user) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteUser(w, user); });
+  }
+  Status PutSession(const SessionRecord& session) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteSession(w, session); });
+  }
+  Status DeleteSession(std::string_view id_hash) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteSessionRow(w, id_hash); });
+  }
+  Status DeleteSessionsOf(UserId user) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteSessionsOfUser(w, user); });
+  }
+  Result<ApiTokenId> PutApiToken(const ApiTokenRecord& token) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteApiToken(w, token); });
+  }
+  Status RevokeApiToken(ApiTokenId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::RevokeApiTokenRow(w, id); });
+  }
+  Result<EvidenceId> PutEvidence(const EvidenceFile& meta, std::string_view content) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteEvidence(w, meta, content); });
   }
 
   Status Commit() override {

@@ -349,12 +349,13 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
   TempDb db;
   WriteVersion1Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 4);
+  EXPECT_EQ(store->SchemaVersion(), 5);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
                 ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:15:00.123Z",
-                            "3|2025-06-20T08:15:00.123Z", "4|2025-06-20T08:15:00.123Z"));
+                            "3|2025-06-20T08:15:00.123Z", "4|2025-06-20T08:15:00.123Z",
+                            "5|2025-06-20T08:15:00.123Z"));
     EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'task_versions_plan_superseded'"),
                 ElementsAre("task_versions"));
@@ -444,12 +445,13 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
   TempDb db;
   WriteVersion2Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 4);
+  EXPECT_EQ(store->SchemaVersion(), 5);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
                 ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:14:59.123Z",
-                            "3|2025-06-20T08:15:00.123Z", "4|2025-06-20T08:15:00.123Z"));
+                            "3|2025-06-20T08:15:00.123Z", "4|2025-06-20T08:15:00.123Z",
+                            "5|2025-06-20T08:15:00.123Z"));
     // Nullable, referencing org_units; the migrated rows hold NULL.
     EXPECT_THAT(raw.Rows("SELECT type, \"notnull\", dflt_value FROM "
                          "pragma_table_info('task_events') WHERE name = 'new_lead_unit_id'"),
@@ -759,13 +761,14 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
   TempDb db;
   WriteVersion3Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 4);
+  EXPECT_EQ(store->SchemaVersion(), 5);
   constexpr char kLastStamp[] = "2025-03-01T00:00:00.042Z";
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
                 ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:14:59.123Z",
-                            "3|2025-06-20T08:14:59.123Z", "4|2025-06-20T08:15:00.123Z"));
+                            "3|2025-06-20T08:14:59.123Z", "4|2025-06-20T08:15:00.123Z",
+                            "5|2025-06-20T08:15:00.123Z"));
     // Existing targets are recorded at the last stamp the database issued before the upgrade.
     EXPECT_THAT(raw.Rows("SELECT indicator_id, unit_id, target_date, value, stored_at "
                          "FROM targets ORDER BY ifnull(unit_id, 0), target_date"),
@@ -811,6 +814,137 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
   EXPECT_EQ(raw.Exec("UPDATE target_versions SET value = 1"), SQLITE_CONSTRAINT);
   EXPECT_EQ(raw.Exec("DELETE FROM target_versions"), SQLITE_CONSTRAINT);
   EXPECT_THAT(raw.Rows("SELECT count(*) FROM target_versions"), ElementsAre("1"));
+}
+
+// ---- migration 5: soft deletes, deleted data values, accounts and evidence ----
+
+// A database written at schema version 4: a directive, a plan with a task group and a task, an
+// indicator and a data value with two versions.
+void WriteVersion4Database(const std::string& path) {
+  {
+    auto connection = Must(Connection::Open(path, ConnectionOptions{}));
+    ASSERT_EQ(Must(ApplyMigrations(*connection, SchemaMigrations().first(4), kJune20 - 1000)), 4);
+  }
+  RawDb raw(path);
+  ASSERT_EQ(
+      raw.Exec(
+          "UPDATE write_clock SET last_stamp_ms = 1740787200000;"  // 2025-03-01T00:00:00.000Z
+          "INSERT INTO org_units (id, code, name_vi, name_en, type, parent_id, leader_name, "
+          "leader_title, valid_from, valid_to, version, stored_at) VALUES (1, 'SL', 'Sơn La', '', "
+          "'province', NULL, '', '', NULL, NULL, 1, '2025-02-01T00:00:00.000Z');"
+          "INSERT INTO directives (id, number, kind, issuer, issued_on, title_vi, title_en, url) "
+          "VALUES (1, '57-NQ/TW', 'resolution', 'Bộ Chính trị', '2024-12-22', 'NQ 57', '', '');"
+          "INSERT INTO plans (id, code, title_vi, title_en) VALUES (1, 'P', 'Kế hoạch', '');"
+          "INSERT INTO plan_directives (plan_id, position, directive_id) VALUES (1, 0, 1);"
+          "INSERT INTO task_groups (id, plan_id, code, title_vi, title_en, display_order, "
+          "parent_id) VALUES (1, 1, 'G1', 'Nhóm 1', '', 0, NULL);"
+          "INSERT INTO tasks (id, plan_id, group_id, code, title_vi, title_en, description, "
+          "parent_id, lead_unit_id, kind, assigned_on, start_on, deadline, cadence, "
+          "expected_output, priority, classified, version, stored_at) VALUES (1, 1, 1, 'T', "
+          "'Nhiệm vụ', '', '', NULL, 1, 'deadline', '2025-01-15', NULL, '2025-12-31', NULL, '', "
+          "0, 0, 1, '2025-02-01T00:00:00.000Z');"
+          "INSERT INTO indicators (id, code, name_vi, name_en, unit_of_measure, indicator_class, "
+          "value_type, unit_aggregation, numerator_id, denominator_id, factor, time_aggregation, "
+          "direction, period_type, baseline_value, baseline_date, min_value, max_value, "
+          "at_risk_threshold, data_source, responsible_unit_id) VALUES (1, 'OPEN-DATA', "
+          "'Bộ dữ liệu mở', '', 'bộ', 'strategic', 'count', 'sum', NULL, NULL, 1, 'last', 'up', "
+          "'yearly', NULL, NULL, NULL, NULL, 0.1, '', NULL);"
+          "INSERT INTO data_value_versions (sequence, indicator_id, unit_id, period, "
+          "period_start, period_rank, value, comment, state, stored_by, stored_at) VALUES "
+          "(1, 1, 1, '2025', '2025-01-01', 0, 10, '', 'draft', 'a', '2025-02-01T00:00:00.000Z'),"
+          "(2, 1, 1, '2025', '2025-01-01', 0, 12, '', 'approved', 'b', "
+          "'2025-03-01T00:00:00.000Z');"
+          "INSERT INTO data_values (indicator_id, unit_id, period_start, period_rank, period, "
+          "value, comment, state, stored_by, stored_at, version_sequence) VALUES (1, 1, "
+          "'2025-01-01', 0, '2025', 12, '', 'approved', 'b', '2025-03-01T00:00:00.000Z', 2);"),
+      SQLITE_OK);
+}
+
+TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingToVersion5) {
+  TempDb db;
+  WriteVersion4Database(db.path());
+  auto store = Must(OpenSqliteStore(Options(db)));
+  EXPECT_EQ(store->SchemaVersion(), 5);
+  {
+    RawDb raw(db.path());
+    EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
+                ElementsAre("1|2025-06-20T08:14:59.123Z", "2|2025-06-20T08:14:59.123Z",
+                            "3|2025-06-20T08:14:59.123Z", "4|2025-06-20T08:14:59.123Z",
+                            "5|2025-06-20T08:15:00.123Z"));
+    for (const char* table : {"directives", "plans", "task_groups", "indicators"}) {
+      SCOPED_TRACE(table);
+      const std::string sql = std::string("SELECT deleted_at FROM ") + table;
+      EXPECT_THAT(raw.Rows(sql.c_str()), ElementsAre("NULL"));
+    }
+    EXPECT_THAT(raw.Rows("SELECT sequence, deleted FROM data_value_versions ORDER BY sequence"),
+                ElementsAre("1|0", "2|0"));
+  }
+  EXPECT_THAT(Must(store->Directives()), SizeIs(1));
+  EXPECT_THAT(Must(store->Plans()), SizeIs(1));
+  EXPECT_THAT(Must(store->TaskGroups(PlanId{1})), SizeIs(1));
+  EXPECT_THAT(Must(store->Indicators()), SizeIs(1));
+  auto history = Must(store->DataValueHistory(IndicatorId{1}, OrgUnitId{1}, Period::Year(2025)));
+  ASSERT_THAT(history, SizeIs(2));
+  EXPECT_FALSE(history[0].deleted);
+  EXPECT_FALSE(history[1].deleted);
+  auto february = Must(store->DataValues(DataValueQuery{{}, {}, "2025-02-15T00:00:00Z"}));
+  ASSERT_THAT(february, SizeIs(1));
+  EXPECT_EQ(february[0].value, 10);
+
+  // Deleting after the migration: the migrated value ends, its history stays.
+  auto tx = Must(store->Begin());
+  MustOk(tx->DeleteDataValue(IndicatorId{1}, OrgUnitId{1}, Period::Year(2025), "admin"));
+  MustOk(tx->DeletePlan(PlanId{1}));
+  MustOk(tx->Commit());
+  EXPECT_THAT(Must(store->DataValues({})), SizeIs(0));
+  EXPECT_THAT(Must(store->Plans()), SizeIs(0));
+  RawDb raw(db.path());
+  EXPECT_THAT(
+      raw.Rows("SELECT sequence, value, stored_by, stored_at, deleted FROM "
+               "data_value_versions ORDER BY sequence"),
+      ElementsAre("1|10.0|a|2025-02-01T00:00:00.000Z|0", "2|12.0|b|2025-03-01T00:00:00.000Z|0",
+                  "3|12.0|admin|2025-06-20T08:15:00.123Z|1"));
+  EXPECT_THAT(raw.Rows("SELECT id, deleted_at FROM plans"),
+              ElementsAre("1|2025-06-20T08:15:00.123Z"));
+  EXPECT_THAT(raw.Rows("SELECT count(*) FROM data_values"), ElementsAre("0"));
+  // The version history is still append-only, the new flag included.
+  EXPECT_EQ(raw.Exec("UPDATE data_value_versions SET deleted = 0 WHERE sequence = 3"),
+            SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM data_value_versions WHERE sequence = 3"), SQLITE_CONSTRAINT);
+}
+
+TEST(SqliteSchemaTest, RolesAreCheckedNamesAndEvidenceIsAppendOnlyBlobs) {
+  TempDb db;
+  auto store = Must(OpenSqliteStore(Options(db)));
+  EvidenceFile meta;
+  const std::string content("\x00\x01\xff\x00", 4);
+  {
+    auto tx = Must(store->Begin());
+    UserRecord user;
+    user.login = "lanh.dao";
+    user.role = Role::kStandingAgency;
+    Must(tx->PutUser(user));
+    Plan plan;
+    plan.code = "P";
+    Task task;
+    task.code = "T";
+    task.plan = Must(tx->PutPlan(plan));
+    meta.task = Must(tx->PutTask(task));
+    meta.file_name = "a.bin";
+    meta.size = 4;
+    Must(tx->PutEvidence(meta, content));
+    MustOk(tx->Commit());
+  }
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT login, role, disabled, created_at FROM users"),
+              ElementsAre("lanh.dao|standing_agency|0|2025-06-20T08:15:00.123Z"));
+  EXPECT_EQ(raw.Exec("UPDATE users SET role = 'superuser'"), SQLITE_CONSTRAINT);
+  EXPECT_THAT(raw.Rows("SELECT typeof(content), length(content), hex(content), size, "
+                       "uploaded_at FROM evidence_files"),
+              ElementsAre("blob|4|0001FF00|4|2025-06-20T08:15:00.123Z"));
+  EXPECT_EQ(raw.Exec("UPDATE evidence_files SET file_name = 'b.bin'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("DELETE FROM evidence_files"), SQLITE_CONSTRAINT);
+  EXPECT_THAT(raw.Rows("SELECT file_name FROM evidence_files"), ElementsAre("a.bin"));
 }
 
 TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {

@@ -71,6 +71,15 @@ void Statement::BindText(int index, std::string_view value) {
 
 void Statement::BindNull(int index) { NoteBind(sqlite3_bind_null(stmt_, index), index); }
 
+void Statement::BindBlob(int index, std::string_view bytes) {
+  // sqlite3_bind_blob64 with a null pointer would bind NULL.
+  if (bytes.empty()) {
+    NoteBind(sqlite3_bind_zeroblob(stmt_, index, 0), index);
+    return;
+  }
+  NoteBind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
+}
+
 void Statement::BindOptionalDate(int index, const std::optional<Date>& date) {
   if (date) {
     BindDate(index, *date);
@@ -104,6 +113,13 @@ Status Statement::Run() {
     if (!row) return std::unexpected(std::move(row).error());
     if (!*row) return {};
   }
+}
+
+std::string Statement::Blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 bool Statement::IsNull(int column) const {

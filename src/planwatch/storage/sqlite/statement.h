@@ -38,6 +38,8 @@ class Statement {
   void BindDouble(int index, double value);
   void BindText(int index, std::string_view value);
   void BindNull(int index);
+  // Binary bytes (NUL bytes included); an empty view binds an empty BLOB, not NULL.
+  void BindBlob(int index, std::string_view bytes);
   void BindBool(int index, bool value) { BindInt(index, value ? 1 : 0); }
   // An id of 0 ("none") binds NULL.
   template <typename Tag>
@@ -61,6 +63,8 @@ class Statement {
   std::int64_t Int(int column) const;
   double Double(int column) const;
   std::string Text(int column) const;
+  // The bytes of a BLOB column (NUL bytes included); NULL reads as empty.
+  std::string Blob(int column) const;
   // NULL reads as 0 ("none").
   template <typename IdType>
   IdType IdAt(int column) const {

@@ -14,12 +14,20 @@
 namespace planwatch::sqlite {
 namespace {
 
-// Existence of a row by id, one constant statement per table.
+// Existence of a row by id, one constant statement per table. "Live": not soft-deleted; an
+// update, and a row placed inside another (a task in a plan, a value of an indicator), needs a
+// live one, while a list naming a row (a plan's directives, a task's indicators, a ratio's
+// parts) may keep naming a deleted one.
 constexpr char kOrgUnitExists[] = "SELECT 1 FROM org_units WHERE id = ?1";
 constexpr char kDirectiveExists[] = "SELECT 1 FROM directives WHERE id = ?1";
-constexpr char kPlanExists[] = "SELECT 1 FROM plans WHERE id = ?1";
+constexpr char kDirectiveLive[] = "SELECT 1 FROM directives WHERE id = ?1 AND deleted_at IS NULL";
+constexpr char kPlanLive[] = "SELECT 1 FROM plans WHERE id = ?1 AND deleted_at IS NULL";
+constexpr char kTaskGroupLive[] = "SELECT 1 FROM task_groups WHERE id = ?1 AND deleted_at IS NULL";
+constexpr char kTaskGroupLiveInPlan[] =
+    "SELECT 1 FROM task_groups WHERE id = ?1 AND plan_id = ?2 AND deleted_at IS NULL";
 constexpr char kTaskExists[] = "SELECT 1 FROM tasks WHERE id = ?1";
 constexpr char kIndicatorExists[] = "SELECT 1 FROM indicators WHERE id = ?1";
+constexpr char kIndicatorLive[] = "SELECT 1 FROM indicators WHERE id = ?1 AND deleted_at IS NULL";
 
 // Whether following parent links up from ?1 reaches ?2. UNION stops on an existing cycle.
 constexpr char kOrgUnitAncestry[] =
@@ -96,7 +104,8 @@ Status RequireDistinct(const std::vector<Id<Tag>>& ids, const std::string& subje
   return {};
 }
 
-// conflict when `sql` (?1 code, ?2 own id, ?3 scope) finds another row holding the code.
+// conflict when `sql` (?1 code, ?2 own id, ?3 scope) finds another row holding the code; `sql`
+// selects that row's id and whether it is deleted.
 Status RequireFreeCode(Connection& connection, std::string_view sql, std::string_view code,
                        std::int64_t own_id, std::optional<std::int64_t> scope,
                        const std::string& what) {
@@ -108,7 +117,8 @@ Status RequireFreeCode(Connection& connection, std::string_view sql, std::string
   if (taken) {
     std::string message = what + " " + Quoted(code) + " is already taken";
     if (scope) message += " in plan " + std::to_string(*scope);
-    return Conflict(message + " (by id " + std::to_string(stmt.Int(0)) + ")");
+    const char* by = stmt.Int(1) != 0 ? " (by deleted id " : " (by id ";
+    return Conflict(message + by + std::to_string(stmt.Int(0)) + ")");
   }
   return {};
 }
@@ -156,7 +166,7 @@ Status ReplaceIdList(Connection& connection, const char* delete_sql, const char*
 
 // ---- org units ----
 
-constexpr char kOrgUnitCodeTaken[] = "SELECT id FROM org_units WHERE code = ?1 AND id <> ?2";
+constexpr char kOrgUnitCodeTaken[] = "SELECT id, 0 FROM org_units WHERE code = ?1 AND id <> ?2";
 constexpr char kArchiveOrgUnit[] =
     "INSERT INTO org_unit_versions (org_unit_id, version, code, name_vi, name_en, type, "
     "parent_id, leader_name, leader_title, valid_from, valid_to, stored_at, superseded_at) "
@@ -173,7 +183,7 @@ constexpr char kUpdateOrgUnit[] =
 // ---- tasks ----
 
 constexpr char kTaskCodeTaken[] =
-    "SELECT id FROM tasks WHERE code = ?1 AND id <> ?2 AND plan_id = ?3";
+    "SELECT id, 0 FROM tasks WHERE code = ?1 AND id <> ?2 AND plan_id = ?3";
 constexpr char kTaskVersion[] = "SELECT version, stored_at FROM tasks WHERE id = ?1";
 constexpr char kArchiveTask[] =
     "INSERT INTO task_versions (task_id, version, plan_id, group_id, code, title_vi, title_en, "
@@ -350,9 +360,11 @@ Result<DirectiveId> WriteDirective(WriteContext& context, const Directive& direc
   Connection& c = context.connection();
   PW_SQLITE_TRY(RequireCode(directive.number, "directive number"));
   if (directive.id) {
-    PW_SQLITE_TRY(RequireExisting(c, kDirectiveExists, directive.id, "directive"));
+    PW_SQLITE_TRY(RequireExisting(c, kDirectiveLive, directive.id, "directive"));
   }
-  PW_SQLITE_TRY(RequireFreeCode(c, "SELECT id FROM directives WHERE number = ?1 AND id <> ?2",
+  PW_SQLITE_TRY(RequireFreeCode(c,
+                                "SELECT id, deleted_at IS NOT NULL FROM directives "
+                                "WHERE number = ?1 AND id <> ?2",
                                 directive.number, directive.id.value, std::nullopt,
                                 "directive number"));
   PW_SQLITE_ASSIGN(
@@ -378,19 +390,21 @@ Result<PlanId> WritePlan(WriteContext& context, const Plan& plan) {
   Connection& c = context.connection();
   const std::string subject = "plan " + Quoted(plan.code);
   PW_SQLITE_TRY(RequireCode(plan.code, "plan code"));
-  if (plan.id) PW_SQLITE_TRY(RequireExisting(c, kPlanExists, plan.id, "plan"));
+  if (plan.id) PW_SQLITE_TRY(RequireExisting(c, kPlanLive, plan.id, "plan"));
   PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, plan.issuer, subject, "issuing org unit"));
   PW_SQLITE_TRY(
       RequireRow(c, kOrgUnitExists, plan.standing_agency, subject, "standing agency org unit"));
-  PW_SQLITE_TRY(RequireRow(c, kPlanExists, plan.parent, subject, "parent plan"));
+  PW_SQLITE_TRY(RequireRow(c, kPlanLive, plan.parent, subject, "parent plan"));
   PW_SQLITE_TRY(RequireNoCycle(c, kPlanAncestry, plan.id, plan.parent, subject));
   PW_SQLITE_TRY(RequireDistinct(plan.directives, subject, "directive"));
   for (DirectiveId directive : plan.directives) {
     if (!directive) return InvalidArgument(subject + ": directive 0 does not exist");
     PW_SQLITE_TRY(RequireRow(c, kDirectiveExists, directive, subject, "directive"));
   }
-  PW_SQLITE_TRY(RequireFreeCode(c, "SELECT id FROM plans WHERE code = ?1 AND id <> ?2", plan.code,
-                                plan.id.value, std::nullopt, "plan code"));
+  PW_SQLITE_TRY(RequireFreeCode(c,
+                                "SELECT id, deleted_at IS NOT NULL FROM plans "
+                                "WHERE code = ?1 AND id <> ?2",
+                                plan.code, plan.id.value, std::nullopt, "plan code"));
   PW_SQLITE_ASSIGN(auto stmt,
                    c.Prepare(plan.id ? "UPDATE plans SET code = ?1, title_vi = ?2, title_en = ?3, "
                                        "issuer_id = ?4, parent_id = ?5, start_on = ?6, "
@@ -435,24 +449,23 @@ Result<TaskGroupId> WriteTaskGroup(WriteContext& context, const TaskGroup& group
   const std::string subject = "task group " + Quoted(group.code);
   PW_SQLITE_TRY(RequireCode(group.code, "task group code"));
   if (group.id) {
-    PW_SQLITE_TRY(
-        RequireExisting(c, "SELECT 1 FROM task_groups WHERE id = ?1", group.id, "task group"));
+    PW_SQLITE_TRY(RequireExisting(c, kTaskGroupLive, group.id, "task group"));
   }
   if (!group.plan) return InvalidArgument(subject + ": plan is required");
-  PW_SQLITE_TRY(RequireRow(c, kPlanExists, group.plan, subject, "plan"));
+  PW_SQLITE_TRY(RequireRow(c, kPlanLive, group.plan, subject, "plan"));
   if (group.parent) {
     PW_SQLITE_ASSIGN(bool in_plan,
-                     HasRow(c, "SELECT 1 FROM task_groups WHERE id = ?1 AND plan_id = ?2",
-                            group.parent.value, group.plan.value));
+                     HasRow(c, kTaskGroupLiveInPlan, group.parent.value, group.plan.value));
     if (!in_plan) {
       return InvalidArgument(subject + ": parent task group " + std::to_string(group.parent.value) +
                              " does not exist in plan " + std::to_string(group.plan.value));
     }
   }
   PW_SQLITE_TRY(RequireNoCycle(c, kTaskGroupAncestry, group.id, group.parent, subject));
-  PW_SQLITE_TRY(
-      RequireFreeCode(c, "SELECT id FROM task_groups WHERE code = ?1 AND id <> ?2 AND plan_id = ?3",
-                      group.code, group.id.value, group.plan.value, "task group code"));
+  PW_SQLITE_TRY(RequireFreeCode(c,
+                                "SELECT id, deleted_at IS NOT NULL FROM task_groups "
+                                "WHERE code = ?1 AND id <> ?2 AND plan_id = ?3",
+                                group.code, group.id.value, group.plan.value, "task group code"));
   PW_SQLITE_ASSIGN(auto stmt,
                    c.Prepare(group.id ? "UPDATE task_groups SET plan_id = ?1, code = ?2, "
                                         "title_vi = ?3, title_en = ?4, display_order = ?5, "
@@ -477,11 +490,10 @@ Result<TaskId> WriteTask(WriteContext& context, const Task& task) {
   PW_SQLITE_TRY(RequireCode(task.code, "task code"));
   if (task.id) PW_SQLITE_TRY(RequireExisting(c, kTaskExists, task.id, "task"));
   if (!task.plan) return InvalidArgument(subject + ": plan is required");
-  PW_SQLITE_TRY(RequireRow(c, kPlanExists, task.plan, subject, "plan"));
+  PW_SQLITE_TRY(RequireRow(c, kPlanLive, task.plan, subject, "plan"));
   if (task.group) {
     PW_SQLITE_ASSIGN(bool in_plan,
-                     HasRow(c, "SELECT 1 FROM task_groups WHERE id = ?1 AND plan_id = ?2",
-                            task.group.value, task.plan.value));
+                     HasRow(c, kTaskGroupLiveInPlan, task.group.value, task.plan.value));
     if (!in_plan) {
       return InvalidArgument(subject + ": task group " + std::to_string(task.group.value) +
                              " does not exist in plan " + std::to_string(task.plan.value));
@@ -581,7 +593,7 @@ Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& ind) 
   Connection& c = context.connection();
   const std::string subject = "indicator " + Quoted(ind.code);
   PW_SQLITE_TRY(RequireCode(ind.code, "indicator code"));
-  if (ind.id) PW_SQLITE_TRY(RequireExisting(c, kIndicatorExists, ind.id, "indicator"));
+  if (ind.id) PW_SQLITE_TRY(RequireExisting(c, kIndicatorLive, ind.id, "indicator"));
   PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, ind.numerator, subject, "numerator indicator"));
   PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, ind.denominator, subject, "denominator indicator"));
   if (ind.id && (ind.numerator == ind.id || ind.denominator == ind.id)) {
@@ -594,7 +606,9 @@ Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& ind) 
   if (ind.baseline_value) PW_SQLITE_TRY(RequireFinite(*ind.baseline_value, subject, "baseline"));
   if (ind.min_value) PW_SQLITE_TRY(RequireFinite(*ind.min_value, subject, "min_value"));
   if (ind.max_value) PW_SQLITE_TRY(RequireFinite(*ind.max_value, subject, "max_value"));
-  PW_SQLITE_TRY(RequireFreeCode(c, "SELECT id FROM indicators WHERE code = ?1 AND id <> ?2",
+  PW_SQLITE_TRY(RequireFreeCode(c,
+                                "SELECT id, deleted_at IS NOT NULL FROM indicators "
+                                "WHERE code = ?1 AND id <> ?2",
                                 ind.code, ind.id.value, std::nullopt, "indicator code"));
   PW_SQLITE_ASSIGN(
       auto stmt,
@@ -642,7 +656,7 @@ Status WriteTarget(WriteContext& context, const Target& target) {
   const std::string subject = "target of indicator " + std::to_string(target.indicator.value) +
                               " on " + target.date.ToString();
   if (!target.indicator) return InvalidArgument(subject + ": indicator is required");
-  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, target.indicator, subject, "indicator"));
+  PW_SQLITE_TRY(RequireRow(c, kIndicatorLive, target.indicator, subject, "indicator"));
   PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, target.unit, subject, "org unit"));
   PW_SQLITE_TRY(RequireFinite(target.value, subject, "value"));
   PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
@@ -689,7 +703,7 @@ Status WriteDataValue(WriteContext& context, const DataValue& value) {
                               value.period.ToString();
   if (!value.indicator) return InvalidArgument(subject + ": indicator is required");
   if (!value.unit) return InvalidArgument(subject + ": org unit is required");
-  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, value.indicator, subject, "indicator"));
+  PW_SQLITE_TRY(RequireRow(c, kIndicatorLive, value.indicator, subject, "indicator"));
   PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, value.unit, subject, "org unit"));
   PW_SQLITE_TRY(RequireFinite(value.value, subject, "value"));
   PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
@@ -724,6 +738,101 @@ Status WriteDataValue(WriteContext& context, const DataValue& value) {
   current.BindText(10, stamp);
   current.BindInt(11, sequence);
   return current.Run();
+}
+
+namespace {
+
+// Marks the live row ?2 deleted at ?1; `what` names it in the not_found message.
+Status SoftDelete(WriteContext& context, const char* sql, std::int64_t id, std::string_view what) {
+  Connection& c = context.connection();
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(sql));
+  stmt.BindText(1, stamp);
+  stmt.BindInt(2, id);
+  PW_SQLITE_TRY(stmt.Run());
+  if (c.Changes() == 0) {
+    return NotFound(std::string(what) + " " + std::to_string(id) +
+                    " does not exist or is already deleted");
+  }
+  return {};
+}
+
+// The current row of a value (?1 indicator, ?2 unit, ?3 period start, ?4 period rank).
+constexpr char kSelectCurrentDataValue[] =
+    "SELECT period, value, comment, state FROM data_values WHERE indicator_id = ?1 AND "
+    "unit_id = ?2 AND period_start = ?3 AND period_rank = ?4";
+constexpr char kInsertDataValueTombstone[] =
+    "INSERT INTO data_value_versions (indicator_id, unit_id, period, period_start, period_rank, "
+    "value, comment, state, stored_by, stored_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, 1)";
+constexpr char kDeleteCurrentDataValue[] =
+    "DELETE FROM data_values WHERE indicator_id = ?1 AND unit_id = ?2 AND period_start = ?3 AND "
+    "period_rank = ?4";
+
+}  // namespace
+
+Status DeleteDirectiveRow(WriteContext& context, DirectiveId id) {
+  return SoftDelete(context,
+                    "UPDATE directives SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL",
+                    id.value, "directive");
+}
+
+Status DeletePlanRow(WriteContext& context, PlanId id) {
+  return SoftDelete(context,
+                    "UPDATE plans SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL",
+                    id.value, "plan");
+}
+
+Status DeleteTaskGroupRow(WriteContext& context, TaskGroupId id) {
+  return SoftDelete(context,
+                    "UPDATE task_groups SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL",
+                    id.value, "task group");
+}
+
+Status DeleteIndicatorRow(WriteContext& context, IndicatorId id) {
+  return SoftDelete(context,
+                    "UPDATE indicators SET deleted_at = ?1 WHERE id = ?2 AND deleted_at IS NULL",
+                    id.value, "indicator");
+}
+
+Status DeleteDataValueRow(WriteContext& context, IndicatorId indicator, OrgUnitId unit,
+                          const Period& period, std::string_view stored_by) {
+  Connection& c = context.connection();
+  const std::string period_start = period.start().ToString();
+  const auto period_rank = static_cast<std::int64_t>(period.type());
+  auto bind_key = [&](Statement& stmt) {
+    stmt.BindInt(1, indicator.value);
+    stmt.BindInt(2, unit.value);
+    stmt.BindText(3, period_start);
+    stmt.BindInt(4, period_rank);
+  };
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  {
+    PW_SQLITE_ASSIGN(auto current, c.Prepare(kSelectCurrentDataValue));
+    bind_key(current);
+    PW_SQLITE_ASSIGN(bool found, current.Step());
+    if (!found) {
+      return NotFound("data value of indicator " + std::to_string(indicator.value) + ", org unit " +
+                      std::to_string(unit.value) + ", period " + period.ToString() +
+                      " does not exist");
+    }
+    // The tombstone carries the value it ended, so history shows what was deleted.
+    PW_SQLITE_ASSIGN(auto tombstone, c.Prepare(kInsertDataValueTombstone));
+    tombstone.BindInt(1, indicator.value);
+    tombstone.BindInt(2, unit.value);
+    tombstone.BindText(3, current.Text(0));
+    tombstone.BindText(4, period_start);
+    tombstone.BindInt(5, period_rank);
+    tombstone.BindDouble(6, current.Double(1));
+    tombstone.BindText(7, current.Text(2));
+    tombstone.BindText(8, current.Text(3));
+    tombstone.BindText(9, stored_by);
+    tombstone.BindText(10, stamp);
+    PW_SQLITE_TRY(tombstone.Run());
+  }
+  PW_SQLITE_ASSIGN(auto remove, c.Prepare(kDeleteCurrentDataValue));
+  bind_key(remove);
+  return remove.Run();
 }
 
 }  // namespace planwatch::sqlite

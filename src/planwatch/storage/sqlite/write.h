@@ -5,19 +5,25 @@
 // is not finite, a list naming the same id twice, or a reference (parent, plan, group, unit,
 // directive, indicator, task) to a row that does not exist, naming the row and the reference;
 // conflict naming the code when a unique code is taken by another row; not_found when an update
-// names an id that does not exist. A function that fails may have written part of its rows:
-// the caller runs each one inside a savepoint.
+// names an id that does not exist or is soft-deleted. A deleted plan, task group or indicator
+// cannot be the owner of a new or updated row (a task's plan or group, a group's plan or parent,
+// a plan's parent, a target's or data value's indicator): invalid_argument as if it did not
+// exist; lists naming rows (a plan's directives, a task's indicators, a ratio's numerator and
+// denominator) may keep naming deleted ones. A deleted row's code stays taken. A function that
+// fails may have written part of its rows: the caller runs each one inside a savepoint.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
 #include "planwatch/domain/indicator.h"
 #include "planwatch/domain/org_unit.h"
+#include "planwatch/domain/period.h"
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task.h"
 #include "planwatch/storage/sqlite/connection.h"
@@ -56,5 +62,17 @@ Status WriteTaskEvent(WriteContext& context, const TaskEvent& event);
 Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& indicator);
 Status WriteTarget(WriteContext& context, const Target& target);
 Status WriteDataValue(WriteContext& context, const DataValue& value);
+
+// Soft deletes: deleted_at = the transaction's stamp. not_found (naming the id) when the row
+// does not exist or is already deleted.
+Status DeleteDirectiveRow(WriteContext& context, DirectiveId id);
+Status DeletePlanRow(WriteContext& context, PlanId id);
+Status DeleteTaskGroupRow(WriteContext& context, TaskGroupId id);
+Status DeleteIndicatorRow(WriteContext& context, IndicatorId id);
+// Appends a tombstone version (deleted = 1, carrying the ended value, comment and state, with
+// `stored_by` and the stamp) and removes the current row. not_found when there is no current
+// value.
+Status DeleteDataValueRow(WriteContext& context, IndicatorId indicator, OrgUnitId unit,
+                          const Period& period, std::string_view stored_by);
 
 }  // namespace planwatch::sqlite

@@ -1,0 +1,396 @@
+#include "planwatch/storage/sqlite/accounts.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sqlite/timestamp.h"
+
+namespace planwatch::sqlite {
+namespace {
+
+std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+// Reads every row of `stmt` through `row`.
+template <typename T, typename RowFn>
+Result<std::vector<T>> Collect(Statement& stmt, RowFn row) {
+  std::vector<T> out;
+  while (true) {
+    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    if (!has_row) return out;
+    PW_SQLITE_ASSIGN(T item, row(stmt));
+    out.push_back(std::move(item));
+  }
+}
+
+// The first row of `stmt` through `row`; none when there is no row.
+template <typename T, typename RowFn>
+Result<std::optional<T>> First(Statement& stmt, RowFn row) {
+  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  if (!has_row) return std::optional<T>();
+  PW_SQLITE_ASSIGN(T item, row(stmt));
+  return std::optional<T>(std::move(item));
+}
+
+Result<bool> HasRow(Connection& connection, const char* sql, std::int64_t id) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  stmt.BindInt(1, id);
+  return stmt.Step();
+}
+
+// ---- users ----
+
+constexpr char kSelectUsers[] =
+    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at "
+    "FROM users ORDER BY id";
+constexpr char kSelectUserById[] =
+    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at "
+    "FROM users WHERE id = ?1";
+constexpr char kSelectUserByLogin[] =
+    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at "
+    "FROM users WHERE login = ?1";
+constexpr char kUserExists[] = "SELECT 1 FROM users WHERE id = ?1";
+constexpr char kLoginTaken[] = "SELECT id FROM users WHERE login = ?1 AND id <> ?2";
+constexpr char kInsertUser[] =
+    "INSERT INTO users (login, display_name, role, org_unit_id, password_hash, disabled, "
+    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr char kUpdateUser[] =
+    "UPDATE users SET login = ?1, display_name = ?2, role = ?3, org_unit_id = ?4, "
+    "password_hash = ?5, disabled = ?6 WHERE id = ?7";
+
+Result<UserRecord> UserRow(const Statement& s) {
+  UserRecord user;
+  user.id = s.IdAt<UserId>(0);
+  user.login = s.Text(1);
+  user.display_name = s.Text(2);
+  const std::string role = s.Text(3);
+  auto parsed = ParseRole(role);
+  if (!parsed) return Internal("stored role '" + role + "' is invalid: " + parsed.error().message);
+  user.role = *parsed;
+  user.unit = s.IdAt<OrgUnitId>(4);
+  user.password_hash = s.Text(5);
+  user.disabled = s.Int(6) != 0;
+  user.created_at = s.Text(7);
+  return user;
+}
+
+// ---- sessions ----
+
+constexpr char kSelectSession[] =
+    "SELECT id_hash, user_id, csrf_token, created_at, expires_at FROM sessions "
+    "WHERE id_hash = ?1";
+constexpr char kSessionExists[] = "SELECT 1 FROM sessions WHERE id_hash = ?1";
+constexpr char kInsertSession[] =
+    "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+Result<SessionRecord> SessionRow(const Statement& s) {
+  SessionRecord session;
+  session.id_hash = s.Text(0);
+  session.user = s.IdAt<UserId>(1);
+  session.csrf_token = s.Text(2);
+  session.created_at = s.Text(3);
+  session.expires_at = s.Text(4);
+  return session;
+}
+
+// ---- API tokens ----
+
+constexpr char kSelectTokenByHash[] =
+    "SELECT id, user_id, name, token_hash, created_at, revoked_at FROM api_tokens "
+    "WHERE token_hash = ?1";
+constexpr char kSelectTokensOfUser[] =
+    "SELECT id, user_id, name, token_hash, created_at, revoked_at FROM api_tokens "
+    "WHERE user_id = ?1 ORDER BY id";
+constexpr char kTokenExists[] = "SELECT 1 FROM api_tokens WHERE id = ?1";
+constexpr char kTokenHashTaken[] = "SELECT id FROM api_tokens WHERE token_hash = ?1 AND id <> ?2";
+constexpr char kInsertToken[] =
+    "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)";
+constexpr char kUpdateToken[] =
+    "UPDATE api_tokens SET user_id = ?1, name = ?2, token_hash = ?3 WHERE id = ?4";
+constexpr char kRevokeToken[] =
+    "UPDATE api_tokens SET revoked_at = ifnull(revoked_at, ?1) WHERE id = ?2";
+
+Result<ApiTokenRecord> TokenRow(const Statement& s) {
+  ApiTokenRecord token;
+  token.id = s.IdAt<ApiTokenId>(0);
+  token.user = s.IdAt<UserId>(1);
+  token.name = s.Text(2);
+  token.token_hash = s.Text(3);
+  token.created_at = s.Text(4);
+  token.revoked_at = s.Text(5);  // NULL reads as ""
+  return token;
+}
+
+// ---- evidence ----
+
+constexpr char kSelectEvidenceOfTask[] =
+    "SELECT id, task_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at "
+    "FROM evidence_files WHERE task_id = ?1 ORDER BY id";
+constexpr char kSelectEvidence[] =
+    "SELECT id, task_id, file_name, content_type, size, sha256, uploaded_by, uploaded_at "
+    "FROM evidence_files WHERE id = ?1";
+constexpr char kSelectEvidenceContent[] = "SELECT content FROM evidence_files WHERE id = ?1";
+constexpr char kInsertEvidence[] =
+    "INSERT INTO evidence_files (task_id, file_name, content_type, size, sha256, uploaded_by, "
+    "uploaded_at, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+Result<EvidenceFile> EvidenceRow(const Statement& s) {
+  EvidenceFile file;
+  file.id = s.IdAt<EvidenceId>(0);
+  file.task = s.IdAt<TaskId>(1);
+  file.file_name = s.Text(2);
+  file.content_type = s.Text(3);
+  file.size = s.Int(4);
+  file.sha256 = s.Text(5);
+  file.uploaded_by = s.Text(6);
+  file.uploaded_at = s.Text(7);
+  return file;
+}
+
+std::string EvidenceMissing(EvidenceId id) {
+  return "evidence file " + std::to_string(id.value) + " does not exist";
+}
+
+// `text` as a stored instant; invalid_argument naming `subject` and `field` otherwise.
+Result<std::string> StoredInstant(const std::string& text, const std::string& subject,
+                                  std::string_view field) {
+  auto ms = ParseTimestamp(text);
+  if (!ms) {
+    return InvalidArgument(subject + ": " + std::string(field) + ": " + ms.error().message);
+  }
+  return FormatTimestamp(*ms);
+}
+
+}  // namespace
+
+Result<std::vector<UserRecord>> ReadUsers(Connection& connection) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUsers));
+  return Collect<UserRecord>(stmt, UserRow);
+}
+
+Result<std::optional<UserRecord>> ReadUserById(Connection& connection, UserId id) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUserById));
+  stmt.BindInt(1, id.value);
+  return First<UserRecord>(stmt, UserRow);
+}
+
+Result<std::optional<UserRecord>> ReadUserByLogin(Connection& connection, std::string_view login) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUserByLogin));
+  stmt.BindText(1, login);
+  return First<UserRecord>(stmt, UserRow);
+}
+
+Result<std::optional<SessionRecord>> ReadSessionByHash(Connection& connection,
+                                                       std::string_view id_hash) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectSession));
+  stmt.BindText(1, id_hash);
+  return First<SessionRecord>(stmt, SessionRow);
+}
+
+Result<std::optional<ApiTokenRecord>> ReadApiTokenByHash(Connection& connection,
+                                                         std::string_view token_hash) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTokenByHash));
+  stmt.BindText(1, token_hash);
+  return First<ApiTokenRecord>(stmt, TokenRow);
+}
+
+Result<std::vector<ApiTokenRecord>> ReadApiTokens(Connection& connection, UserId user) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTokensOfUser));
+  stmt.BindInt(1, user.value);
+  return Collect<ApiTokenRecord>(stmt, TokenRow);
+}
+
+Result<std::vector<EvidenceFile>> ReadEvidenceFiles(Connection& connection, TaskId task) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvidenceOfTask));
+  stmt.BindInt(1, task.value);
+  return Collect<EvidenceFile>(stmt, EvidenceRow);
+}
+
+Result<EvidenceFile> ReadEvidence(Connection& connection, EvidenceId id) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvidence));
+  stmt.BindInt(1, id.value);
+  PW_SQLITE_ASSIGN(std::optional<EvidenceFile> file, First<EvidenceFile>(stmt, EvidenceRow));
+  if (!file) return NotFound(EvidenceMissing(id));
+  return std::move(*file);
+}
+
+Result<std::string> ReadEvidenceContent(Connection& connection, EvidenceId id) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvidenceContent));
+  stmt.BindInt(1, id.value);
+  PW_SQLITE_ASSIGN(bool found, stmt.Step());
+  if (!found) return NotFound(EvidenceMissing(id));
+  return stmt.Blob(0);
+}
+
+Result<UserId> WriteUser(WriteContext& context, const UserRecord& user) {
+  Connection& c = context.connection();
+  const std::string subject = "user " + Quoted(user.login);
+  if (user.login.empty()) return InvalidArgument("user login is empty");
+  if (user.id) {
+    PW_SQLITE_ASSIGN(bool exists, HasRow(c, kUserExists, user.id.value));
+    if (!exists) return NotFound("user " + std::to_string(user.id.value) + " does not exist");
+  }
+  if (user.unit) {
+    PW_SQLITE_ASSIGN(bool unit_exists,
+                     HasRow(c, "SELECT 1 FROM org_units WHERE id = ?1", user.unit.value));
+    if (!unit_exists) {
+      return InvalidArgument(subject + ": org unit " + std::to_string(user.unit.value) +
+                             " does not exist");
+    }
+  }
+  {
+    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kLoginTaken));
+    taken.BindText(1, user.login);
+    taken.BindInt(2, user.id.value);
+    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    if (found) {
+      return Conflict("login " + Quoted(user.login) + " is already taken (by user " +
+                      std::to_string(taken.Int(0)) + ")");
+    }
+  }
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(user.id ? kUpdateUser : kInsertUser));
+  stmt.BindText(1, user.login);
+  stmt.BindText(2, user.display_name);
+  stmt.BindText(3, RoleName(user.role));
+  stmt.BindId(4, user.unit);
+  stmt.BindText(5, user.password_hash);
+  stmt.BindBool(6, user.disabled);
+  if (user.id) {
+    stmt.BindInt(7, user.id.value);
+  } else {
+    stmt.BindText(7, stamp);
+  }
+  PW_SQLITE_TRY(stmt.Run());
+  return user.id ? user.id : UserId{c.LastInsertId()};
+}
+
+Status WriteSession(WriteContext& context, const SessionRecord& session) {
+  Connection& c = context.connection();
+  const std::string subject = "session of user " + std::to_string(session.user.value);
+  if (session.id_hash.empty()) return InvalidArgument(subject + ": id_hash is empty");
+  PW_SQLITE_ASSIGN(std::string created_at,
+                   StoredInstant(session.created_at, subject, "created_at"));
+  PW_SQLITE_ASSIGN(std::string expires_at,
+                   StoredInstant(session.expires_at, subject, "expires_at"));
+  PW_SQLITE_ASSIGN(bool user_exists, HasRow(c, kUserExists, session.user.value));
+  if (!user_exists) {
+    return InvalidArgument(subject + ": user " + std::to_string(session.user.value) +
+                           " does not exist");
+  }
+  {
+    PW_SQLITE_ASSIGN(auto exists, c.Prepare(kSessionExists));
+    exists.BindText(1, session.id_hash);
+    PW_SQLITE_ASSIGN(bool found, exists.Step());
+    // The hash is not echoed: it identifies a live session.
+    if (found) return Conflict(subject + ": a session with that id hash already exists");
+  }
+  PW_SQLITE_TRY(context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertSession));
+  stmt.BindText(1, session.id_hash);
+  stmt.BindInt(2, session.user.value);
+  stmt.BindText(3, session.csrf_token);
+  stmt.BindText(4, created_at);
+  stmt.BindText(5, expires_at);
+  return stmt.Run();
+}
+
+Status DeleteSessionRow(WriteContext& context, std::string_view id_hash) {
+  PW_SQLITE_TRY(context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
+                                                           "WHERE id_hash = ?1"));
+  stmt.BindText(1, id_hash);
+  return stmt.Run();
+}
+
+Status DeleteSessionsOfUser(WriteContext& context, UserId user) {
+  PW_SQLITE_TRY(context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
+                                                           "WHERE user_id = ?1"));
+  stmt.BindInt(1, user.value);
+  return stmt.Run();
+}
+
+Result<ApiTokenId> WriteApiToken(WriteContext& context, const ApiTokenRecord& token) {
+  Connection& c = context.connection();
+  const std::string subject = "API token " + Quoted(token.name);
+  if (token.token_hash.empty()) return InvalidArgument(subject + ": token_hash is empty");
+  if (token.id) {
+    PW_SQLITE_ASSIGN(bool exists, HasRow(c, kTokenExists, token.id.value));
+    if (!exists) {
+      return NotFound("API token " + std::to_string(token.id.value) + " does not exist");
+    }
+  }
+  PW_SQLITE_ASSIGN(bool user_exists, HasRow(c, kUserExists, token.user.value));
+  if (!user_exists) {
+    return InvalidArgument(subject + ": user " + std::to_string(token.user.value) +
+                           " does not exist");
+  }
+  {
+    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kTokenHashTaken));
+    taken.BindText(1, token.token_hash);
+    taken.BindInt(2, token.id.value);
+    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    if (found) {
+      return Conflict(subject + ": the token hash is already taken (by token " +
+                      std::to_string(taken.Int(0)) + ")");
+    }
+  }
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(token.id ? kUpdateToken : kInsertToken));
+  stmt.BindInt(1, token.user.value);
+  stmt.BindText(2, token.name);
+  stmt.BindText(3, token.token_hash);
+  if (token.id) {
+    stmt.BindInt(4, token.id.value);
+  } else {
+    stmt.BindText(4, stamp);
+  }
+  PW_SQLITE_TRY(stmt.Run());
+  return token.id ? token.id : ApiTokenId{c.LastInsertId()};
+}
+
+Status RevokeApiTokenRow(WriteContext& context, ApiTokenId id) {
+  Connection& c = context.connection();
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kRevokeToken));
+  stmt.BindText(1, stamp);
+  stmt.BindInt(2, id.value);
+  PW_SQLITE_TRY(stmt.Run());
+  if (c.Changes() == 0) {
+    return NotFound("API token " + std::to_string(id.value) + " does not exist");
+  }
+  return {};
+}
+
+Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta,
+                                 std::string_view content) {
+  Connection& c = context.connection();
+  const std::string subject = "evidence file " + Quoted(meta.file_name);
+  PW_SQLITE_ASSIGN(bool task_exists,
+                   HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", meta.task.value));
+  if (!task_exists) {
+    return InvalidArgument(subject + ": task " + std::to_string(meta.task.value) +
+                           " does not exist");
+  }
+  if (meta.size != static_cast<std::int64_t>(content.size())) {
+    return InvalidArgument(subject + ": size " + std::to_string(meta.size) +
+                           " is not the content's " + std::to_string(content.size()) + " bytes");
+  }
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertEvidence));
+  stmt.BindInt(1, meta.task.value);
+  stmt.BindText(2, meta.file_name);
+  stmt.BindText(3, meta.content_type);
+  stmt.BindInt(4, meta.size);
+  stmt.BindText(5, meta.sha256);
+  stmt.BindText(6, meta.uploaded_by);
+  stmt.BindText(7, stamp);
+  stmt.BindBlob(8, content);
+  PW_SQLITE_TRY(stmt.Run());
+  return EvidenceId{c.LastInsertId()};
+}
+
+}  // namespace planwatch::sqlite
