@@ -18,15 +18,10 @@ build-debug: deps
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug
 
-# Creates the demo database if missing, then shows the demo province: its plan on 31 Dec 2025 by
-# task group, its indicators for 2025, and the plan today.
+# Creates the demo database if missing (with a demo administrator), shows the demo plan as of
+# 31 Dec 2025 by task group, then serves the API on http://localhost:8057 until Ctrl-C.
 run: build
-	@[ -f $(DB) ] || $(PLANWATCH_RELEASE) init --db $(DB) --demo
-	@$(PLANWATCH_RELEASE) status --db $(DB) --plan 333-KH/TU --as-of $(AS_OF) --group-by group
-	@echo
-	@$(PLANWATCH_RELEASE) indicators --db $(DB) --unit SL --periods 2025
-	@echo
-	@$(PLANWATCH_RELEASE) status --db $(DB) --plan 333-KH/TU
+	@DB=$(DB) AS_OF=$(AS_OF) scripts/run.sh $(PLANWATCH_RELEASE)
 
 test: build-debug
 	@ctest --preset debug

@@ -17,3 +17,6 @@ for case in ("Plan", "Subtree"):
     if p and s:
         print(f"  task-status summary, {case.lower():8} {p:9.2f} ms vs {s:9.2f} ms  ratio {p / s:.3f}")
 PY
+
+echo
+"$root/bench/api_load.sh" "$root/build/release/src/planwatch/cli/planwatch" 10 16

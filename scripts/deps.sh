@@ -9,7 +9,7 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl
+  python3 curl wrk
 )
 # `make fuzz` needs a clang whose C++23 library support covers std::expected (clang 14 does not).
 if [ "${1:-}" = "--fuzz" ]; then

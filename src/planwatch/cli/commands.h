@@ -13,6 +13,8 @@ void AddImportCommand(CLI::App& app, int& exit_code);
 void AddExportCommand(CLI::App& app, int& exit_code);
 void AddStatusCommand(CLI::App& app, int& exit_code);
 void AddIndicatorsCommand(CLI::App& app, int& exit_code);
+void AddUserCommand(CLI::App& app, int& exit_code);
+void AddServeCommand(CLI::App& app, int& exit_code);
 
 // Prints `error` to stderr ("planwatch: …" and one line per detail) and returns its exit code.
 int Report(const Error& error);

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   planwatch::cli::AddExportCommand(app, exit_code);
   planwatch::cli::AddStatusCommand(app, exit_code);
   planwatch::cli::AddIndicatorsCommand(app, exit_code);
+  planwatch::cli::AddUserCommand(app, exit_code);
+  planwatch::cli::AddServeCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

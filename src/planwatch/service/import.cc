@@ -20,6 +20,7 @@
 #include "planwatch/base/text.h"
 #include "planwatch/domain/indicator_rules.h"
 #include "planwatch/domain/org_tree.h"
+#include "planwatch/service/ledger_rules.h"
 
 namespace planwatch {
 namespace {
@@ -336,6 +337,25 @@ class CodeIndex {
  private:
   std::unordered_map<std::string, const T*> by_code_;
 };
+
+// The task-updates column that holds a ledger field.
+std::string_view LedgerColumn(LedgerField field) {
+  switch (field) {
+    case LedgerField::kOn:
+      return "date";
+    case LedgerField::kCompletedOn:
+      return "completed_on";
+    case LedgerField::kNewDeadline:
+      return "new_deadline";
+    case LedgerField::kNewLeadUnit:
+      return "new_lead_unit_code";
+    case LedgerField::kReason:
+      return "reason";
+    case LedgerField::kPeriod:
+      return "period";
+  }
+  return "kind";
+}
 
 // Every field of a ledger event, so that re-importing a ledger can skip what is recorded.
 std::string EventKey(const TaskEvent& e) {
@@ -1193,64 +1213,25 @@ Status Importer::TaskUpdates() {
     e.difficulties = c.Text("difficulties");
     e.proposals = c.Text("proposals");
     e.evidence = c.Text("evidence");
+    // The ledger rules are shared with the API's task actions (ledger_rules.h).
+    auto report = [&c](const std::vector<LedgerProblem>& problems) {
+      for (const LedgerProblem& problem : problems) {
+        c.Problem(LedgerColumn(problem.field), problem.message);
+      }
+    };
     if (kind) {
-      const bool has_completed = !c.Raw("completed_on").empty();
-      const bool has_deadline = !c.Raw("new_deadline").empty();
-      const bool has_lead_unit = !c.Raw("new_lead_unit_code").empty();
-      switch (*kind) {
-        case TaskEventKind::kClaim:
-          if (!has_completed)
-            c.Problem("completed_on", "a claim needs the date the output was completed");
-          if (e.completed_on && e.completed_on > e.on) {
-            c.Problem("completed_on", fmt::format("{} is after the claim's date {}",
-                                                  e.completed_on->ToString(), e.on.ToString()));
-          }
-          if (task) claimed.insert(task->id);
-          break;
-        case TaskEventKind::kVerify:
-        case TaskEventKind::kReturn:
-          if (task && !claimed.contains(task->id)) {
-            c.Problem("kind", fmt::format("task '{}' has no claimed completion to {}", task->code,
-                                          TaskEventKindName(*kind)));
-          }
-          break;
-        case TaskEventKind::kAmend:
-          if (!has_deadline && !has_lead_unit) {
-            c.Problem("new_deadline", "an amendment needs a new deadline or a new lead unit");
-          }
-          if (e.reason.empty()) c.Problem("reason", "an amendment needs a reason");
-          if (has_deadline && task && task->kind != TaskKind::kDeadline) {
-            c.Problem("new_deadline", "only a deadline task has a deadline to amend");
-          }
-          break;
-        case TaskEventKind::kCancel:
-          if (e.reason.empty()) c.Problem("reason", "a cancellation needs a reason");
-          break;
-        case TaskEventKind::kProgress:
-          break;
+      if ((*kind == TaskEventKind::kVerify || *kind == TaskEventKind::kReturn) && task &&
+          !claimed.contains(task->id)) {
+        c.Problem("kind", fmt::format("task '{}' has no claimed completion to {}", task->code,
+                                      TaskEventKindName(*kind)));
       }
-      if (*kind != TaskEventKind::kClaim && *kind != TaskEventKind::kVerify && has_completed) {
-        c.Problem("completed_on", "only a claim or a verification carries a completion date");
-      }
-      if (*kind != TaskEventKind::kAmend && has_deadline) {
-        c.Problem("new_deadline", "only an amendment carries a new deadline");
-      }
-      if (*kind != TaskEventKind::kAmend && has_lead_unit) {
-        c.Problem("new_lead_unit_code", "only an amendment carries a new lead unit");
-      }
+      if (*kind == TaskEventKind::kClaim && task) claimed.insert(task->id);
+      report(CheckEventFields(
+          task, e,
+          LedgerFieldsGiven{!c.Raw("completed_on").empty(), !c.Raw("new_deadline").empty(),
+                            !c.Raw("new_lead_unit_code").empty()}));
     }
-    if (task && e.period) {
-      if (task->kind != TaskKind::kRecurring) {
-        c.Problem("period", "only a recurring task reports per period");
-      } else if (task->cadence && e.period->type() != *task->cadence) {
-        c.Problem("period", fmt::format("'{}' is not a {} period", e.period->ToString(),
-                                        PeriodTypeName(*task->cadence)));
-      }
-    }
-    if (task && e.on < task->assigned_on) {
-      c.Problem("date", fmt::format("{} is before the task was assigned ({})", e.on.ToString(),
-                                    task->assigned_on.ToString()));
-    }
+    if (task) report(CheckEventAgainstTask(*task, e));
     rows.push_back(std::move(e));
   }
   if (!problems_.empty()) return {};

@@ -1,0 +1,545 @@
+#include "planwatch/http/server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace planwatch::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+// After a response that closes the connection, unread request bytes are drained for at most this
+// long (and this many bytes), so that closing does not reset the connection before the client
+// has read the response.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr std::size_t kLingerBytes = 1 << 20;
+// Pause after a failed accept (out of descriptors) before trying again.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+
+constexpr std::string_view kInternalErrorBody =
+    R"({"type":"about:blank","title":"Internal Server Error","status":500})";
+
+Response InternalError() {
+  Response response;
+  response.status = 500;
+  response.SetHeader("Content-Type", "application/problem+json");
+  response.body = std::string(kInternalErrorBody);
+  return response;
+}
+
+std::string PeerAddress(const tcp::socket& socket) {
+  error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return {};
+  asio::ip::address address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
+std::string EndpointText(const asio::ip::address& address, std::uint16_t port) {
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(port);
+}
+
+bool HasToken(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (EqualsIgnoreCase(item, token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+class ServerImpl;
+
+// One connection. Every step runs on the connection's strand, so its members need no lock.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(ServerImpl& server, tcp::socket socket);
+  ~Session();
+
+  void Begin();
+  // Shutdown has begun: a connection waiting for its next request is closed now; one that is
+  // reading, handling or writing finishes that request and then closes.
+  void OnShutdown();
+  // The grace period is over: close whatever is left.
+  void ForceClose();
+
+ private:
+  enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
+
+  void AwaitRequest();
+  void OnFirstBytes(const error_code& ec, std::size_t n);
+  void ReadHeader();
+  void OnHeader(const error_code& ec);
+  void OnContinueSent(const error_code& ec);
+  void ReadBody();
+  void OnBody(const error_code& ec);
+  void Refuse(int status);
+  void Handle();
+  void Send(Response response, bool keep_alive, bool head);
+  void OnWritten(const error_code& ec, bool keep_alive);
+  void Linger();
+  void OnLingerRead(const error_code& ec, std::size_t n);
+  void Close();
+  Request PartialRequest();
+
+  ServerImpl& server_;
+  beast::tcp_stream stream_;
+  std::string remote_address_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  bhttp::response<bhttp::empty_body> continue_;
+  std::array<char, 4096> linger_buffer_{};
+  std::size_t lingered_ = 0;
+  Phase phase_ = Phase::kIdle;
+};
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(const ServerOptions& options, Handler handler, RefusalHandler refuse)
+      : options_(options),
+        handler_(std::move(handler)),
+        refuse_(std::move(refuse)),
+        io_(std::max(1, options.threads)),
+        control_(asio::make_strand(io_)),
+        acceptor_(control_),
+        grace_timer_(control_),
+        accept_retry_(control_) {}
+
+  ~ServerImpl() override {
+    std::lock_guard lock(mu_);
+    destroying_ = true;
+  }
+
+  Status Listen() {
+    error_code ec;
+    asio::ip::address address = asio::ip::make_address(options_.bind, ec);
+    if (ec) {
+      return InvalidArgument("bind address \"" + options_.bind + "\" is not an IP address");
+    }
+    tcp::endpoint endpoint(address, options_.port);
+    const std::string where = EndpointText(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) {
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot open a socket for " + where + ": " + ec.message());
+    }
+    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    acceptor_.bind(endpoint, ec);
+    if (ec) {
+      return Fail(ErrorCode::kUnavailable, "cannot bind " + where + ": " + ec.message());
+    }
+    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Fail(ErrorCode::kUnavailable, "cannot listen on " + where + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint(ec).port();
+    return {};
+  }
+
+  std::uint16_t port() const override { return port_; }
+
+  void Run(bool handle_signals) override {
+    if (handle_signals) {
+      signals_.emplace(control_, SIGINT, SIGTERM);
+      signals_->async_wait([this](const error_code& ec, int) {
+        if (!ec) BeginShutdown();
+      });
+    }
+    asio::post(control_, [this] { Accept(); });
+    std::vector<std::thread> pool;
+    for (int i = 1; i < std::max(1, options_.threads); ++i) {
+      pool.emplace_back([this] { io_.run(); });
+    }
+    io_.run();
+    for (std::thread& t : pool) t.join();
+    signals_.reset();
+  }
+
+  void Stop() override {
+    // Set now, so a response being built at this moment already says Connection: close.
+    stop_requested_.store(true, std::memory_order_release);
+    asio::post(control_, [this] { BeginShutdown(); });
+  }
+
+  const ServerOptions& options() const { return options_; }
+  const Handler& handler() const { return handler_; }
+  const RefusalHandler& refuse() const { return refuse_; }
+  // True from the moment Stop() is called or a signal arrives.
+  bool stopping() const { return stop_requested_.load(std::memory_order_acquire); }
+
+  void Register(const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(mu_);
+    sessions_.emplace_back(session.get(), session);
+  }
+
+  // Called from ~Session on any thread. Compares raw pointers: locking a weak_ptr here could
+  // destroy another session, which would re-enter this function under the lock.
+  void Unregister(const Session* session) {
+    bool last = false;
+    {
+      std::lock_guard lock(mu_);
+      std::erase_if(sessions_, [&](const auto& entry) { return entry.first == session; });
+      last = stopping_ && sessions_.empty() && !destroying_;
+    }
+    // The last connection is gone: nothing keeps Run() waiting for the grace period any more.
+    if (last) asio::post(control_, [this] { grace_timer_.cancel(); });
+  }
+
+ private:
+  void Accept() {
+    if (stopping()) return;
+    acceptor_.async_accept(asio::make_strand(io_), [this](const error_code& ec, tcp::socket s) {
+      if (stopping()) return;
+      if (ec) {
+        if (ec == asio::error::operation_aborted) return;
+        std::fprintf(stderr, "planwatch http: accept failed: %s\n", ec.message().c_str());
+        accept_retry_.expires_after(kAcceptRetry);
+        accept_retry_.async_wait([this](const error_code& wait_ec) {
+          if (!wait_ec) Accept();
+        });
+        return;
+      }
+      auto session = std::make_shared<Session>(*this, std::move(s));
+      Register(session);
+      session->Begin();
+      Accept();
+    });
+  }
+
+  // The live sessions; with `stop`, marks the server as stopping in the same critical section.
+  std::vector<std::weak_ptr<Session>> Snapshot(bool stop) {
+    std::vector<std::weak_ptr<Session>> out;
+    std::lock_guard lock(mu_);
+    if (stop) stopping_ = true;
+    for (const auto& entry : sessions_) out.push_back(entry.second);
+    return out;
+  }
+
+  // Runs on control_.
+  void BeginShutdown() {
+    if (shutdown_begun_) return;
+    shutdown_begun_ = true;
+    stop_requested_.store(true, std::memory_order_release);
+    std::vector<std::weak_ptr<Session>> sessions = Snapshot(true);
+    error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+    if (signals_) {
+      signals_->cancel(ignored);
+      signals_->clear(ignored);  // a second SIGTERM gets the default action again
+    }
+    bool any = false;
+    for (const std::weak_ptr<Session>& w : sessions) {
+      if (std::shared_ptr<Session> s = w.lock()) {
+        any = true;
+        s->OnShutdown();
+      }
+    }
+    if (!any) return;
+    grace_timer_.expires_after(options_.shutdown_grace);
+    grace_timer_.async_wait([this](const error_code& ec) {
+      if (ec) return;  // cancelled: every connection finished in time
+      for (const std::weak_ptr<Session>& w : Snapshot(false)) {
+        if (std::shared_ptr<Session> s = w.lock()) s->ForceClose();
+      }
+    });
+  }
+
+  const ServerOptions options_;
+  const Handler handler_;
+  const RefusalHandler refuse_;
+
+  // Declared before io_ so that sessions destroyed with io_ can still unregister.
+  std::mutex mu_;
+  std::vector<std::pair<const Session*, std::weak_ptr<Session>>> sessions_;  // guarded by mu_
+  bool stopping_ = false;    // guarded by mu_: shutdown has taken its snapshot of sessions
+  bool destroying_ = false;  // guarded by mu_
+  std::atomic<bool> stop_requested_{false};
+  bool shutdown_begun_ = false;  // only touched on control_
+
+  asio::io_context io_;
+  asio::strand<asio::io_context::executor_type> control_;  // acceptor, timers, signals
+  tcp::acceptor acceptor_;
+  asio::steady_timer grace_timer_;
+  asio::steady_timer accept_retry_;
+  std::optional<asio::signal_set> signals_;
+  std::uint16_t port_ = 0;
+};
+
+Session::Session(ServerImpl& server, tcp::socket socket)
+    : server_(server), stream_(std::move(socket)), remote_address_(PeerAddress(stream_.socket())) {}
+
+Session::~Session() { server_.Unregister(this); }
+
+void Session::Begin() {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->AwaitRequest(); });
+}
+
+void Session::OnShutdown() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->phase_ == Phase::kIdle) self->stream_.cancel();
+  });
+}
+
+void Session::ForceClose() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
+void Session::AwaitRequest() {
+  phase_ = Phase::kIdle;
+  if (server_.stopping()) return Close();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+      server_.options().header_limit, std::numeric_limits<std::uint32_t>::max())));
+  parser_->body_limit(server_.options().body_limit);
+  if (buffer_.size() > 0) {  // a pipelined request is already here
+    phase_ = Phase::kReading;
+    stream_.expires_after(server_.options().read_timeout);
+    return ReadHeader();
+  }
+  // Wait for the first byte under the idle timeout; the read timeout starts with it.
+  stream_.expires_after(server_.options().idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                            self->OnFirstBytes(ec, n);
+                          });
+}
+
+void Session::OnFirstBytes(const error_code& ec, std::size_t n) {
+  if (ec) return Close();  // idle timeout, client closed, or shutdown
+  buffer_.commit(n);
+  phase_ = Phase::kReading;
+  stream_.expires_after(server_.options().read_timeout);
+  ReadHeader();
+}
+
+void Session::ReadHeader() {
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnHeader(ec); });
+}
+
+void Session::OnHeader(const error_code& ec) {
+  if (ec == bhttp::error::header_limit) return Refuse(431);
+  if (ec == bhttp::error::body_limit) return Refuse(413);  // declared Content-Length too large
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
+    return Close();
+  }
+  if (ec) return Refuse(400);
+  if (parser_->is_done()) return Handle();
+  const auto& request = parser_->get();
+  if (request.version() == 11 && HasToken(request[bhttp::field::expect], "100-continue")) {
+    continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, 11);
+    bhttp::async_write(stream_, continue_,
+                       [self = shared_from_this()](const error_code& wec, std::size_t) {
+                         self->OnContinueSent(wec);
+                       });
+    return;
+  }
+  ReadBody();
+}
+
+void Session::OnContinueSent(const error_code& ec) {
+  if (ec) return Close();
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnBody(ec); });
+}
+
+void Session::OnBody(const error_code& ec) {
+  if (ec == bhttp::error::body_limit) return Refuse(413);  // chunked body grew too large
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
+    return Close();
+  }
+  if (ec) return Refuse(400);
+  Handle();
+}
+
+Request Session::PartialRequest() {
+  Request request;
+  const auto& header = parser_->get();
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  for (const auto& field : header) {
+    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  request.remote_address = remote_address_;
+  return request;
+}
+
+void Session::Refuse(int status) {
+  phase_ = Phase::kHandling;
+  stream_.expires_never();
+  Request request = PartialRequest();
+  Response response;
+  try {
+    response = server_.refuse()(status, request);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "planwatch http: refusal handler threw: %s\n", e.what());
+    response = InternalError();
+  } catch (...) {
+    std::fprintf(stderr, "planwatch http: refusal handler threw\n");
+    response = InternalError();
+  }
+  Send(std::move(response), false, request.method == "HEAD");
+}
+
+void Session::Handle() {
+  phase_ = Phase::kHandling;
+  stream_.expires_never();
+  auto& message = parser_->get();
+  const bool keep_alive = message.keep_alive();
+  Request request = PartialRequest();
+  request.body = std::move(message.body());
+  const bool head = request.method == "HEAD";
+  Response response;
+  try {
+    response = server_.handler()(std::move(request));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "planwatch http: handler threw: %s\n", e.what());
+    response = InternalError();
+  } catch (...) {
+    std::fprintf(stderr, "planwatch http: handler threw a non-standard exception\n");
+    response = InternalError();
+  }
+  Send(std::move(response), keep_alive, head);
+}
+
+void Session::Send(Response response, bool keep_alive, bool head) {
+  phase_ = Phase::kWriting;
+  const unsigned version = parser_->get().version() == 10 ? 10 : 11;
+  if (response.status < 100 || response.status > 599) {
+    std::fprintf(stderr, "planwatch http: handler answered invalid status %d\n", response.status);
+    response = InternalError();
+  }
+  response_ = {};
+  response_.version(version);
+  response_.result(static_cast<unsigned>(response.status));
+  for (Header& h : response.headers) {
+    // Framing is the server's business: it sets Content-Length and Connection itself.
+    if (EqualsIgnoreCase(h.name, "Content-Length") ||
+        EqualsIgnoreCase(h.name, "Transfer-Encoding")) {
+      continue;
+    }
+    // A CR or LF would split the response; such a header is dropped.
+    if (h.name.empty() || h.name.find_first_of("\r\n: ") != std::string::npos ||
+        h.value.find_first_of("\r\n") != std::string::npos) {
+      continue;
+    }
+    if (EqualsIgnoreCase(h.name, "Connection")) {
+      if (HasToken(h.value, "close")) keep_alive = false;
+      continue;
+    }
+    response_.insert(h.name, h.value);
+  }
+  const bool bodiless =
+      response.status / 100 == 1 || response.status == 204 || response.status == 304;
+  if (!bodiless) {
+    response_.content_length(response.body.size());
+    if (!head) response_.body() = std::move(response.body);
+  }
+  keep_alive = keep_alive && !server_.stopping();
+  response_.keep_alive(keep_alive);
+  stream_.expires_after(server_.options().read_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
+                       self->OnWritten(ec, keep_alive);
+                     });
+}
+
+void Session::OnWritten(const error_code& ec, bool keep_alive) {
+  response_ = {};
+  if (ec) return Close();
+  if (!keep_alive) return Linger();
+  AwaitRequest();
+}
+
+void Session::Linger() {
+  phase_ = Phase::kClosing;
+  error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(kLingerTime);
+  lingered_ = 0;
+  stream_.async_read_some(asio::buffer(linger_buffer_),
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                            self->OnLingerRead(ec, n);
+                          });
+}
+
+void Session::OnLingerRead(const error_code& ec, std::size_t n) {
+  lingered_ += n;
+  if (ec || lingered_ >= kLingerBytes) return Close();
+  stream_.async_read_some(asio::buffer(linger_buffer_),
+                          [self = shared_from_this()](const error_code& rec, std::size_t rn) {
+                            self->OnLingerRead(rec, rn);
+                          });
+}
+
+void Session::Close() {
+  phase_ = Phase::kClosing;
+  error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler handler,
+                                              RefusalHandler refuse) {
+  auto server = std::make_unique<ServerImpl>(options, std::move(handler), std::move(refuse));
+  if (Status listening = server->Listen(); !listening) {
+    return std::unexpected(std::move(listening.error()));
+  }
+  return server;
+}
+
+}  // namespace planwatch::http

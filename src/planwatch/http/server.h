@@ -1,0 +1,57 @@
+// The HTTP/1.1 server: Boost.Beast on Asio, asynchronous, keep-alive, a small pool of threads.
+// Beast stays inside server.cc; everything else sees http::Request and http::Response.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "planwatch/base/error.h"
+#include "planwatch/http/message.h"
+
+namespace planwatch::http {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";  // an IPv4 or IPv6 address
+  std::uint16_t port = 8057;       // 0: any free port (see Server::port())
+  int threads = 2;                 // threads that run connections and handlers
+  std::size_t header_limit = 16 * 1024;        // request line + headers; larger: 431
+  std::size_t body_limit = 32 * 1024 * 1024;   // larger (declared or streamed): 413
+  std::chrono::milliseconds read_timeout{30'000};  // a request must arrive whole within this
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection closed when idle
+  std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long to finish
+};
+
+// Called once per request on a pool thread, concurrently from several threads: it must be
+// thread-safe and must not throw (an escaping exception is answered with 500 and logged).
+using Handler = std::function<Response(Request&& request)>;
+
+// Builds the answer to a request the server refuses before any handler sees it (400 malformed,
+// 413 body too large, 431 headers too large, 503 shutting down). `request` holds what could be
+// read (possibly only the headers). Must be thread-safe and must not throw.
+using RefusalHandler = std::function<Response(int status, const Request& request)>;
+
+class Server {
+ public:
+  // Binds and listens; requests are not served until Run(). unavailable when the address cannot
+  // be bound (in use, not local), invalid_argument when it is not an IP address.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler handler,
+                                               RefusalHandler refuse);
+  virtual ~Server() = default;
+
+  // The port actually bound (the chosen one when options.port was 0).
+  virtual std::uint16_t port() const = 0;
+
+  // Serves until Stop() or, when handle_signals, until SIGTERM or SIGINT; then stops accepting,
+  // lets in-flight requests finish (up to shutdown_grace), closes idle connections and returns.
+  virtual void Run(bool handle_signals) = 0;
+
+  // Asks Run() to shut down gracefully. Thread-safe; may be called from a handler.
+  virtual void Stop() = 0;
+};
+
+}  // namespace planwatch::http

@@ -1,0 +1,159 @@
+#include "planwatch/service/user_admin.h"
+
+#include <fmt/format.h>
+
+#include "planwatch/base/text.h"
+#include "planwatch/domain/org_tree.h"
+#include "planwatch/service/json_fields.h"
+
+namespace planwatch {
+namespace {
+
+using nlohmann::json;
+
+Result<OrgTree> LoadTree(StoreReader& r) {
+  auto units = r.OrgUnits();
+  if (!units) return std::unexpected(units.error());
+  auto successions = r.Successions();
+  if (!successions) return std::unexpected(successions.error());
+  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
+  if (!tree) return Internal("the stored org tree is inconsistent: " + tree.error().message);
+  return tree;
+}
+
+std::unexpected<Error> NoUser(std::int64_t id) {
+  return NotFound(fmt::format("no user with id {}", id));
+}
+
+Resource ResourceOf(const UserView& user) {
+  json body = ToJson(user);
+  std::string etag = ETagOf(body);
+  return Resource{std::move(body), std::move(etag)};
+}
+
+}  // namespace
+
+json ToJson(const UserView& u) {
+  return json{{"id", u.id.value},
+              {"login", u.login},
+              {"display_name", u.display_name},
+              {"role", RoleName(u.role)},
+              {"unit", u.unit ? json(u.unit.value) : json(nullptr)},
+              {"unit_code", u.unit_code},
+              {"disabled", u.disabled},
+              {"created_at", u.created_at}};
+}
+
+UserAdmin::UserAdmin(Store& store, Accounts& accounts) : store_(store), accounts_(accounts) {}
+
+Result<Page> UserAdmin::List(const Principal& p, const QueryParams& params) {
+  auto tree = LoadTree(store_);
+  if (!tree) return std::unexpected(tree.error());
+  AccessPolicy policy(*tree);
+  if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
+  std::string query;
+  for (const auto& [name, value] : params) {
+    if (name == "q") {
+      query = FoldForSearch(value);
+    } else {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
+                  {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}});
+    }
+  }
+  auto users = accounts_.ListUsers();
+  if (!users) return std::unexpected(users.error());
+  Page page;
+  page.limit = 1000;
+  for (const UserView& u : *users) {
+    if (!policy.CanManageUsers(p, u.unit)) continue;
+    if (!query.empty() && FoldForSearch(u.login).find(query) == std::string::npos &&
+        FoldForSearch(u.display_name).find(query) == std::string::npos) {
+      continue;
+    }
+    page.items.push_back(ToJson(u));
+  }
+  page.total = static_cast<std::int64_t>(page.items.size());
+  return page;
+}
+
+Result<Resource> UserAdmin::Get(const Principal& p, std::int64_t id) {
+  auto tree = LoadTree(store_);
+  if (!tree) return std::unexpected(tree.error());
+  auto user = accounts_.GetUser(UserId{id});
+  if (!user) {
+    if (user.error().code == ErrorCode::kNotFound) return NoUser(id);
+    return std::unexpected(user.error());
+  }
+  if (!AccessPolicy(*tree).CanManageUsers(p, user->unit)) return NoUser(id);
+  return ResourceOf(*user);
+}
+
+Result<Resource> UserAdmin::Create(const Principal& p, const json& body) {
+  auto tree = LoadTree(store_);
+  if (!tree) return std::unexpected(tree.error());
+  AccessPolicy policy(*tree);
+  if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
+  NewUser user;
+  OrgUnitId unit;
+  JsonFields f(body, JsonFields::Mode::kCreate, {"login", "password", "role", "unit", "display_name"});
+  f.Text("login", user.login, true, 64);
+  f.Text("password", user.password, true, 1024);
+  f.Enum("role", user.role, ParseRole, true);
+  f.Ref("unit", unit, true);
+  f.Text("display_name", user.display_name, false, 256);
+  const OrgUnit* found = unit ? tree->Find(unit) : nullptr;
+  if (unit && found == nullptr) f.Add("unit", "not_found", fmt::format("no org unit with id {}", unit.value));
+  if (auto done = f.Finish(); !done) return std::unexpected(done.error());
+  if (!policy.CanManageUsers(p, unit)) {
+    return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");
+  }
+  user.unit_code = found->code;
+  auto added = accounts_.AddUser(user);
+  if (!added) return std::unexpected(added.error());
+  return ResourceOf(*added);
+}
+
+Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const json& patch,
+                                   const std::optional<std::string>& if_match) {
+  auto current = Get(p, id);
+  if (!current) return std::unexpected(current.error());
+  auto tree = LoadTree(store_);
+  if (!tree) return std::unexpected(tree.error());
+  AccessPolicy policy(*tree);
+  Accounts::UserChange change;
+  JsonFields f(patch, JsonFields::Mode::kPatch, {"display_name", "role", "unit", "disabled", "password"});
+  std::string text;
+  if (f.Text("display_name", text, false, 256)) change.display_name = text;
+  Role role = Role::kViewer;
+  if (f.Enum("role", role, ParseRole)) change.role = role;
+  OrgUnitId unit;
+  if (f.Ref("unit", unit, true)) {
+    const OrgUnit* found = tree->Find(unit);
+    if (found == nullptr) {
+      f.Add("unit", "not_found", fmt::format("no org unit with id {}", unit.value));
+    } else {
+      change.unit_code = found->code;
+    }
+  }
+  bool disabled = false;
+  if (f.Boolean("disabled", disabled)) change.disabled = disabled;
+  std::string password;
+  if (f.Text("password", password, false, 1024)) change.password = password;
+  if (auto done = f.Finish(); !done) return std::unexpected(done.error());
+  if (change.unit_code && !policy.CanManageUsers(p, unit)) {
+    return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");
+  }
+  if (!if_match) {
+    return Fail(ErrorCode::kVersionRequired, "send the ETag you last read in If-Match");
+  }
+  // Accounts serialises its own writes; a change between this check and the write is as
+  // unlikely as two admins editing one account, and both would be recorded.
+  if (*if_match != "*" && *if_match != current->etag) {
+    return Fail(ErrorCode::kVersionMismatch, "the user changed since you read it");
+  }
+  auto changed = accounts_.ChangeUser(UserId{id}, change);
+  if (!changed) return std::unexpected(changed.error());
+  return ResourceOf(*changed);
+}
+
+}  // namespace planwatch
