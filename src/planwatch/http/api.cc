@@ -47,6 +47,7 @@ struct Ctx {
 struct Entry {
   Access access = Access::kSignedIn;
   BodyKind body = BodyKind::kNone;
+  bool takes_query = false;  // false: any query parameter is refused (nothing is silently ignored)
   std::function<Response(Ctx&)> fn;
 };
 
@@ -191,15 +192,15 @@ struct Api::Impl {
   }
 
   void Add(std::string method, std::string pattern, Access access, BodyKind body,
-           std::function<Response(Ctx&)> fn) {
-    router.Add(std::move(method), std::move(pattern), Entry{access, body, std::move(fn)});
+           std::function<Response(Ctx&)> fn, bool takes_query = false) {
+    router.Add(std::move(method), std::move(pattern), Entry{access, body, takes_query, std::move(fn)});
   }
 
   void AddResource(ResourceKind kind, bool deletable) {
     const std::string base = fmt::format("/api/v1/{}", ResourceKindName(kind));
     Add("GET", base, Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
       return Reply(c, resources.List(*c.principal, kind, c.query));
-    });
+    }, true);
     Add("POST", base, Access::kSignedIn, BodyKind::kJson, [this, kind, base](Ctx& c) {
       auto created = resources.Create(*c.principal, kind, c.body);
       Response r = Reply(c, created, 201);
@@ -369,7 +370,7 @@ struct Api::Impl {
 
     // Users.
     Add("GET", "/api/v1/users", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) { return Reply(c, users.List(*c.principal, c.query)); });
+        [this](Ctx& c) { return Reply(c, users.List(*c.principal, c.query)); }, true);
     Add("POST", "/api/v1/users", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
       auto created = users.Create(*c.principal, c.body);
       Response r = Reply(c, created, 201);
@@ -399,7 +400,9 @@ struct Api::Impl {
     Add("GET", "/api/v1/tasks/{id}/events", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       auto id = IdParam(c, 0);
       if (!id) return *id.error();
-      return Reply(c, actions.Events(*c.principal, *id));
+      auto events = actions.Events(*c.principal, *id);
+      if (!events) return Error(c, events.error());
+      return JsonResponse(200, json{{"items", *events}});
     });
     for (TaskAction action : {TaskAction::kProgress, TaskAction::kClaim, TaskAction::kVerify,
                               TaskAction::kReturn, TaskAction::kAmend, TaskAction::kCancel}) {
@@ -432,7 +435,7 @@ struct Api::Impl {
         }
       }
       return Reply(c, actions.UploadEvidence(*c.principal, *id, upload), 201);
-    });
+    }, true);
     Add("GET", "/api/v1/evidence/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       auto id = IdParam(c, 0);
       if (!id) return *id.error();
@@ -472,7 +475,7 @@ struct Api::Impl {
       return Reply(c, values.PutTarget(*c.principal, IndicatorId{*id}, c.body));
     });
     Add("GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); });
+        [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); }, true);
     Add("POST", "/api/v1/data-values", Access::kSignedIn, BodyKind::kJson,
         [this](Ctx& c) { return Reply(c, values.PutMany(*c.principal, c.body)); });
     const std::string value_path = "/api/v1/data-values/{indicator}/{unit}/{period}";
@@ -502,10 +505,10 @@ struct Api::Impl {
     // Analytics.
     Add("GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       return Reply(c, TaskAnalytics(store, *c.principal, c.query, resources.today()));
-    });
+    }, true);
     Add("GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       return Reply(c, IndicatorAnalytics(store, *c.principal, c.query, resources.today()));
-    });
+    }, true);
   }
 
   Response Route(const Request& req, std::string& route_name) {
@@ -556,6 +559,13 @@ struct Api::Impl {
                            lang == Lang::kEn ? fmt::format("parameter {} is given twice", EchoForMessage(*name)) : "",
                            {ErrorDetail{0, *name, FieldMessage("invalid", "given twice")}});
       }
+    }
+
+    if (!entry.takes_query && !c.query.empty()) {
+      const std::string& name = c.query.begin()->first;
+      return MakeProblem(ProblemType::kBadRequest, lang,
+                         lang == Lang::kEn ? fmt::format("unknown parameter {}", EchoForMessage(name)) : "",
+                         {ErrorDetail{0, name, FieldMessage("unknown_field", "this address takes no query parameters")}});
     }
 
     // The caller: a bearer token, else the session cookie.

@@ -134,7 +134,7 @@ std::string RandomSecret() {
 
 Result<std::string> HashPassword(std::string_view password) {
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(),
+  if (crypto_pwhash_str_alg(out.data(), password.empty() ? "" : password.data(), password.size(),
                             crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Internal("cannot hash the password (out of memory)");
@@ -143,7 +143,9 @@ Result<std::string> HashPassword(std::string_view password) {
 }
 
 bool VerifyPassword(const std::string& hash, std::string_view password) {
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  // libsodium declares the password non-null even when empty.
+  const char* bytes = password.empty() ? "" : password.data();
+  return crypto_pwhash_str_verify(hash.c_str(), bytes, password.size()) == 0;
 }
 
 // A hash no password is known for; unknown logins are checked against it so that they take as

@@ -218,6 +218,10 @@ Result<Resource> Values::Put(const Principal& p, const ValueKey& key, const json
   f.Enum("state", v.state, ParseValueState);
   auto indicators = (*tx)->Indicators();
   if (!indicators) return std::unexpected(indicators.error());
+  // The indicator and the unit are the value's address: unknown ones are not found.
+  if (FindIndicator(*indicators, key.indicator) == nullptr || tree->Find(key.unit) == nullptr) {
+    return NoValue(key);
+  }
   CheckValue(f, "", v, FindIndicator(*indicators, key.indicator), *tree);
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (v.state == ValueState::kApproved && !MayApprove(p.role)) {
