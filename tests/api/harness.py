@@ -1,0 +1,325 @@
+"""Black-box harness of the planwatch HTTP API: a real server on loopback over a fixture database.
+
+The fixture database is built with the CLI (init, import of tests/api/fixtures/*.csv, user add),
+so the tests see exactly what an operator would set up. Every response is checked on the way: no
+500, and every 4xx/5xx answer is an application/problem+json document with type, title, status.
+"""
+
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "fixtures")
+DEFAULT_BIN = os.path.join(HERE, "..", "..", "build", "h-api", "src", "planwatch", "cli", "planwatch")
+
+# Import order: a kind refers only to kinds imported before it.
+KINDS = ["units", "directives", "plans", "task-groups", "indicators", "targets", "tasks",
+         "task-updates", "data-values"]
+
+PASSWORD = "correct-horse-42"
+ROLES = ["admin", "steering", "standing_agency", "unit_leader", "unit_officer", "viewer"]
+
+# login -> (role, unit code)
+USERS = {f"{role}_c1": (role, "C1") for role in ROLES}
+USERS.update({
+    "admin_p": ("admin", "P"),
+    "agency_d": ("standing_agency", "D"),
+    "admin_q": ("admin", "Q"),
+    "viewer_v1": ("viewer", "V1"),
+    "viewer_p": ("viewer", "P"),
+    "viewer_c2": ("viewer", "C2"),
+    "viewer_q": ("viewer", "Q"),
+})
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def binary():
+    path = os.environ.get("PLANWATCH_BIN", DEFAULT_BIN)
+    if not os.path.exists(path):
+        raise RuntimeError(f"planwatch binary not found at {path} (set PLANWATCH_BIN)")
+    return os.path.abspath(path)
+
+
+def run_cli(*args, stdin=None):
+    done = subprocess.run([binary(), *args], input=stdin, capture_output=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"planwatch {' '.join(args)} failed ({done.returncode}): "
+                           f"{done.stderr.decode(errors='replace')}")
+    return done.stdout
+
+
+def build_fixture_db(directory):
+    db = os.path.join(directory, "fixture.db")
+    run_cli("init", "--db", db)
+    for kind in KINDS:
+        run_cli("import", "--db", db, "--kind", kind, os.path.join(FIXTURES, f"{kind}.csv"))
+    for login, (role, unit) in USERS.items():
+        run_cli("user", "add", "--db", db, "--login", login, "--role", role, "--unit", unit,
+                "--name", login.replace("_", " ").title(), stdin=(PASSWORD + "\n").encode())
+    return db
+
+
+def db_fingerprint(db):
+    """sha256 over `planwatch export` of every kind: equal fingerprints, equal data."""
+    digest = hashlib.sha256()
+    for kind in KINDS:
+        digest.update(kind.encode() + b"\0")
+        digest.update(run_cli("export", "--db", db, "--kind", kind))
+    return digest.hexdigest()
+
+
+class Server:
+    """`planwatch serve` on an ephemeral loopback port."""
+
+    def __init__(self, db, workdir):
+        self.db = db
+        self.stderr_path = os.path.join(workdir, "server.stderr")
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            [binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1"],
+            stdout=subprocess.PIPE, stderr=self._stderr)
+        line = self.proc.stdout.readline().decode()
+        prefix = f"planwatch serving {db} on http://127.0.0.1:"
+        if not line.startswith(prefix):
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError(f"unexpected first line from serve: {line!r}; stderr: {self.stderr()}")
+        self.port = int(line[len(prefix):].strip().rstrip("/"))
+        self.signalled = False
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self, timeout=30, signal_first=True):
+        """SIGTERM (unless `signal_first` is false: one already sent), then the exit code (0 for a
+        graceful stop)."""
+        if signal_first and self.proc.poll() is None and not self.signalled:
+            self.signalled = True
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            code = "hung"
+        self.proc.stdout.close()
+        self._stderr.close()
+        return code
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # list of (name, value)
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+class ResponseCheckError(AssertionError):
+    pass
+
+
+def check_response(method, path, r):
+    where = f"{method} {path}"
+    if r.status >= 500 and r.status != 503:
+        raise ResponseCheckError(f"{where}: server error {r.status}: {r.body[:500]!r}")
+    if r.status >= 400:
+        ctype = (r.header("Content-Type") or "").split(";")[0].strip()
+        if ctype != "application/problem+json":
+            raise ResponseCheckError(f"{where}: {r.status} with Content-Type {ctype!r}, "
+                                     f"not application/problem+json: {r.body[:300]!r}")
+        try:
+            doc = json.loads(r.body.decode("utf-8"))
+        except ValueError as e:
+            raise ResponseCheckError(f"{where}: problem body is not JSON ({e}): {r.body[:300]!r}")
+        for key in ("type", "title", "status"):
+            if key not in doc:
+                raise ResponseCheckError(f"{where}: problem without {key}: {doc}")
+        if doc["status"] != r.status or not str(doc["type"]).startswith("urn:planwatch:problem:"):
+            raise ResponseCheckError(f"{where}: problem status/type mismatch: {r.status} {doc}")
+
+
+class Client:
+    """One caller: anonymous, a cookie session (with its CSRF token) or a bearer token."""
+
+    def __init__(self, port, lang="en"):
+        self.port = port
+        self.lang = lang
+        self.cookie = None
+        self.csrf = None
+        self.bearer = None
+        self.user = None
+
+    def raw(self, method, path, body=None, headers=None, check=True):
+        """A request exactly as given (body bytes, headers dict); auth headers added."""
+        h = {"Accept-Language": self.lang}
+        if self.bearer:
+            h["Authorization"] = f"Bearer {self.bearer}"
+        elif self.cookie:
+            h["Cookie"] = f"pw_session={self.cookie}"
+            if self.csrf and method not in ("GET", "HEAD", "OPTIONS"):
+                h["X-CSRF-Token"] = self.csrf
+        if headers:
+            for k, v in headers.items():
+                if v is None:
+                    h.pop(k, None)
+                else:
+                    h[k] = v
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=h)
+            resp = conn.getresponse()
+            r = Response(resp.status, resp.getheaders(), resp.read())
+        finally:
+            conn.close()
+        if check:
+            check_response(method, path, r)
+        return r
+
+    def call(self, method, path, body=None, headers=None, if_match=None, check=True):
+        h = dict(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            h.setdefault("Content-Type", "application/json")
+        if if_match is not None:
+            h["If-Match"] = if_match
+        return self.raw(method, path, data, h, check=check)
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, {} if body is None else body, **kw)
+
+    def patch(self, path, body, **kw):
+        return self.call("PATCH", path, body, **kw)
+
+    def put(self, path, body, **kw):
+        return self.call("PUT", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+    def ok(self, method, path, body=None, expect=200, **kw):
+        r = self.call(method, path, body, **kw)
+        if r.status != expect:
+            raise AssertionError(f"{method} {path}: expected {expect}, got {r.status}: {r.body[:500]!r}")
+        return r
+
+    def login(self, login, password=PASSWORD):
+        r = self.post("/api/v1/session", {"login": login, "password": password})
+        if r.status != 200:
+            raise AssertionError(f"login {login}: {r.status} {r.body!r}")
+        cookies = [c for c in r.header_all("Set-Cookie") if c.startswith("pw_session=")]
+        self.cookie = cookies[0].split(";")[0].split("=", 1)[1]
+        self.csrf = r.json()["csrf_token"]
+        self.user = r.json()["user"]
+        return self
+
+    def token_client(self, name="api token"):
+        """A new client using a bearer token created by this session."""
+        r = self.ok("POST", "/api/v1/tokens", {"name": name}, expect=201)
+        other = Client(self.port, self.lang)
+        other.bearer = r.json()["token"]
+        other.token_id = r.json()["id"]
+        other.user = self.user
+        return other
+
+
+class Fixture:
+    """A fixture database and its running server, plus id lookups by code."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="pw-api-")
+        self.db = build_fixture_db(self.dir)
+        self.server = Server(self.db, self.dir)
+        self.port = self.server.port
+        self._clients = {}
+        admin = self.client("admin_p")
+        self.unit = {u["code"]: u["id"] for u in
+                     admin.ok("GET", "/api/v1/org-units?limit=1000").json()["items"]}
+        self.plan = {p["code"]: p["id"] for p in
+                     admin.ok("GET", "/api/v1/plans?limit=1000").json()["items"]}
+        self.indicator = {i["code"]: i["id"] for i in
+                          admin.ok("GET", "/api/v1/indicators?limit=1000").json()["items"]}
+        plan_code = {v: k for k, v in self.plan.items()}
+        self.group = {}
+        for g in admin.ok("GET", "/api/v1/task-groups?limit=1000").json()["items"]:
+            self.group[(plan_code[g["plan"]], g["code"])] = g["id"]
+        self.task = {}
+        for login in ("admin_p", "admin_q"):
+            for t in self.client(login).ok("GET", "/api/v1/tasks?limit=1000").json()["items"]:
+                self.task[(plan_code[t["plan"]], t["code"])] = t["id"]
+        self.user_id = {u["login"]: u["id"] for login in ("admin_p", "admin_q") for u in
+                        self.client(login).ok("GET", "/api/v1/users").json()["items"]}
+
+    def client(self, login):
+        """The signed-in cookie client of `login` (one sign-in per user per module)."""
+        if login not in self._clients:
+            self._clients[login] = Client(self.port).login(login)
+        return self._clients[login]
+
+    def anonymous(self):
+        return Client(self.port)
+
+    def fingerprint(self):
+        return db_fingerprint(self.db)
+
+    def close(self):
+        code = self.server.stop()
+        stderr = self.server.stderr()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if code != 0:
+            raise AssertionError(f"server exit code {code}; stderr:\n{stderr}")
+        return stderr
+
+
+_fixture = None
+
+
+def fixture():
+    return _fixture
+
+
+def setUpModule():
+    global _fixture
+    _fixture = Fixture()
+
+
+def tearDownModule():
+    global _fixture
+    f, _fixture = _fixture, None
+    if f is not None:
+        f.close()
+
+
+def value_path(indicator_id, unit_id, period):
+    return f"/api/v1/data-values/{indicator_id}/{unit_id}/{period}"
+
+
+def main():
+    unittest.main(verbosity=2)
