@@ -400,6 +400,11 @@ Result<UserView> Accounts::ChangeUser(UserId id, const UserChange& change) {
   auto current = (*txn)->UserById(id);
   if (!current) return std::unexpected(current.error());
   if (!*current) return NotFound(fmt::format("no user has id {}", id.value));
+  if (change.precondition) {
+    auto before = ViewOf(**txn, **current);
+    if (!before) return std::unexpected(before.error());
+    if (auto ok = change.precondition(*before); !ok) return std::unexpected(ok.error());
+  }
   UserRecord record = **current;
   if (change.display_name) record.display_name = *change.display_name;
   if (change.role) record.role = *change.role;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,9 @@ class Accounts {
     std::optional<std::string> unit_code;
     std::optional<bool> disabled;
     std::optional<std::string> password;
+    // Checked against the user as stored, inside the write transaction (a version check); its
+    // error is returned and nothing is written.
+    std::function<Status(const UserView& current)> precondition;
   };
   Result<UserView> ChangeUser(UserId id, const UserChange& change);
 

@@ -279,6 +279,29 @@ TEST_F(AccountsTest, ChangeUserUpdatesOnlyTheGivenFields) {
   EXPECT_EQ(accounts.GetUser(user.id)->unit_code, "P");
 }
 
+TEST_F(AccountsTest, ChangeUserChecksItsPreconditionAgainstTheStoredUser) {
+  Accounts accounts(*store_);
+  const UserView user = Add(accounts, User("checked", Role::kViewer, "D"));
+  Accounts::UserChange change;
+  change.role = Role::kUnitOfficer;
+  std::string seen_login;
+  change.precondition = [&](const UserView& stored) -> Status {
+    seen_login = stored.login;
+    return Fail(ErrorCode::kVersionMismatch, "changed since read");
+  };
+  auto refused = accounts.ChangeUser(user.id, change);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kVersionMismatch);
+  EXPECT_EQ(seen_login, "checked");
+  EXPECT_EQ(accounts.GetUser(user.id)->role, Role::kViewer);
+
+  change.precondition = [](const UserView& stored) -> Status {
+    return stored.role == Role::kViewer ? Status{} : Fail(ErrorCode::kVersionMismatch, "no");
+  };
+  ASSERT_TRUE(accounts.ChangeUser(user.id, change).has_value());
+  EXPECT_EQ(accounts.GetUser(user.id)->role, Role::kUnitOfficer);
+}
+
 TEST_F(AccountsTest, ThrottleRefusesEvenTheRightPasswordAfterMaxFailuresPerLogin) {
   Accounts accounts(*store_, AccountsOptions{std::chrono::hours(1), 3, std::chrono::minutes(15)});
   Add(accounts, User("target"));

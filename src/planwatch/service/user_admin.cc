@@ -1,5 +1,7 @@
 #include "planwatch/service/user_admin.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "planwatch/base/text.h"
@@ -52,9 +54,20 @@ Result<Page> UserAdmin::List(const Principal& p, const QueryParams& params) {
   AccessPolicy policy(*tree);
   if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
   std::string query;
+  Page page;
   for (const auto& [name, value] : params) {
     if (name == "q") {
       query = FoldForSearch(value);
+    } else if (name == "limit" || name == "offset") {
+      int v = -1;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      const bool ok = ec == std::errc() && end == value.data() + value.size() &&
+                      (name == "limit" ? (v >= 1 && v <= 1000) : v >= 0);
+      if (!ok) {
+        return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
+                    {ErrorDetail{0, name, FieldMessage("invalid", "limit 1–1000, offset 0 or more")}});
+      }
+      (name == "limit" ? page.limit : page.offset) = v;
     } else {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
                   {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}});
@@ -62,17 +75,20 @@ Result<Page> UserAdmin::List(const Principal& p, const QueryParams& params) {
   }
   auto users = accounts_.ListUsers();
   if (!users) return std::unexpected(users.error());
-  Page page;
-  page.limit = 1000;
+  std::vector<json> matching;
   for (const UserView& u : *users) {
     if (!policy.CanManageUsers(p, u.unit)) continue;
     if (!query.empty() && FoldForSearch(u.login).find(query) == std::string::npos &&
         FoldForSearch(u.display_name).find(query) == std::string::npos) {
       continue;
     }
-    page.items.push_back(ToJson(u));
+    matching.push_back(ToJson(u));
   }
-  page.total = static_cast<std::int64_t>(page.items.size());
+  page.total = static_cast<std::int64_t>(matching.size());
+  for (std::size_t i = static_cast<std::size_t>(page.offset);
+       i < matching.size() && page.items.size() < static_cast<std::size_t>(page.limit); ++i) {
+    page.items.push_back(std::move(matching[i]));
+  }
   return page;
 }
 
@@ -146,11 +162,12 @@ Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const js
   if (!if_match) {
     return Fail(ErrorCode::kVersionRequired, "send the ETag you last read in If-Match");
   }
-  // Accounts serialises its own writes; a change between this check and the write is as
-  // unlikely as two admins editing one account, and both would be recorded.
-  if (*if_match != "*" && *if_match != current->etag) {
-    return Fail(ErrorCode::kVersionMismatch, "the user changed since you read it");
-  }
+  change.precondition = [&if_match](const UserView& stored) -> Status {
+    if (*if_match != "*" && *if_match != ETagOf(ToJson(stored))) {
+      return Fail(ErrorCode::kVersionMismatch, "the user changed since you read it");
+    }
+    return {};
+  };
   auto changed = accounts_.ChangeUser(UserId{id}, change);
   if (!changed) return std::unexpected(changed.error());
   return ResourceOf(*changed);
