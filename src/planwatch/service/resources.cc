@@ -19,7 +19,6 @@ namespace {
 using nlohmann::json;
 using Mode = JsonFields::Mode;
 
-constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 1000;
 
 Status Denied() { return Fail(ErrorCode::kPermissionDenied, "you may not do this here"); }
