@@ -479,6 +479,10 @@ Result<LoginResult> Accounts::Login(std::string_view login, std::string_view pas
   if (!view) return std::unexpected(view.error());
   auto txn = store_.Begin();
   if (!txn) return std::unexpected(txn.error());
+  // Sessions that ended are cleared as new ones begin, so the table holds live ones only.
+  if (auto s = (*txn)->DeleteSessionsExpiredBy(FormatInstant(now)); !s) {
+    return std::unexpected(s.error());
+  }
   if (auto s = (*txn)->PutSession(session); !s) return std::unexpected(s.error());
   if (auto s = (*txn)->Commit(); !s) return std::unexpected(s.error());
   result.user = std::move(*view);

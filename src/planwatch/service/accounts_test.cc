@@ -229,6 +229,11 @@ TEST_F(AccountsTest, ExpiredSessionIsRefused) {
   ASSERT_FALSE(auth.has_value());
   EXPECT_EQ(auth.error().code, ErrorCode::kUnauthenticated);
   EXPECT_NE(auth.error().message.find("expired"), std::string::npos);
+
+  // The next sign-in clears the ended session from the database.
+  ASSERT_TRUE(store_->SessionByHash(Sha256Hex(login->session_id)).value().has_value());
+  ASSERT_TRUE(accounts.Login("brief", kPassword, "192.0.2.1").has_value());
+  EXPECT_FALSE(store_->SessionByHash(Sha256Hex(login->session_id)).value().has_value());
 }
 
 TEST_F(AccountsTest, ResetPasswordEndsSessionsAndTheOldPassword) {

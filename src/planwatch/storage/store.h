@@ -221,6 +221,9 @@ class Transaction : public StoreReader {
   virtual Status DeleteSession(std::string_view id_hash) = 0;
   // Ends every session of the user (password reset, disabled account).
   virtual Status DeleteSessionsOf(UserId user) = 0;
+  // Removes every session whose expires_at is at or before `instant` (ISO 8601 UTC);
+  // invalid_argument when the instant is malformed.
+  virtual Status DeleteSessionsExpiredBy(const std::string& instant) = 0;
   virtual Result<ApiTokenId> PutApiToken(const ApiTokenRecord& token) = 0;
   // Sets revoked_at to this transaction's instant. not_found when the token does not exist.
   virtual Status RevokeApiToken(ApiTokenId id) = 0;

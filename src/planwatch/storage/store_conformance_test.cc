@@ -2421,6 +2421,27 @@ TEST_P(StoreConformanceTest, SessionsAreStoredFoundAndEnded) {
   EXPECT_EQ(Must(store().SessionByHash("hash-b1")), b1);
 }
 
+TEST_P(StoreConformanceTest, ExpiredSessionsAreRemovedUpToTheInstant) {
+  auto tx = Begin();
+  const UserId alice = Must(tx->PutUser(User("alice", {})));
+  SessionRecord early = Session("hash-early", alice);
+  early.expires_at = "2025-06-20T10:00:00.000Z";
+  SessionRecord exact = Session("hash-exact", alice);
+  exact.expires_at = "2025-06-20T12:00:00.000Z";
+  SessionRecord late = Session("hash-late", alice);
+  late.expires_at = "2025-06-20T12:00:00.001Z";
+  for (const SessionRecord& s : {early, exact, late}) MustOk(tx->PutSession(s));
+  MustOk(tx->Commit());
+
+  tx = Begin();
+  MustOk(tx->DeleteSessionsExpiredBy("2025-06-20T12:00:00Z"));
+  EXPECT_THAT(tx->DeleteSessionsExpiredBy("noon"), FailsWith(ErrorCode::kInvalidArgument, "'noon'"));
+  MustOk(tx->Commit());
+  EXPECT_EQ(Must(store().SessionByHash("hash-early")), std::nullopt);
+  EXPECT_EQ(Must(store().SessionByHash("hash-exact")), std::nullopt);
+  EXPECT_EQ(Must(store().SessionByHash("hash-late")), late);
+}
+
 TEST_P(StoreConformanceTest, SessionErrors) {
   auto tx = Begin();
   const UserId user = Must(tx->PutUser(User("alice", {})));

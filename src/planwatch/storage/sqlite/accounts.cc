@@ -313,6 +313,15 @@ Status DeleteSessionsOfUser(WriteContext& context, UserId user) {
   return stmt.Run();
 }
 
+Status DeleteExpiredSessionRows(WriteContext& context, const std::string& instant) {
+  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(instant, "expired sessions", "instant"));
+  PW_SQLITE_TRY(context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
+                                                           "WHERE expires_at <= ?1"));
+  stmt.BindText(1, stored);
+  return stmt.Run();
+}
+
 Result<ApiTokenId> WriteApiToken(WriteContext& context, const ApiTokenRecord& token) {
   Connection& c = context.connection();
   const std::string subject = "API token " + Quoted(token.name);

@@ -49,6 +49,7 @@ Status WriteSession(WriteContext& context, const SessionRecord& session);
 // Succeeds whether or not there was anything to delete.
 Status DeleteSessionRow(WriteContext& context, std::string_view id_hash);
 Status DeleteSessionsOfUser(WriteContext& context, UserId user);
+Status DeleteExpiredSessionRows(WriteContext& context, const std::string& instant);
 // Inserts (id none; created_at = the stamp, not revoked) or replaces the token's user, name and
 // hash (created_at and revoked_at kept: only RevokeApiTokenRow revokes).
 // invalid_argument for an empty token_hash or a user that does not exist; conflict when another
