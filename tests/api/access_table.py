@@ -72,6 +72,7 @@ TABLE = {
     ("GET", "/api/v1/org-units/{id}"): ("rel", everyone()),
     ("PATCH", "/api/v1/org-units/{id}"): ("rel", only(ADMIN, IN_SCOPE)),
     ("DELETE", "/api/v1/org-units/{id}"): ("rel", only(ADMIN, IN_SCOPE)),
+    ("GET", "/api/v1/org-units/{id}/history"): ("rel", everyone()),
     # Directives.
     ("GET", "/api/v1/directives"): ("any", everyone()),
     ("POST", "/api/v1/directives"): ("any", only(DIRECTIVE_WRITERS)),
@@ -96,6 +97,7 @@ TABLE = {
     ("GET", "/api/v1/tasks/{id}"): ("rel", everyone(IN_SCOPE)),
     ("PATCH", "/api/v1/tasks/{id}"): ("rel", only(PLAN_ADMINS, IN_SCOPE)),
     ("GET", "/api/v1/tasks/{id}/events"): ("rel", everyone(IN_SCOPE)),
+    ("GET", "/api/v1/tasks/{id}/history"): ("rel", everyone(IN_SCOPE)),
     ("POST", "/api/v1/tasks/{id}/progress"): ("rel", only(REPORTERS, IN_SCOPE)),
     ("POST", "/api/v1/tasks/{id}/claim"): ("rel", only(REPORTERS, IN_SCOPE)),
     ("POST", "/api/v1/tasks/{id}/verify"): ("rel", only(PLAN_ADMINS, IN_SCOPE)),

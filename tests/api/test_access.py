@@ -134,6 +134,8 @@ def build(w, method, path, role, rel):
     if (method, path) == ("POST", "/api/v1/org-units"):
         return c.post(path, {"code": fresh("N-"), "name_vi": "Đơn vị", "type": "other",
                              "parent": w.unit(rel)})
+    if path == "/api/v1/org-units/{id}/history":
+        return c.get(f"/api/v1/org-units/{w.unit(rel)}/history")
     if path == "/api/v1/org-units/{id}":
         if method == "GET":
             return c.get(f"/api/v1/org-units/{w.unit(rel)}")
@@ -175,6 +177,8 @@ def build(w, method, path, role, rel):
         return c.patch(f"/api/v1/tasks/{task}", {"expected_output": f"Báo cáo {role}"}, if_match="*")
     if path == "/api/v1/tasks/{id}/events":
         return c.get(f"/api/v1/tasks/{task}/events")
+    if path == "/api/v1/tasks/{id}/history":
+        return c.get(f"/api/v1/tasks/{task}/history")
     if path == "/api/v1/tasks/{id}/progress":
         return c.post(f"/api/v1/tasks/{task}/progress", {"progress_percent": 40})
     if path == "/api/v1/tasks/{id}/claim":

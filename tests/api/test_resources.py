@@ -165,6 +165,12 @@ class ResourcesTest(unittest.TestCase):
         closed = self.admin.ok("GET", f"/api/v1/org-units/{unit['id']}").json()
         self.assertIsNotNone(closed["valid_to"])
         self.assertRegex(closed["valid_to"], r"^\d{4}-\d{2}-\d{2}$")
+        # Nothing is lost: every version stays, each with the instants it was current.
+        versions = self.admin.ok("GET", f"/api/v1/org-units/{unit['id']}/history").json()["items"]
+        self.assertEqual([v["value"]["leader_name"] for v in versions], ["", "Lê Thị B", "Lê Thị B"])
+        self.assertEqual([v["value"]["valid_to"] for v in versions], [None, None, closed["valid_to"]])
+        self.assertIsNone(versions[-1]["superseded_at"])
+        self.assertEqual(versions[0]["superseded_at"], versions[1]["recorded_at"])
 
     def test_task_create_and_patch(self):
         body = {"plan": self.f.plan["PL"], "group": self.f.group[("PL", "G1")], "code": "T-NEW",
@@ -179,6 +185,12 @@ class ResourcesTest(unittest.TestCase):
         p = self.admin.ok("PATCH", f"/api/v1/tasks/{t['id']}", {"title_en": "A new task"},
                           if_match=r.header("ETag")).json()
         self.assertEqual(p["title_en"], "A new task")
+        versions = self.admin.ok("GET", f"/api/v1/tasks/{t['id']}/history").json()["items"]
+        self.assertEqual([v["value"]["title_en"] for v in versions], ["", "A new task"])
+        self.assertEqual(self.f.client("unit_officer_c1").get(f"/api/v1/tasks/{t['id']}/history").status,
+                         200)  # a coordinating unit
+        self.assertEqual(self.f.client("viewer_q").get(f"/api/v1/tasks/{t['id']}/history").status,
+                         404)  # another province
         # A coordinating unit sees the task.
         self.assertEqual(self.f.client("viewer_c1").get(f"/api/v1/tasks/{t['id']}").status, 200)
         self.assertEqual(self.admin.delete(f"/api/v1/tasks/{t['id']}").status, 405)

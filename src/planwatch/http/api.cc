@@ -396,6 +396,16 @@ struct Api::Impl {
     AddResource(ResourceKind::kTask, false);
     AddResource(ResourceKind::kIndicator, true);
 
+    // Versions kept of tasks and org units.
+    for (ResourceKind kind : {ResourceKind::kOrgUnit, ResourceKind::kTask}) {
+      Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)), Access::kSignedIn,
+          BodyKind::kNone, [this, kind](Ctx& c) {
+            auto id = IdParam(c, 0);
+            if (!id) return *id.error();
+            return Reply(c, resources.History(*c.principal, kind, *id));
+          });
+    }
+
     // Task ledger and evidence.
     Add("GET", "/api/v1/tasks/{id}/events", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       auto id = IdParam(c, 0);

@@ -459,6 +459,31 @@ Result<Resource> Resources::Get(const Principal& p, ResourceKind kind, std::int6
   return Resource{std::move(body), std::move(etag)};
 }
 
+Result<json> Resources::History(const Principal& p, ResourceKind kind, std::int64_t id) {
+  if (kind != ResourceKind::kTask && kind != ResourceKind::kOrgUnit) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                fmt::format("{} keep no version history", ResourceKindName(kind)));
+  }
+  // Visibility is the current version's, as for Get.
+  if (auto visible = Get(p, kind, id); !visible) return std::unexpected(visible.error());
+  json items = json::array();
+  auto add = [&items](json value, const std::string& recorded_at, const std::string& superseded_at) {
+    items.push_back(json{{"value", std::move(value)},
+                         {"recorded_at", recorded_at},
+                         {"superseded_at", superseded_at.empty() ? json(nullptr) : json(superseded_at)}});
+  };
+  if (kind == ResourceKind::kTask) {
+    auto history = store_.TaskHistory(TaskId{id});
+    if (!history) return std::unexpected(history.error());
+    for (const Version<Task>& v : *history) add(ToJson(v.value), v.recorded_at, v.superseded_at);
+  } else {
+    auto history = store_.OrgUnitHistory(OrgUnitId{id});
+    if (!history) return std::unexpected(history.error());
+    for (const Version<OrgUnit>& v : *history) add(ToJson(v.value), v.recorded_at, v.superseded_at);
+  }
+  return json{{"items", std::move(items)}};
+}
+
 namespace {
 
 // One create-or-update of a record kind, inside `tx`. `current` is none for a create.

@@ -66,6 +66,11 @@ class Resources {
   Status Delete(const Principal& p, ResourceKind kind, std::int64_t id,
                 const std::optional<std::string>& if_match);
 
+  // Every stored version of a task or an org unit, oldest first:
+  // {"items": [{"value": {…}, "recorded_at", "superseded_at" (null for the current one)}]}.
+  // Same visibility as Get; failed_precondition for kinds without history.
+  Result<nlohmann::json> History(const Principal& p, ResourceKind kind, std::int64_t id);
+
   Store& store() { return store_; }
   Date today() const { return today_(); }
 
