@@ -114,6 +114,7 @@ TEST_F(ApiTest, DetailFollowsAcceptLanguage) {
   json vi = json::parse(Send("GET", "/api/v1/tasks", {}, {{"Accept-Language", "vi-VN,vi;q=0.9"}}).body);
   json en = json::parse(Send("GET", "/api/v1/tasks", {}, {{"Accept-Language", "en-US,en;q=0.8"}}).body);
   EXPECT_EQ(vi["title"], "Cần đăng nhập");
+  EXPECT_FALSE(vi.contains("detail_en"));  // nothing more specific to say
   EXPECT_EQ(en["title"], "Sign-in required");
   EXPECT_EQ(NegotiateLanguage("fr, en;q=0.5, vi;q=0.4"), Lang::kEn);
   EXPECT_EQ(NegotiateLanguage("fr"), Lang::kVi);
@@ -136,6 +137,20 @@ TEST_F(ApiTest, MalformedLoginBodiesAreClearProblems) {
   EXPECT_EQ(body["errors"][1]["code"], "required");
   EXPECT_EQ(Send("POST", "/api/v1/session", std::string(2 * 1024 * 1024, ' '), json_type).status,
             413);
+}
+
+TEST_F(ApiTest, VietnameseProblemsKeepTheEnglishSpecificsBeside) {
+  Error conflict{ErrorCode::kConflict, "the code SL is taken by another unit", {}};
+  json vi = json::parse(ProblemFor(conflict, Lang::kVi, true).body);
+  EXPECT_EQ(vi["status"], 409);
+  EXPECT_EQ(vi["detail"], "Yêu cầu xung đột với dữ liệu hiện có.");
+  EXPECT_EQ(vi["detail_en"], "the code SL is taken by another unit");
+  json en = json::parse(ProblemFor(conflict, Lang::kEn, true).body);
+  EXPECT_EQ(en["detail"], "the code SL is taken by another unit");
+  EXPECT_FALSE(en.contains("detail_en"));
+  Error bug{ErrorCode::kInternal, "secret stack of the server", {}};
+  EXPECT_EQ(ProblemFor(bug, Lang::kVi, false).body.find("secret"), std::string::npos);
+  EXPECT_EQ(ProblemFor(bug, Lang::kEn, false).body.find("secret"), std::string::npos);
 }
 
 TEST_F(ApiTest, WrongPasswordIs401AndNeverA500) {

@@ -151,7 +151,7 @@ std::string_view TypeUri(ProblemType type) {
 }
 
 Response MakeProblem(ProblemType type, Lang lang, std::string_view detail,
-                     const std::vector<ErrorDetail>& errors) {
+                     const std::vector<ErrorDetail>& errors, std::string_view detail_en) {
   const TypeInfo& info = InfoOf(type);
   nlohmann::json body{{"type", TypeUri(type)},
                       {"title", lang == Lang::kVi ? info.title_vi : info.title_en},
@@ -161,6 +161,7 @@ Response MakeProblem(ProblemType type, Lang lang, std::string_view detail,
   } else {
     body["detail"] = lang == Lang::kVi ? info.detail_vi : info.detail_en;
   }
+  if (lang == Lang::kVi && !detail_en.empty()) body["detail_en"] = detail_en;
   if (!errors.empty()) body["errors"] = FieldErrors(errors, lang);
   Response r;
   r.status = info.status;
@@ -208,11 +209,11 @@ Response ProblemFor(const Error& error, Lang lang, bool with_body) {
       type = ProblemType::kInternal;
       break;
   }
-  // English callers get the service's specific sentence; Vietnamese ones the type's sentence
-  // (field errors carry the specifics in both). Internal errors never leak their message.
-  std::string detail;
-  if (lang == Lang::kEn && type != ProblemType::kInternal) detail = error.message;
-  return MakeProblem(type, lang, detail, error.details);
+  // English callers get the service's specific sentence; Vietnamese ones the type's sentence,
+  // with the specifics beside it in detail_en. Internal errors never leak their message.
+  if (type == ProblemType::kInternal) return MakeProblem(type, lang);
+  if (lang == Lang::kEn) return MakeProblem(type, lang, error.message, error.details);
+  return MakeProblem(type, lang, {}, error.details, error.message);
 }
 
 }  // namespace planwatch::http

@@ -42,8 +42,10 @@ std::string_view TypeUri(ProblemType type);
 
 // A problem response. `detail` empty: the type's own sentence in `lang`. Field errors (from an
 // Error's details) are listed as {"field", "code", "message"}, the message in `lang`.
+// `detail_en`: for a Vietnamese answer, the English specifics of the service's message, kept as
+// an extension member so that nothing precise is lost in translation.
 Response MakeProblem(ProblemType type, Lang lang, std::string_view detail = {},
-                     const std::vector<ErrorDetail>& errors = {});
+                     const std::vector<ErrorDetail>& errors = {}, std::string_view detail_en = {});
 
 // The problem for a service error. `with_body`: the request carried content (invalid_argument
 // is then 422 Unprocessable Content; without content it is 400 Bad Request).
