@@ -19,6 +19,7 @@
 #include "planwatch/service/indicator_figures.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/plan_status.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -67,16 +68,6 @@ Result<std::optional<bool>> BoolParam(const QueryParams& params, std::string_vie
   if (*text == "false") return false;
   return BadParam(name, "invalid",
                   fmt::format("expected true or false, got \"{}\"", EchoForMessage(*text)));
-}
-
-Result<OrgTree> LoadTree(StoreReader& store) {
-  auto units = store.OrgUnits();
-  if (!units) return std::unexpected(units.error());
-  auto successions = store.Successions();
-  if (!successions) return std::unexpected(successions.error());
-  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
-  if (!tree) return Internal("the stored org tree is inconsistent: " + tree.error().message);
-  return tree;
 }
 
 std::unexpected<Error> Denied(const Principal& p, std::string_view what) {
@@ -248,7 +239,7 @@ Result<json> TaskAnalytics(StoreReader& store, const Principal& p, const QueryPa
     query.group_by = *group_by;
   }
 
-  auto tree = LoadTree(store);
+  auto tree = LoadOrgTree(store);
   if (!tree) return std::unexpected(tree.error());
   const AccessPolicy policy(*tree);
   if (*unit_code) {
@@ -307,7 +298,7 @@ Result<json> IndicatorAnalytics(StoreReader& store, const Principal& p, const Qu
     }
   }
 
-  auto tree = LoadTree(store);
+  auto tree = LoadOrgTree(store);
   if (!tree) return std::unexpected(tree.error());
   const AccessPolicy policy(*tree);
   const OrgUnit* unit = nullptr;

@@ -12,6 +12,7 @@
 #include "planwatch/domain/task_status.h"
 #include "planwatch/service/accounts.h"
 #include "planwatch/service/resource_codecs.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -25,16 +26,6 @@ Status Denied() { return Fail(ErrorCode::kPermissionDenied, "you may not do this
 
 std::unexpected<Error> NoSuch(ResourceKind kind, std::int64_t id) {
   return NotFound(fmt::format("no {} with id {}", ResourceKindName(kind), id));
-}
-
-Result<OrgTree> LoadTree(StoreReader& r) {
-  auto units = r.OrgUnits();
-  if (!units) return std::unexpected(units.error());
-  auto successions = r.Successions();
-  if (!successions) return std::unexpected(successions.error());
-  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
-  if (!tree) return Internal("the stored org tree is inconsistent: " + tree.error().message);
-  return tree;
 }
 
 Result<std::int64_t> ParseInt(std::string_view name, std::string_view text, std::int64_t min,
@@ -196,23 +187,11 @@ struct TaskView {
 };
 
 Result<std::optional<TaskView>> FindTask(StoreReader& r, std::int64_t id, Date today) {
-  auto history = r.TaskHistory(TaskId{id});
-  if (!history) {
-    if (history.error().code == ErrorCode::kNotFound) return std::optional<TaskView>();
-    return std::unexpected(history.error());
-  }
-  TaskView view;
-  view.task = history->back().value;
-  auto plans = r.Plans();
-  if (!plans) return std::unexpected(plans.error());
-  const Plan* plan = FindById(*plans, view.task.plan);
-  if (plan == nullptr) return std::optional<TaskView>();
-  view.plan = *plan;
-  auto events = r.TaskEvents(view.task.plan);
-  if (!events) return std::unexpected(events.error());
-  for (TaskEvent& e : *events) {
-    if (e.task == view.task.id) view.events.push_back(std::move(e));
-  }
+  auto record = LoadTaskRecord(r, TaskId{id});
+  if (!record) return std::unexpected(record.error());
+  if (!*record) return std::optional<TaskView>();
+  TaskView view{std::move((*record)->task), std::move((*record)->plan), std::move((*record)->ledger),
+                {}};
   view.state = EvaluateTask(view.task, view.events, today, CompletionView::kVerified);
   return std::optional<TaskView>(std::move(view));
 }
@@ -281,7 +260,7 @@ json TaskStoredJson(const Task& task, std::size_t ledger_size) {
 Resources::Resources(Store& store, TodayFn today_fn) : store_(store), today_(today_fn) {}
 
 Result<Page> Resources::List(const Principal& p, ResourceKind kind, const QueryParams& params) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (kind != ResourceKind::kTask && !policy.CanReadReference(p)) {
@@ -394,7 +373,7 @@ Result<Page> Resources::List(const Principal& p, ResourceKind kind, const QueryP
 }
 
 Result<Resource> Resources::Get(const Principal& p, ResourceKind kind, std::int64_t id) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (kind == ResourceKind::kTask) {
@@ -766,7 +745,7 @@ Result<std::int64_t> Write(Transaction& tx, const Principal& p, const OrgTree& t
 Result<Resource> Resources::Create(const Principal& p, ResourceKind kind, const json& body) {
   auto tx = store_.Begin();
   if (!tx) return std::unexpected(tx.error());
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   auto id = Write(**tx, p, *tree, kind, std::nullopt, body);
   if (!id) return std::unexpected(id.error());
@@ -785,7 +764,7 @@ Result<Resource> Resources::Update(const Principal& p, ResourceKind kind, std::i
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) return NoSuch(kind, id);
   if (auto ok = CheckVersion(if_match, ETagOf(**stored)); !ok) return std::unexpected(ok.error());
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   auto written = Write(**tx, p, *tree, kind, id, patch);
   if (!written) return std::unexpected(written.error());
@@ -807,7 +786,7 @@ Status Resources::Delete(const Principal& p, ResourceKind kind, std::int64_t id,
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) return NoSuch(kind, id);
   if (auto ok = CheckVersion(if_match, ETagOf(**stored)); !ok) return ok;
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   auto plans = (*tx)->Plans();

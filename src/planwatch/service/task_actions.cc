@@ -16,6 +16,7 @@
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/ledger_rules.h"
 #include "planwatch/service/resource_codecs.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -84,31 +85,13 @@ std::unexpected<Error> NoSuchTask(std::int64_t id) {
 
 // none when the task does not exist (or its plan was deleted).
 Result<std::optional<LoadedTask>> LoadTask(StoreReader& r, std::int64_t id, Date today) {
-  if (id <= 0) return std::optional<LoadedTask>();
-  auto history = r.TaskHistory(TaskId{id});
-  if (!history) {
-    if (history.error().code == ErrorCode::kNotFound) return std::optional<LoadedTask>();
-    return std::unexpected(history.error());
-  }
-  LoadedTask out;
-  out.task = history->back().value;
-  auto plans = r.Plans();
-  if (!plans) return std::unexpected(plans.error());
-  auto plan = std::ranges::find_if(*plans, [&](const Plan& p) { return p.id == out.task.plan; });
-  if (plan == plans->end()) return std::optional<LoadedTask>();
-  out.plan = *plan;
-  auto units = r.OrgUnits();
-  if (!units) return std::unexpected(units.error());
-  auto successions = r.Successions();
-  if (!successions) return std::unexpected(successions.error());
-  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
-  if (!tree) return Internal("the stored org tree is inconsistent: " + tree.error().message);
-  out.tree = std::move(*tree);
-  auto events = r.TaskEvents(out.task.plan);
-  if (!events) return std::unexpected(events.error());
-  for (TaskEvent& e : *events) {
-    if (e.task == out.task.id) out.ledger.push_back(std::move(e));
-  }
+  auto record = LoadTaskRecord(r, TaskId{id});
+  if (!record) return std::unexpected(record.error());
+  if (!*record) return std::optional<LoadedTask>();
+  auto tree = LoadOrgTree(r);
+  if (!tree) return std::unexpected(tree.error());
+  LoadedTask out{std::move((*record)->task), std::move((*record)->plan), std::move(*tree),
+                 std::move((*record)->ledger), {}};
   out.now = EvaluateTask(out.task, out.ledger, today, CompletionView::kClaimed);
   return std::optional<LoadedTask>(std::move(out));
 }

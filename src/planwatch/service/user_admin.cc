@@ -7,21 +7,12 @@
 #include "planwatch/base/text.h"
 #include "planwatch/domain/org_tree.h"
 #include "planwatch/service/json_fields.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
 
 using nlohmann::json;
-
-Result<OrgTree> LoadTree(StoreReader& r) {
-  auto units = r.OrgUnits();
-  if (!units) return std::unexpected(units.error());
-  auto successions = r.Successions();
-  if (!successions) return std::unexpected(successions.error());
-  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
-  if (!tree) return Internal("the stored org tree is inconsistent: " + tree.error().message);
-  return tree;
-}
 
 std::unexpected<Error> NoUser(std::int64_t id) {
   return NotFound(fmt::format("no user with id {}", id));
@@ -49,7 +40,7 @@ json ToJson(const UserView& u) {
 UserAdmin::UserAdmin(Store& store, Accounts& accounts) : store_(store), accounts_(accounts) {}
 
 Result<Page> UserAdmin::List(const Principal& p, const QueryParams& params) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
@@ -93,7 +84,7 @@ Result<Page> UserAdmin::List(const Principal& p, const QueryParams& params) {
 }
 
 Result<Resource> UserAdmin::Get(const Principal& p, std::int64_t id) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   auto user = accounts_.GetUser(UserId{id});
   if (!user) {
@@ -105,7 +96,7 @@ Result<Resource> UserAdmin::Get(const Principal& p, std::int64_t id) {
 }
 
 Result<Resource> UserAdmin::Create(const Principal& p, const json& body) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
@@ -133,7 +124,7 @@ Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const js
                                    const std::optional<std::string>& if_match) {
   auto current = Get(p, id);
   if (!current) return std::unexpected(current.error());
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   Accounts::UserChange change;

@@ -10,6 +10,7 @@
 #include "planwatch/domain/indicator_rules.h"
 #include "planwatch/domain/org_tree.h"
 #include "planwatch/service/resource_codecs.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -25,16 +26,6 @@ Status Denied(std::string message) {
 Status BadParam(std::string_view name, std::string_view code, const std::string& message) {
   return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
               {ErrorDetail{0, std::string(name), FieldMessage(code, message)}});
-}
-
-Result<OrgTree> LoadTree(StoreReader& r) {
-  auto units = r.OrgUnits();
-  if (!units) return std::unexpected(units.error());
-  auto successions = r.Successions();
-  if (!successions) return std::unexpected(successions.error());
-  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
-  if (!tree) return Internal("the stored org tree is inconsistent: " + tree.error().message);
-  return tree;
 }
 
 Result<std::optional<DataValue>> CurrentValue(StoreReader& r, const ValueKey& key) {
@@ -88,7 +79,7 @@ const Indicator* FindIndicator(const std::vector<Indicator>& all, IndicatorId id
 Values::Values(Store& store) : store_(store) {}
 
 Result<Page> Values::List(const Principal& p, const QueryParams& params) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   DataValueQuery query;
@@ -174,7 +165,7 @@ Result<Page> Values::List(const Principal& p, const QueryParams& params) {
 }
 
 Result<Resource> Values::Get(const Principal& p, const ValueKey& key) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   if (!AccessPolicy(*tree).CanReadValues(p, key.unit)) return NoValue(key);
   auto current = CurrentValue(store_, key);
@@ -189,7 +180,7 @@ Result<Resource> Values::Put(const Principal& p, const ValueKey& key, const json
                              const std::optional<std::string>& if_match) {
   auto tx = store_.Begin();
   if (!tx) return std::unexpected(tx.error());
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (!policy.CanReadValues(p, key.unit)) return NoValue(key);
@@ -236,7 +227,7 @@ Status Values::Delete(const Principal& p, const ValueKey& key,
                       const std::optional<std::string>& if_match) {
   auto tx = store_.Begin();
   if (!tx) return std::unexpected(tx.error());
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (!policy.CanReadValues(p, key.unit)) return NoValue(key);
@@ -258,7 +249,7 @@ Status Values::Delete(const Principal& p, const ValueKey& key,
 }
 
 Result<json> Values::History(const Principal& p, const ValueKey& key) {
-  auto tree = LoadTree(store_);
+  auto tree = LoadOrgTree(store_);
   if (!tree) return std::unexpected(tree.error());
   if (!AccessPolicy(*tree).CanReadValues(p, key.unit)) return NoValue(key);
   auto history = store_.DataValueHistory(key.indicator, key.unit, key.period);
@@ -281,7 +272,7 @@ Result<json> Values::PutMany(const Principal& p, const json& body) {
 
   auto tx = store_.Begin();
   if (!tx) return std::unexpected(tx.error());
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   auto indicators = (*tx)->Indicators();
@@ -368,7 +359,7 @@ Result<json> Values::Targets(const Principal& p, IndicatorId indicator) {
 Result<json> Values::PutTarget(const Principal& p, IndicatorId indicator, const json& body) {
   auto tx = store_.Begin();
   if (!tx) return std::unexpected(tx.error());
-  auto tree = LoadTree(**tx);
+  auto tree = LoadOrgTree(**tx);
   if (!tree) return std::unexpected(tree.error());
   auto indicators = (*tx)->Indicators();
   if (!indicators) return std::unexpected(indicators.error());
