@@ -139,13 +139,14 @@ struct Api::Impl {
         resources(s, o.today != nullptr ? o.today : &TodayUtc),
         actions(resources),
         values(s),
-        accounts(s),
+        accounts(s, account_options),
         users(s, accounts) {
     AddRoutes();
   }
 
   Store& store;
   ApiOptions options;
+  AccountsOptions account_options;
   Resources resources;
   TaskActions actions;
   Values values;
@@ -255,7 +256,7 @@ struct Api::Impl {
     return out;
   }
 
-  std::string SessionCookie(std::string_view value, long max_age) const {
+  std::string SessionCookie(std::string_view value, std::int64_t max_age) const {
     return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
                        value, max_age, options.secure_cookies ? "; Secure" : "");
   }
@@ -320,7 +321,7 @@ struct Api::Impl {
       auto result = accounts.Login(login, password, c.req.remote_address);
       if (!result) return Error(c, result.error());
       Response r = JsonResponse(200, SessionJson(result->user, result->csrf_token, result->expires_at));
-      r.AddHeader("Set-Cookie", SessionCookie(result->session_id, 12 * 3600));
+      r.AddHeader("Set-Cookie", SessionCookie(result->session_id, account_options.session_lifetime.count()));
       return r;
     });
     Add("GET", "/api/v1/session", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {

@@ -252,6 +252,7 @@ class ServerImpl final : public Server {
     std::vector<std::weak_ptr<Session>> out;
     std::lock_guard lock(mu_);
     if (stop) stopping_ = true;
+    out.reserve(sessions_.size());
     for (const auto& entry : sessions_) out.push_back(entry.second);
     return out;
   }

@@ -107,7 +107,7 @@ std::unexpected<Error> Unsupported(std::string message) {
   return Fail(ErrorCode::kUnsupportedMediaType, std::move(message));
 }
 
-std::unexpected<Error> BadFileName(std::string_view code, std::string text) {
+std::unexpected<Error> BadFileName(std::string_view code, const std::string& text) {
   std::string message = "file_name: " + text;
   return Fail(ErrorCode::kInvalidArgument, message,
               {ErrorDetail{0, "file_name", FieldMessage(code, text)}});

@@ -11,7 +11,7 @@
 namespace planwatch {
 
 // Evidence files larger than this are refused (bytes).
-inline constexpr std::size_t kMaxEvidenceBytes = 25u * 1024 * 1024;
+inline constexpr std::size_t kMaxEvidenceBytes = std::size_t{25} << 20;
 
 // The content type to store for `content` declared as `declared` (a Content-Type header value,
 // compared case-insensitively, parameters such as "; charset=utf-8" ignored).

@@ -42,7 +42,7 @@ Result<std::int64_t> ParseInt(std::string_view name, std::string_view text, std:
   return v;
 }
 
-Status BadParam(std::string_view name, std::string_view code, std::string message) {
+Status BadParam(std::string_view name, std::string_view code, const std::string& message) {
   return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
               {ErrorDetail{0, std::string(name), FieldMessage(code, message)}});
 }
