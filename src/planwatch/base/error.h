@@ -13,18 +13,18 @@ namespace planwatch {
 // A few codes with one meaning everywhere. One table maps them to exit codes (ExitCode below)
 // and, from step 2 on, one to HTTP statuses.
 enum class ErrorCode {
-  kInvalidArgument,   // the input is malformed or breaks a rule; retrying it unchanged fails again
-  kNotFound,          // a referenced thing does not exist
-  kConflict,          // the input clashes with existing state (duplicate code, still in use)
-  kVersionMismatch,   // an update names a version (ETag) that is no longer the current one
-  kVersionRequired,   // an update of an existing record names no version to check
+  kInvalidArgument,    // the input is malformed or breaks a rule; retrying it unchanged fails again
+  kNotFound,           // a referenced thing does not exist
+  kConflict,           // the input clashes with existing state (duplicate code, still in use)
+  kVersionMismatch,    // an update names a version (ETag) that is no longer the current one
+  kVersionRequired,    // an update of an existing record names no version to check
   kResourceExhausted,  // a rate limit or quota is used up; retry later
   kUnsupportedMediaType,  // the content is not of a type accepted here
-  kPermissionDenied,  // the principal may not do this
-  kUnauthenticated,   // no valid principal
-  kFailedPrecondition,  // the system is not in a state that allows this
-  kUnavailable,         // transient: the database is busy or unreachable
-  kInternal,            // a bug or a broken invariant
+  kPermissionDenied,      // the principal may not do this
+  kUnauthenticated,       // no valid principal
+  kFailedPrecondition,    // the system is not in a state that allows this
+  kUnavailable,           // transient: the database is busy or unreachable
+  kInternal,              // a bug or a broken invariant
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

@@ -29,9 +29,9 @@ int RunServe(const ServeOptions& options) {
   http::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = static_cast<std::uint16_t>(options.port);
-  server_options.threads = options.threads > 0
-                               ? options.threads
-                               : static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
+  server_options.threads =
+      options.threads > 0 ? options.threads
+                          : static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
   auto server = http::Server::Start(
       server_options, [&api](http::Request&& request) { return api.Handle(std::move(request)); },
       [&api](int status, const http::Request& request) { return api.Refuse(status, request); });
@@ -57,7 +57,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", options->port, "Port (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  cmd->add_option("--threads", options->threads, "Worker threads (default: one per core, at least 2)")
+  cmd->add_option("--threads", options->threads,
+                  "Worker threads (default: one per core, at least 2)")
       ->check(CLI::Range(0, 256));
   cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }

@@ -62,9 +62,9 @@ bool AccessPolicy::CanManageIndicator(const Principal& p, const Indicator& indic
 bool AccessPolicy::CanReadTask(const Principal& p, const Task& task, OrgUnitId lead_unit,
                                const Plan& plan) const {
   if (CanAdministerPlan(p, plan)) return true;
-  const bool own = InScope(p, lead_unit) ||
-                   std::ranges::any_of(task.coordinating_units,
-                                       [&](OrgUnitId u) { return InScope(p, u); });
+  const bool own =
+      InScope(p, lead_unit) ||
+      std::ranges::any_of(task.coordinating_units, [&](OrgUnitId u) { return InScope(p, u); });
   if (task.classified) {
     if (p.role == Role::kSteering) return InScope(p, lead_unit);
     return own;

@@ -1,13 +1,13 @@
 #include "planwatch/http/api.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <functional>
-#include <optional>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "planwatch/base/clock.h"
 #include "planwatch/base/text.h"
@@ -194,18 +194,22 @@ struct Api::Impl {
 
   void Add(std::string method, std::string pattern, Access access, BodyKind body,
            std::function<Response(Ctx&)> fn, bool takes_query = false) {
-    router.Add(std::move(method), std::move(pattern), Entry{access, body, takes_query, std::move(fn)});
+    router.Add(std::move(method), std::move(pattern),
+               Entry{access, body, takes_query, std::move(fn)});
   }
 
   void AddResource(ResourceKind kind, bool deletable) {
     const std::string base = fmt::format("/api/v1/{}", ResourceKindName(kind));
-    Add("GET", base, Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
-      return Reply(c, resources.List(*c.principal, kind, c.query));
-    }, true);
+    Add(
+        "GET", base, Access::kSignedIn, BodyKind::kNone,
+        [this, kind](Ctx& c) { return Reply(c, resources.List(*c.principal, kind, c.query)); },
+        true);
     Add("POST", base, Access::kSignedIn, BodyKind::kJson, [this, kind, base](Ctx& c) {
       auto created = resources.Create(*c.principal, kind, c.body);
       Response r = Reply(c, created, 201);
-      if (created) r.SetHeader("Location", fmt::format("{}/{}", base, created->body["id"].get<std::int64_t>()));
+      if (created)
+        r.SetHeader("Location",
+                    fmt::format("{}/{}", base, created->body["id"].get<std::int64_t>()));
       return r;
     });
     Add("GET", base + "/{id}", Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
@@ -241,10 +245,11 @@ struct Api::Impl {
     auto unit = ParseId(c.params[1]);
     auto period = Period::Parse(c.params[2]);
     if (!indicator || !unit || !period) {
-      return std::unexpected(std::make_unique<Response>(MakeProblem(
-          ProblemType::kNotFound, c.lang,
-          c.lang == Lang::kEn ? "a value is addressed by /data-values/{indicator id}/{unit id}/{period}"
-                              : std::string())));
+      return std::unexpected(std::make_unique<Response>(
+          MakeProblem(ProblemType::kNotFound, c.lang,
+                      c.lang == Lang::kEn
+                          ? "a value is addressed by /data-values/{indicator id}/{unit id}/{period}"
+                          : std::string())));
     }
     return ValueKey{IndicatorId{*indicator}, OrgUnitId{*unit}, *period};
   }
@@ -265,16 +270,19 @@ struct Api::Impl {
     Add("GET", "/", Access::kPublic, BodyKind::kNone, [](Ctx& c) {
       Response r;
       r.SetHeader("Content-Type", "text/html; charset=utf-8");
-      r.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+      r.SetHeader("Content-Security-Policy",
+                  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
       const bool vi = c.lang == Lang::kVi;
       r.body = fmt::format(
           "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>planwatch</title>"
           "<meta name=\"viewport\" content=\"width=device-width\">"
-          "<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}}"
+          "<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem "
+          "auto;padding:0 1rem;color:#1a1a1a}}"
           "a{{color:#0b57d0}}code{{background:#f1f3f4;padding:0 .25rem}}</style></head><body>"
           "<h1>planwatch</h1><p>{}</p><ul>"
           "<li><a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> — OpenAPI 3.1</li>"
-          "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/metrics\">/metrics</a></li></ul>"
+          "<li><a href=\"/healthz\">/healthz</a></li><li><a "
+          "href=\"/metrics\">/metrics</a></li></ul>"
           "<p>{}</p></body></html>",
           vi ? "vi" : "en",
           vi ? "Hệ thống theo dõi, đôn đốc và đánh giá việc thực hiện kế hoạch hành động. "
@@ -320,8 +328,10 @@ struct Api::Impl {
       if (auto done = f.Finish(); !done) return Error(c, done.error());
       auto result = accounts.Login(login, password, c.req.remote_address);
       if (!result) return Error(c, result.error());
-      Response r = JsonResponse(200, SessionJson(result->user, result->csrf_token, result->expires_at));
-      r.AddHeader("Set-Cookie", SessionCookie(result->session_id, account_options.session_lifetime.count()));
+      Response r =
+          JsonResponse(200, SessionJson(result->user, result->csrf_token, result->expires_at));
+      r.AddHeader("Set-Cookie",
+                  SessionCookie(result->session_id, account_options.session_lifetime.count()));
       return r;
     });
     Add("GET", "/api/v1/session", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
@@ -344,10 +354,11 @@ struct Api::Impl {
       if (!tokens) return Error(c, tokens.error());
       json out = json::array();
       for (const ApiTokenRecord& t : *tokens) {
-        out.push_back(json{{"id", t.id.value},
-                           {"name", t.name},
-                           {"created_at", t.created_at},
-                           {"revoked_at", t.revoked_at.empty() ? json(nullptr) : json(t.revoked_at)}});
+        out.push_back(
+            json{{"id", t.id.value},
+                 {"name", t.name},
+                 {"created_at", t.created_at},
+                 {"revoked_at", t.revoked_at.empty() ? json(nullptr) : json(t.revoked_at)}});
       }
       return JsonResponse(200, json{{"items", out}});
     });
@@ -370,12 +381,15 @@ struct Api::Impl {
     });
 
     // Users.
-    Add("GET", "/api/v1/users", Access::kSignedIn, BodyKind::kNone,
+    Add(
+        "GET", "/api/v1/users", Access::kSignedIn, BodyKind::kNone,
         [this](Ctx& c) { return Reply(c, users.List(*c.principal, c.query)); }, true);
     Add("POST", "/api/v1/users", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
       auto created = users.Create(*c.principal, c.body);
       Response r = Reply(c, created, 201);
-      if (created) r.SetHeader("Location", fmt::format("/api/v1/users/{}", created->body["id"].get<std::int64_t>()));
+      if (created)
+        r.SetHeader("Location",
+                    fmt::format("/api/v1/users/{}", created->body["id"].get<std::int64_t>()));
       return r;
     });
     Add("GET", "/api/v1/users/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
@@ -399,8 +413,8 @@ struct Api::Impl {
 
     // Versions kept of tasks and org units.
     for (ResourceKind kind : {ResourceKind::kOrgUnit, ResourceKind::kTask}) {
-      Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)), Access::kSignedIn,
-          BodyKind::kNone, [this, kind](Ctx& c) {
+      Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)),
+          Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
             auto id = IdParam(c, 0);
             if (!id) return *id.error();
             return Reply(c, resources.History(*c.principal, kind, *id));
@@ -431,22 +445,29 @@ struct Api::Impl {
       if (!list) return Error(c, list.error());
       return JsonResponse(200, json{{"items", *list}});
     });
-    Add("POST", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kRaw, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      EvidenceUpload upload;
-      if (auto it = c.query.find("file_name"); it != c.query.end()) upload.file_name = it->second;
-      upload.content_type = std::string(c.req.HeaderValue("Content-Type"));
-      upload.content = c.req.body;
-      for (const auto& [name, value] : c.query) {
-        if (name != "file_name") {
-          return Error(c, planwatch::Error{ErrorCode::kInvalidArgument,
-                                           fmt::format("unknown parameter {}", EchoForMessage(name)),
-                                           {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}}});
-        }
-      }
-      return Reply(c, actions.UploadEvidence(*c.principal, *id, upload), 201);
-    }, true);
+    Add(
+        "POST", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kRaw,
+        [this](Ctx& c) {
+          auto id = IdParam(c, 0);
+          if (!id) return *id.error();
+          EvidenceUpload upload;
+          if (auto it = c.query.find("file_name"); it != c.query.end())
+            upload.file_name = it->second;
+          upload.content_type = std::string(c.req.HeaderValue("Content-Type"));
+          upload.content = c.req.body;
+          for (const auto& [name, value] : c.query) {
+            if (name != "file_name") {
+              return Error(
+                  c,
+                  planwatch::Error{
+                      ErrorCode::kInvalidArgument,
+                      fmt::format("unknown parameter {}", EchoForMessage(name)),
+                      {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}}});
+            }
+          }
+          return Reply(c, actions.UploadEvidence(*c.principal, *id, upload), 201);
+        },
+        true);
     Add("GET", "/api/v1/evidence/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       auto id = IdParam(c, 0);
       if (!id) return *id.error();
@@ -458,7 +479,8 @@ struct Api::Impl {
       std::string ascii;
       std::string encoded;
       for (unsigned char ch : file->meta.file_name) {
-        ascii.push_back(ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? static_cast<char>(ch) : '_');
+        ascii.push_back(ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? static_cast<char>(ch)
+                                                                           : '_');
         if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
           encoded.push_back(static_cast<char>(ch));
         } else {
@@ -473,19 +495,22 @@ struct Api::Impl {
     });
 
     // Targets and data values.
-    Add("GET", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      auto list = values.Targets(*c.principal, IndicatorId{*id});
-      if (!list) return Error(c, list.error());
-      return JsonResponse(200, json{{"items", *list}});
-    });
-    Add("POST", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      return Reply(c, values.PutTarget(*c.principal, IndicatorId{*id}, c.body));
-    });
-    Add("GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
+    Add("GET", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kNone,
+        [this](Ctx& c) {
+          auto id = IdParam(c, 0);
+          if (!id) return *id.error();
+          auto list = values.Targets(*c.principal, IndicatorId{*id});
+          if (!list) return Error(c, list.error());
+          return JsonResponse(200, json{{"items", *list}});
+        });
+    Add("POST", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kJson,
+        [this](Ctx& c) {
+          auto id = IdParam(c, 0);
+          if (!id) return *id.error();
+          return Reply(c, values.PutTarget(*c.principal, IndicatorId{*id}, c.body));
+        });
+    Add(
+        "GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
         [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); }, true);
     Add("POST", "/api/v1/data-values", Access::kSignedIn, BodyKind::kJson,
         [this](Ctx& c) { return Reply(c, values.PutMany(*c.principal, c.body)); });
@@ -514,12 +539,18 @@ struct Api::Impl {
     });
 
     // Analytics.
-    Add("GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      return Reply(c, TaskAnalytics(store, *c.principal, c.query, resources.today()));
-    }, true);
-    Add("GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      return Reply(c, IndicatorAnalytics(store, *c.principal, c.query, resources.today()));
-    }, true);
+    Add(
+        "GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone,
+        [this](Ctx& c) {
+          return Reply(c, TaskAnalytics(store, *c.principal, c.query, resources.today()));
+        },
+        true);
+    Add(
+        "GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone,
+        [this](Ctx& c) {
+          return Reply(c, IndicatorAnalytics(store, *c.principal, c.query, resources.today()));
+        },
+        true);
   }
 
   Response Route(const Request& req, std::string& route_name) {
@@ -535,7 +566,9 @@ struct Api::Impl {
     std::vector<std::string> segments;
     for (const std::string& raw : Router<Entry>::Split(raw_path)) {
       auto decoded = PercentDecode(raw, false);
-      if (!decoded) return MakeProblem(ProblemType::kBadRequest, lang, lang == Lang::kEn ? "malformed percent-encoding in the path" : "");
+      if (!decoded)
+        return MakeProblem(ProblemType::kBadRequest, lang,
+                           lang == Lang::kEn ? "malformed percent-encoding in the path" : "");
       segments.push_back(std::move(*decoded));
     }
     auto match = router.Find(req.method, segments);
@@ -562,21 +595,26 @@ struct Api::Impl {
       auto name = PercentDecode(pair.substr(0, eq), true);
       auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
       if (!name || !value || FirstInvalidUtf8(*name) || FirstInvalidUtf8(*value)) {
-        return MakeProblem(ProblemType::kBadRequest, lang,
-                           lang == Lang::kEn ? "malformed query string (percent-encoding or UTF-8)" : "");
+        return MakeProblem(
+            ProblemType::kBadRequest, lang,
+            lang == Lang::kEn ? "malformed query string (percent-encoding or UTF-8)" : "");
       }
       if (!c.query.emplace(*name, *value).second) {
         return MakeProblem(ProblemType::kBadRequest, lang,
-                           lang == Lang::kEn ? fmt::format("parameter {} is given twice", EchoForMessage(*name)) : "",
+                           lang == Lang::kEn
+                               ? fmt::format("parameter {} is given twice", EchoForMessage(*name))
+                               : "",
                            {ErrorDetail{0, *name, FieldMessage("invalid", "given twice")}});
       }
     }
 
     if (!entry.takes_query && !c.query.empty()) {
       const std::string& name = c.query.begin()->first;
-      return MakeProblem(ProblemType::kBadRequest, lang,
-                         lang == Lang::kEn ? fmt::format("unknown parameter {}", EchoForMessage(name)) : "",
-                         {ErrorDetail{0, name, FieldMessage("unknown_field", "this address takes no query parameters")}});
+      return MakeProblem(
+          ProblemType::kBadRequest, lang,
+          lang == Lang::kEn ? fmt::format("unknown parameter {}", EchoForMessage(name)) : "",
+          {ErrorDetail{0, name,
+                       FieldMessage("unknown_field", "this address takes no query parameters")}});
     }
 
     // The caller: a bearer token, else the session cookie.
@@ -590,13 +628,15 @@ struct Api::Impl {
       }
       auto principal = accounts.FromBearer(TrimAscii(authorization.substr(7)));
       if (!principal) {
-        if (principal.error().code != ErrorCode::kUnauthenticated) return Error(c, principal.error());
+        if (principal.error().code != ErrorCode::kUnauthenticated)
+          return Error(c, principal.error());
         Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
         r.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return r;
       }
       c.principal = *principal;
-    } else if (std::string sid = CookieValue(req.HeaderValue("Cookie"), kSessionCookie); !sid.empty()) {
+    } else if (std::string sid = CookieValue(req.HeaderValue("Cookie"), kSessionCookie);
+               !sid.empty()) {
       auto session = accounts.FromSession(sid);
       if (session) {
         c.principal = session->principal;
@@ -621,23 +661,30 @@ struct Api::Impl {
     if (entry.body == BodyKind::kJson) {
       if (req.body.size() > options.json_body_limit) {
         return MakeProblem(ProblemType::kPayloadTooLarge, lang,
-                           lang == Lang::kEn ? fmt::format("JSON bodies are limited to {} bytes", options.json_body_limit) : "");
+                           lang == Lang::kEn ? fmt::format("JSON bodies are limited to {} bytes",
+                                                           options.json_body_limit)
+                                             : "");
       }
       if (req.body.empty()) {
         c.body = json::object();
       } else {
-        std::string_view type = TrimAscii(req.HeaderValue("Content-Type").substr(0, req.HeaderValue("Content-Type").find(';')));
+        std::string_view type = TrimAscii(
+            req.HeaderValue("Content-Type").substr(0, req.HeaderValue("Content-Type").find(';')));
         if (!EqualsIgnoreCase(type, "application/json")) {
           return MakeProblem(ProblemType::kUnsupportedMediaType, lang,
                              lang == Lang::kEn ? "send Content-Type: application/json" : "");
         }
         auto parsed = ParseJsonBody(req.body);
-        if (!parsed) return MakeProblem(ProblemType::kBadRequest, lang, lang == Lang::kEn ? parsed.error().message : "");
+        if (!parsed)
+          return MakeProblem(ProblemType::kBadRequest, lang,
+                             lang == Lang::kEn ? parsed.error().message : "");
         c.body = std::move(*parsed);
       }
     } else if (entry.body == BodyKind::kRaw && req.body.size() > options.upload_limit) {
       return MakeProblem(ProblemType::kPayloadTooLarge, lang,
-                         lang == Lang::kEn ? fmt::format("files are limited to {} bytes", options.upload_limit) : "");
+                         lang == Lang::kEn
+                             ? fmt::format("files are limited to {} bytes", options.upload_limit)
+                             : "");
     }
     return entry.fn(c);
   }
@@ -656,7 +703,8 @@ Response Api::Handle(Request&& request) {
     // A bug, not the client's fault: logged, and the client learns nothing of its insides.
     std::fprintf(stderr, "planwatch: %s %s: unexpected exception: %s\n", request.method.c_str(),
                  request.target.c_str(), e.what());
-    r = MakeProblem(ProblemType::kInternal, NegotiateLanguage(request.HeaderValue("Accept-Language")));
+    r = MakeProblem(ProblemType::kInternal,
+                    NegotiateLanguage(request.HeaderValue("Accept-Language")));
   }
   r.SetHeader("X-Content-Type-Options", "nosniff");
   if (r.HeaderValue("Cache-Control").empty()) r.SetHeader("Cache-Control", "no-store");

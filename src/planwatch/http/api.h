@@ -17,8 +17,8 @@ namespace planwatch::http {
 struct ApiOptions {
   std::size_t json_body_limit = std::size_t{1} << 20;  // larger JSON bodies: 413
   std::size_t upload_limit = std::size_t{25} << 20;    // evidence files
-  bool secure_cookies = false;                   // Secure attribute (behind TLS)
-  TodayFn today = nullptr;                       // none: the UTC date
+  bool secure_cookies = false;                         // Secure attribute (behind TLS)
+  TodayFn today = nullptr;                             // none: the UTC date
 };
 
 class Api {

@@ -76,8 +76,8 @@ Fixture& Get() {
     Load(s, DataKind::kDataValues,
          "indicator_code,unit_code,period,value\nN,C,202501,3\nM,C,202501,4\n");
     planwatch::Accounts accounts(s);
-    auto user = accounts.AddUser(planwatch::NewUser{"fuzz", "", planwatch::Role::kAdmin, "SL",
-                                                    "fuzz-password-1"});
+    auto user = accounts.AddUser(
+        planwatch::NewUser{"fuzz", "", planwatch::Role::kAdmin, "SL", "fuzz-password-1"});
     Check(user.has_value());
     auto token = accounts.CreateToken(
         planwatch::Principal{user->id, "fuzz", planwatch::Role::kAdmin, user->unit}, "fuzz");

@@ -111,8 +111,10 @@ TEST_F(ApiTest, ResourcesNeedSignIn) {
 }
 
 TEST_F(ApiTest, DetailFollowsAcceptLanguage) {
-  json vi = json::parse(Send("GET", "/api/v1/tasks", {}, {{"Accept-Language", "vi-VN,vi;q=0.9"}}).body);
-  json en = json::parse(Send("GET", "/api/v1/tasks", {}, {{"Accept-Language", "en-US,en;q=0.8"}}).body);
+  json vi =
+      json::parse(Send("GET", "/api/v1/tasks", {}, {{"Accept-Language", "vi-VN,vi;q=0.9"}}).body);
+  json en =
+      json::parse(Send("GET", "/api/v1/tasks", {}, {{"Accept-Language", "en-US,en;q=0.8"}}).body);
   EXPECT_EQ(vi["title"], "Cần đăng nhập");
   EXPECT_FALSE(vi.contains("detail_en"));  // nothing more specific to say
   EXPECT_EQ(en["title"], "Sign-in required");
@@ -124,8 +126,9 @@ TEST_F(ApiTest, DetailFollowsAcceptLanguage) {
 TEST_F(ApiTest, MalformedLoginBodiesAreClearProblems) {
   const std::vector<Header> json_type{{"Content-Type", "application/json"}};
   EXPECT_EQ(Send("POST", "/api/v1/session", "{\"login\":", json_type).status, 400);
-  EXPECT_EQ(Send("POST", "/api/v1/session", "{\"login\":\"a\"}", {{"Content-Type", "text/plain"}}).status,
-            415);
+  EXPECT_EQ(
+      Send("POST", "/api/v1/session", "{\"login\":\"a\"}", {{"Content-Type", "text/plain"}}).status,
+      415);
   EXPECT_EQ(Send("POST", "/api/v1/session", "{\"login\":\"\xff\"}", json_type).status, 400);
   Response missing = Send("POST", "/api/v1/session", "{\"login\":\"a\",\"extra\":1}", json_type);
   EXPECT_EQ(missing.status, 422);
@@ -171,7 +174,10 @@ TEST_F(ApiTest, MetricsCountRequestsByRouteTemplate) {
   Send("GET", "/api/v1/tasks/13");
   Response r = Send("GET", "/metrics");
   EXPECT_EQ(r.status, 200);
-  EXPECT_THAT(r.body, HasSubstr(R"(planwatch_http_requests_total{route="/api/v1/tasks/{id}",method="GET",status="401"} 2)"));
+  EXPECT_THAT(
+      r.body,
+      HasSubstr(
+          R"(planwatch_http_requests_total{route="/api/v1/tasks/{id}",method="GET",status="401"} 2)"));
 }
 
 TEST_F(ApiTest, RefusalsAreProblems) {

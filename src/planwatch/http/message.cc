@@ -19,7 +19,8 @@ std::string_view Request::HeaderValue(std::string_view name) const {
 }
 
 bool Request::HasHeader(std::string_view name) const {
-  return std::ranges::any_of(headers, [&](const Header& h) { return EqualsIgnoreCase(h.name, name); });
+  return std::ranges::any_of(headers,
+                             [&](const Header& h) { return EqualsIgnoreCase(h.name, name); });
 }
 
 void Response::SetHeader(std::string_view name, std::string value) {

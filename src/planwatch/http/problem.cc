@@ -1,10 +1,10 @@
 #include "planwatch/http/problem.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace planwatch::http {
 namespace {
@@ -25,8 +25,10 @@ constexpr TypeInfo kTypes[] = {
     {ProblemType::kUnauthenticated, 401, "unauthenticated", "Sign-in required", "Cần đăng nhập",
      "Sign in, or send a valid API token.", "Hãy đăng nhập hoặc gửi mã truy cập API hợp lệ."},
     {ProblemType::kForbidden, 403, "forbidden", "Not allowed", "Không có quyền",
-     "Your role does not allow this here.", "Vai trò của bạn không được phép thực hiện thao tác này tại đây."},
-    {ProblemType::kCsrf, 403, "csrf", "Missing or wrong CSRF token", "Thiếu hoặc sai mã chống giả mạo (CSRF)",
+     "Your role does not allow this here.",
+     "Vai trò của bạn không được phép thực hiện thao tác này tại đây."},
+    {ProblemType::kCsrf, 403, "csrf", "Missing or wrong CSRF token",
+     "Thiếu hoặc sai mã chống giả mạo (CSRF)",
      "Send the X-CSRF-Token header you received at sign-in.",
      "Hãy gửi tiêu đề X-CSRF-Token nhận được khi đăng nhập."},
     {ProblemType::kNotFound, 404, "not-found", "Not found", "Không tìm thấy",
@@ -35,12 +37,14 @@ constexpr TypeInfo kTypes[] = {
     {ProblemType::kMethodNotAllowed, 405, "method-not-allowed", "Method not allowed",
      "Phương thức không được hỗ trợ", "This address does not support this method; see Allow.",
      "Địa chỉ này không hỗ trợ phương thức này; xem tiêu đề Allow."},
-    {ProblemType::kNotAcceptable, 406, "not-acceptable", "Not acceptable", "Không thể đáp ứng định dạng",
-     "This resource is available as JSON only.", "Tài nguyên này chỉ có ở định dạng JSON."},
+    {ProblemType::kNotAcceptable, 406, "not-acceptable", "Not acceptable",
+     "Không thể đáp ứng định dạng", "This resource is available as JSON only.",
+     "Tài nguyên này chỉ có ở định dạng JSON."},
     {ProblemType::kConflict, 409, "conflict", "Conflict", "Xung đột dữ liệu",
      "The request clashes with the current data.", "Yêu cầu xung đột với dữ liệu hiện có."},
     {ProblemType::kPreconditionFailed, 412, "precondition-failed", "Changed since you read it",
-     "Dữ liệu đã thay đổi", "The record changed since you read it; read it again and reapply your change.",
+     "Dữ liệu đã thay đổi",
+     "The record changed since you read it; read it again and reapply your change.",
      "Bản ghi đã bị thay đổi sau khi bạn đọc; hãy tải lại và thực hiện lại thay đổi."},
     {ProblemType::kPayloadTooLarge, 413, "payload-too-large", "Request too large",
      "Dữ liệu gửi lên quá lớn", "The request body is larger than this address accepts.",
@@ -49,7 +53,8 @@ constexpr TypeInfo kTypes[] = {
      "Kiểu nội dung không được hỗ trợ", "Send the content type this address accepts.",
      "Hãy gửi đúng kiểu nội dung mà địa chỉ này chấp nhận."},
     {ProblemType::kValidation, 422, "validation", "Invalid data", "Dữ liệu không hợp lệ",
-     "Some fields are invalid; see errors.", "Một số trường dữ liệu không hợp lệ; xem danh sách lỗi."},
+     "Some fields are invalid; see errors.",
+     "Một số trường dữ liệu không hợp lệ; xem danh sách lỗi."},
     {ProblemType::kPreconditionRequired, 428, "precondition-required", "Version required",
      "Cần phiên bản dữ liệu", "Send the ETag you last read in If-Match, so that no change is lost.",
      "Hãy gửi ETag đã đọc trong tiêu đề If-Match để không làm mất thay đổi của người khác."},
@@ -89,8 +94,9 @@ nlohmann::json FieldErrors(const std::vector<ErrorDetail>& errors, Lang lang) {
   for (const ErrorDetail& d : errors) {
     std::string_view message = d.message;
     std::string_view code = "invalid";
-    if (auto colon = message.find(": "); colon != std::string_view::npos && colon < 20 &&
-                                         message.substr(0, colon).find(' ') == std::string_view::npos) {
+    if (auto colon = message.find(": ");
+        colon != std::string_view::npos && colon < 20 &&
+        message.substr(0, colon).find(' ') == std::string_view::npos) {
       code = message.substr(0, colon);
       message.remove_prefix(colon + 2);
     }
@@ -141,7 +147,8 @@ int StatusOf(ProblemType type) { return InfoOf(type).status; }
 std::string_view TypeUri(ProblemType type) {
   static const auto* uris = [] {
     auto* out = new std::vector<std::string>();
-    for (const TypeInfo& t : kTypes) out->push_back(fmt::format("urn:planwatch:problem:{}", t.name));
+    for (const TypeInfo& t : kTypes)
+      out->push_back(fmt::format("urn:planwatch:problem:{}", t.name));
     return out;
   }();
   for (std::size_t i = 0; i < std::size(kTypes); ++i) {

@@ -16,13 +16,13 @@
 namespace planwatch::http {
 
 struct ServerOptions {
-  std::string bind = "127.0.0.1";  // an IPv4 or IPv6 address
-  std::uint16_t port = 8057;       // 0: any free port (see Server::port())
-  int threads = 2;                 // threads that run connections and handlers
+  std::string bind = "127.0.0.1";                    // an IPv4 or IPv6 address
+  std::uint16_t port = 8057;                         // 0: any free port (see Server::port())
+  int threads = 2;                                   // threads that run connections and handlers
   std::size_t header_limit = std::size_t{16} << 10;  // request line + headers; larger: 431
   std::size_t body_limit = std::size_t{32} << 20;    // larger (declared or streamed): 413
-  std::chrono::milliseconds read_timeout{30'000};  // a request must arrive whole within this
-  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive connection closed when idle
+  std::chrono::milliseconds read_timeout{30'000};    // a request must arrive whole within this
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection closed when idle
   std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long to finish
 };
 

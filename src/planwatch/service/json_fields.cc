@@ -1,9 +1,9 @@
 #include "planwatch/service/json_fields.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "planwatch/base/text.h"
 
@@ -115,8 +115,7 @@ bool JsonFields::Integer(std::string_view name, int& out, bool required, int min
   return true;
 }
 
-bool JsonFields::OptionalInteger(std::string_view name, std::optional<int>& out, int min,
-                                 int max) {
+bool JsonFields::OptionalInteger(std::string_view name, std::optional<int>& out, int min, int max) {
   const json* v = Find(name, false);
   if (v == nullptr) return false;
   if (v->is_null()) {
@@ -246,8 +245,8 @@ bool JsonFields::RawId(std::string_view name, std::int64_t& out, bool required) 
   }
   if (!(v->is_number_integer() || v->is_number_unsigned()) ||
       (v->is_number_integer() && v->get<std::int64_t>() <= 0)) {
-    Add(name, "type", fmt::format("expected an id (a positive integer) or null, got {}",
-                                  TypeName(*v)));
+    Add(name, "type",
+        fmt::format("expected an id (a positive integer) or null, got {}", TypeName(*v)));
     return false;
   }
   if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
@@ -265,8 +264,7 @@ bool JsonFields::RawIdList(std::string_view name, std::vector<std::int64_t>& out
     out.clear();
     return true;
   }
-  if (!v->is_array() || v->size() > 1000 ||
-      !std::ranges::all_of(*v, [](const json& e) {
+  if (!v->is_array() || v->size() > 1000 || !std::ranges::all_of(*v, [](const json& e) {
         return (e.is_number_unsigned() || (e.is_number_integer() && e.get<std::int64_t>() > 0)) &&
                e.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX);
       })) {

@@ -42,10 +42,14 @@ json ToJson(const OrgUnit& u) {
 }
 
 json ToJson(const Directive& d) {
-  return json{{"id", d.id.value},          {"number", d.number},
-              {"kind", d.kind},            {"issuer", d.issuer},
-              {"issued_on", DateJson(d.issued_on)}, {"title_vi", d.title_vi},
-              {"title_en", d.title_en},    {"url", d.url}};
+  return json{{"id", d.id.value},
+              {"number", d.number},
+              {"kind", d.kind},
+              {"issuer", d.issuer},
+              {"issued_on", DateJson(d.issued_on)},
+              {"title_vi", d.title_vi},
+              {"title_en", d.title_en},
+              {"url", d.url}};
 }
 
 json ToJson(const Plan& p) {
@@ -63,8 +67,8 @@ json ToJson(const Plan& p) {
 }
 
 json ToJson(const TaskGroup& g) {
-  return json{{"id", g.id.value},       {"plan", g.plan.value},    {"code", g.code},
-              {"title_vi", g.title_vi}, {"title_en", g.title_en}, {"order", g.order},
+  return json{{"id", g.id.value},          {"plan", g.plan.value},   {"code", g.code},
+              {"title_vi", g.title_vi},    {"title_en", g.title_en}, {"order", g.order},
               {"parent", IdJson(g.parent)}};
 }
 
@@ -192,10 +196,26 @@ JsonFields MakeFields(const json& body, Mode mode, const Task*) {
 }
 JsonFields MakeFields(const json& body, Mode mode, const Indicator*) {
   return JsonFields(body, mode,
-                    {"code", "name_vi", "name_en", "unit_of_measure", "class", "value_type",
-                     "unit_aggregation", "numerator", "denominator", "factor", "time_aggregation",
-                     "direction", "period_type", "baseline_value", "baseline_date", "min_value",
-                     "max_value", "at_risk_threshold", "data_source", "responsible_unit"});
+                    {"code",
+                     "name_vi",
+                     "name_en",
+                     "unit_of_measure",
+                     "class",
+                     "value_type",
+                     "unit_aggregation",
+                     "numerator",
+                     "denominator",
+                     "factor",
+                     "time_aggregation",
+                     "direction",
+                     "period_type",
+                     "baseline_value",
+                     "baseline_date",
+                     "min_value",
+                     "max_value",
+                     "at_risk_threshold",
+                     "data_source",
+                     "responsible_unit"});
 }
 
 void Decode(JsonFields& f, OrgUnit& u) {

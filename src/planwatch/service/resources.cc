@@ -1,11 +1,11 @@
 #include "planwatch/service/resources.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <unordered_map>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "planwatch/base/text.h"
 #include "planwatch/domain/org_tree.h"
@@ -33,11 +33,12 @@ Result<std::int64_t> ParseInt(std::string_view name, std::string_view text, std:
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
-                {ErrorDetail{0, std::string(name),
-                             FieldMessage("invalid", fmt::format("expected an integer from {} to "
-                                                                 "{}, got \"{}\"",
-                                                                 min, max, EchoForMessage(text)))}});
+    return Fail(
+        ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
+        {ErrorDetail{0, std::string(name),
+                     FieldMessage("invalid", fmt::format("expected an integer from {} to "
+                                                         "{}, got \"{}\"",
+                                                         min, max, EchoForMessage(text)))}});
   }
   return v;
 }
@@ -67,14 +68,14 @@ const ListSpec& SpecOf(ResourceKind kind) {
   static const ListSpec kGroups{{"plan", "code", "parent"},
                                 {"code", "title_vi", "title_en"},
                                 {"id", "code", "order", "title_vi"}};
-  static const ListSpec kTasks{{"plan", "group", "code", "kind", "parent", "classified", "status"},
-                               {"code", "title_vi", "title_en", "description", "expected_output"},
-                               {"id", "code", "title_vi", "assigned_on", "deadline", "priority",
-                                "status"}};
-  static const ListSpec kIndicators{{"code", "class", "value_type", "period_type",
-                                     "unit_aggregation", "responsible_unit"},
-                                    {"code", "name_vi", "name_en", "data_source"},
-                                    {"id", "code", "name_vi", "class"}};
+  static const ListSpec kTasks{
+      {"plan", "group", "code", "kind", "parent", "classified", "status"},
+      {"code", "title_vi", "title_en", "description", "expected_output"},
+      {"id", "code", "title_vi", "assigned_on", "deadline", "priority", "status"}};
+  static const ListSpec kIndicators{
+      {"code", "class", "value_type", "period_type", "unit_aggregation", "responsible_unit"},
+      {"code", "name_vi", "name_en", "data_source"},
+      {"id", "code", "name_vi", "class"}};
   switch (kind) {
     case ResourceKind::kOrgUnit:
       return kOrgUnits;
@@ -190,8 +191,8 @@ Result<std::optional<TaskView>> FindTask(StoreReader& r, std::int64_t id, Date t
   auto record = LoadTaskRecord(r, TaskId{id});
   if (!record) return std::unexpected(record.error());
   if (!*record) return std::optional<TaskView>();
-  TaskView view{std::move((*record)->task), std::move((*record)->plan), std::move((*record)->ledger),
-                {}};
+  TaskView view{
+      std::move((*record)->task), std::move((*record)->plan), std::move((*record)->ledger), {}};
   view.state = EvaluateTask(view.task, view.events, today, CompletionView::kVerified);
   return std::optional<TaskView>(std::move(view));
 }
@@ -333,8 +334,8 @@ Result<Page> Resources::List(const Principal& p, ResourceKind kind, const QueryP
   }
   std::optional<Date> deadline_from;
   std::optional<Date> deadline_to;
-  for (auto [name, slot] : {std::pair{"deadline_from", &deadline_from},
-                            std::pair{"deadline_to", &deadline_to}}) {
+  for (auto [name, slot] :
+       {std::pair{"deadline_from", &deadline_from}, std::pair{"deadline_to", &deadline_to}}) {
     if (auto it = params.find(name); it != params.end()) {
       auto d = Date::Parse(it->second);
       if (!d) return std::unexpected(BadParam(name, "invalid", d.error().message).error());
@@ -360,7 +361,8 @@ Result<Page> Resources::List(const Principal& p, ResourceKind kind, const QueryP
       TaskView v{task, plan, ledgers[task.id], {}};
       v.state = EvaluateTask(task, v.events, on, CompletionView::kVerified);
       if (!policy.CanReadTask(p, task, v.state.lead_unit, plan)) continue;
-      if (lead && !(subtree ? tree->InSubtree(v.state.lead_unit, lead) : v.state.lead_unit == lead)) {
+      if (lead &&
+          !(subtree ? tree->InSubtree(v.state.lead_unit, lead) : v.state.lead_unit == lead)) {
         continue;
       }
       if (deadline_from && (!v.state.deadline || *v.state.deadline < *deadline_from)) continue;
@@ -379,11 +381,11 @@ Result<Resource> Resources::Get(const Principal& p, ResourceKind kind, std::int6
   if (kind == ResourceKind::kTask) {
     auto view = FindTask(store_, id, today_());
     if (!view) return std::unexpected(view.error());
-    if (!*view ||
-        !policy.CanReadTask(p, (*view)->task, (*view)->state.lead_unit, (*view)->plan)) {
+    if (!*view || !policy.CanReadTask(p, (*view)->task, (*view)->state.lead_unit, (*view)->plan)) {
       return NoSuch(kind, id);
     }
-    return Resource{TaskBody(**view), ETagOf(TaskStoredJson((*view)->task, (*view)->events.size()))};
+    return Resource{TaskBody(**view),
+                    ETagOf(TaskStoredJson((*view)->task, (*view)->events.size()))};
   }
   if (!policy.CanReadReference(p)) return std::unexpected(Denied().error());
   json body;
@@ -446,10 +448,12 @@ Result<json> Resources::History(const Principal& p, ResourceKind kind, std::int6
   // Visibility is the current version's, as for Get.
   if (auto visible = Get(p, kind, id); !visible) return std::unexpected(visible.error());
   json items = json::array();
-  auto add = [&items](json value, const std::string& recorded_at, const std::string& superseded_at) {
-    items.push_back(json{{"value", std::move(value)},
-                         {"recorded_at", recorded_at},
-                         {"superseded_at", superseded_at.empty() ? json(nullptr) : json(superseded_at)}});
+  auto add = [&items](json value, const std::string& recorded_at,
+                      const std::string& superseded_at) {
+    items.push_back(
+        json{{"value", std::move(value)},
+             {"recorded_at", recorded_at},
+             {"superseded_at", superseded_at.empty() ? json(nullptr) : json(superseded_at)}});
   };
   if (kind == ResourceKind::kTask) {
     auto history = store_.TaskHistory(TaskId{id});
@@ -470,7 +474,8 @@ namespace {
 Result<std::int64_t> WriteOrgUnit(Transaction& tx, const Principal& p, const OrgTree& tree,
                                   const OrgUnit* current, const json& body) {
   AccessPolicy policy(tree);
-  if (current && !policy.CanManageUnit(p, current->parent)) return std::unexpected(Denied().error());
+  if (current && !policy.CanManageUnit(p, current->parent))
+    return std::unexpected(Denied().error());
   OrgUnit u = current ? *current : OrgUnit{};
   JsonFields f = MakeFields(body, current ? Mode::kPatch : Mode::kCreate, &u);
   Decode(f, u);
@@ -481,7 +486,8 @@ Result<std::int64_t> WriteOrgUnit(Transaction& tx, const Principal& p, const Org
     }
   }
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
-  if (!policy.CanManageUnit(p, u.parent) || (current && !policy.CanManageUnit(p, current->parent))) {
+  if (!policy.CanManageUnit(p, u.parent) ||
+      (current && !policy.CanManageUnit(p, current->parent))) {
     return std::unexpected(Denied().error());
   }
   if (const OrgUnit* same = tree.FindByCode(u.code); same != nullptr && same->id != u.id) {
@@ -542,7 +548,8 @@ Result<std::int64_t> WritePlan(Transaction& tx, const Principal& p, const OrgTre
   auto plans = tx.Plans();
   if (!plans) return std::unexpected(plans.error());
   CheckRef(f, "parent", plan.parent, *plans);
-  if (current && plan.parent == current->id) f.Add("parent", "invalid", "a plan cannot be its own parent");
+  if (current && plan.parent == current->id)
+    f.Add("parent", "invalid", "a plan cannot be its own parent");
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (!policy.CanAdministerPlan(p, plan) || (current && !policy.CanAdministerPlan(p, *current))) {
     return std::unexpected(Denied().error());
@@ -558,16 +565,19 @@ Result<std::int64_t> WriteTaskGroup(Transaction& tx, const Principal& p, const O
   TaskGroup g = current ? *current : TaskGroup{};
   JsonFields f = MakeFields(body, current ? Mode::kPatch : Mode::kCreate, &g);
   Decode(f, g);
-  if (current && g.plan != current->plan) f.Add("plan", "invalid", "a task group cannot move to another plan");
+  if (current && g.plan != current->plan)
+    f.Add("plan", "invalid", "a task group cannot move to another plan");
   auto plans = tx.Plans();
   if (!plans) return std::unexpected(plans.error());
   const Plan* plan = FindById(*plans, g.plan);
-  if (g.plan && plan == nullptr) f.Add("plan", "not_found", fmt::format("no plan with id {}", g.plan.value));
+  if (g.plan && plan == nullptr)
+    f.Add("plan", "not_found", fmt::format("no plan with id {}", g.plan.value));
   if (plan != nullptr && g.parent) {
     auto groups = tx.TaskGroups(g.plan);
     if (!groups) return std::unexpected(groups.error());
     CheckRef(f, "parent", g.parent, *groups);
-    if (current && g.parent == current->id) f.Add("parent", "invalid", "a group cannot be its own parent");
+    if (current && g.parent == current->id)
+      f.Add("parent", "invalid", "a group cannot be its own parent");
   }
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (!policy.CanAdministerPlan(p, *plan)) return std::unexpected(Denied().error());
@@ -585,18 +595,21 @@ Result<std::int64_t> WriteTask(Transaction& tx, const Principal& p, const OrgTre
   if (current) {
     if (t.plan != current->plan) f.Add("plan", "invalid", "a task cannot move to another plan");
     if (t.deadline != current->deadline) {
-      f.Add("deadline", "invalid",
-            "the deadline changes only by amendment (POST /api/v1/tasks/{id}/amend), with a reason");
+      f.Add(
+          "deadline", "invalid",
+          "the deadline changes only by amendment (POST /api/v1/tasks/{id}/amend), with a reason");
     }
     if (t.lead_unit != current->lead_unit) {
-      f.Add("lead_unit", "invalid",
-            "the lead unit changes only by amendment (POST /api/v1/tasks/{id}/amend), with a reason");
+      f.Add(
+          "lead_unit", "invalid",
+          "the lead unit changes only by amendment (POST /api/v1/tasks/{id}/amend), with a reason");
     }
   }
   auto plans = tx.Plans();
   if (!plans) return std::unexpected(plans.error());
   const Plan* plan = FindById(*plans, t.plan);
-  if (t.plan && plan == nullptr) f.Add("plan", "not_found", fmt::format("no plan with id {}", t.plan.value));
+  if (t.plan && plan == nullptr)
+    f.Add("plan", "not_found", fmt::format("no plan with id {}", t.plan.value));
   CheckUnit(f, "lead_unit", t.lead_unit, tree);
   for (OrgUnitId u : t.coordinating_units) CheckUnit(f, "coordinating_units", u, tree);
   auto indicators = tx.Indicators();
@@ -609,7 +622,8 @@ Result<std::int64_t> WriteTask(Transaction& tx, const Principal& p, const OrgTre
     if (t.parent) {
       auto history = tx.TaskHistory(t.parent);
       if (!history) f.Add("parent", "not_found", fmt::format("no task with id {}", t.parent.value));
-      if (current && t.parent == current->id) f.Add("parent", "invalid", "a task cannot be its own parent");
+      if (current && t.parent == current->id)
+        f.Add("parent", "invalid", "a task cannot be its own parent");
     }
   }
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
@@ -667,7 +681,8 @@ Result<std::optional<json>> StoredJson(Transaction& tx, ResourceKind kind, std::
       for (const Plan& plan : *plans) {
         auto groups = tx.TaskGroups(plan.id);
         if (!groups) return std::unexpected(groups.error());
-        if (const TaskGroup* g = FindById(*groups, TaskGroupId{id})) return std::optional<json>(ToJson(*g));
+        if (const TaskGroup* g = FindById(*groups, TaskGroupId{id}))
+          return std::optional<json>(ToJson(*g));
       }
       return std::optional<json>();
     }
@@ -680,7 +695,8 @@ Result<std::optional<json>> StoredJson(Transaction& tx, ResourceKind kind, std::
       const Task& task = history->back().value;
       auto events = tx.TaskEvents(task.plan);
       if (!events) return std::unexpected(events.error());
-      auto n = std::ranges::count_if(*events, [&](const TaskEvent& e) { return e.task == task.id; });
+      auto n =
+          std::ranges::count_if(*events, [&](const TaskEvent& e) { return e.task == task.id; });
       return std::optional<json>(TaskStoredJson(task, static_cast<std::size_t>(n)));
     }
     case ResourceKind::kIndicator: {
@@ -807,7 +823,8 @@ Status Resources::Delete(const Principal& p, ResourceKind kind, std::int64_t id,
       }
       OrgUnit closed = *u;
       closed.valid_to = yesterday;
-      if (closed.valid_from && *closed.valid_to < *closed.valid_from) closed.valid_to = closed.valid_from;
+      if (closed.valid_from && *closed.valid_to < *closed.valid_from)
+        closed.valid_to = closed.valid_from;
       auto put = (*tx)->PutOrgUnit(closed);
       if (!put) return std::unexpected(put.error());
       break;

@@ -90,8 +90,11 @@ Result<std::optional<LoadedTask>> LoadTask(StoreReader& r, std::int64_t id, Date
   if (!*record) return std::optional<LoadedTask>();
   auto tree = LoadOrgTree(r);
   if (!tree) return std::unexpected(tree.error());
-  LoadedTask out{std::move((*record)->task), std::move((*record)->plan), std::move(*tree),
-                 std::move((*record)->ledger), {}};
+  LoadedTask out{std::move((*record)->task),
+                 std::move((*record)->plan),
+                 std::move(*tree),
+                 std::move((*record)->ledger),
+                 {}};
   out.now = EvaluateTask(out.task, out.ledger, today, CompletionView::kClaimed);
   return std::optional<LoadedTask>(std::move(out));
 }

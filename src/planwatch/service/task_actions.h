@@ -23,7 +23,7 @@ std::string_view TaskActionName(TaskAction action);  // "progress", "claim", "ve
 Result<TaskAction> ParseTaskAction(std::string_view text);
 
 struct EvidenceUpload {
-  std::string file_name;     // as given by the client; sanitized (path parts dropped), ≤ 255 bytes
+  std::string file_name;  // as given by the client; sanitized (path parts dropped), ≤ 255 bytes
   std::string content_type;  // as declared by the client (Content-Type)
   std::string content;
 };

@@ -1,8 +1,8 @@
 #include "planwatch/service/user_admin.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "planwatch/base/text.h"
 #include "planwatch/domain/org_tree.h"
@@ -55,8 +55,9 @@ Result<Page> UserAdmin::List(const Principal& p, const QueryParams& params) {
       const bool ok = ec == std::errc() && end == value.data() + value.size() &&
                       (name == "limit" ? (v >= 1 && v <= 1000) : v >= 0);
       if (!ok) {
-        return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
-                    {ErrorDetail{0, name, FieldMessage("invalid", "limit 1–1000, offset 0 or more")}});
+        return Fail(
+            ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", name),
+            {ErrorDetail{0, name, FieldMessage("invalid", "limit 1–1000, offset 0 or more")}});
       }
       (name == "limit" ? page.limit : page.offset) = v;
     } else {
@@ -102,14 +103,16 @@ Result<Resource> UserAdmin::Create(const Principal& p, const json& body) {
   if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
   NewUser user;
   OrgUnitId unit;
-  JsonFields f(body, JsonFields::Mode::kCreate, {"login", "password", "role", "unit", "display_name"});
+  JsonFields f(body, JsonFields::Mode::kCreate,
+               {"login", "password", "role", "unit", "display_name"});
   f.Text("login", user.login, true, 64);
   f.Text("password", user.password, true, 1024);
   f.Enum("role", user.role, ParseRole, true);
   f.Ref("unit", unit, true);
   f.Text("display_name", user.display_name, false, 256);
   const OrgUnit* found = unit ? tree->Find(unit) : nullptr;
-  if (unit && found == nullptr) f.Add("unit", "not_found", fmt::format("no org unit with id {}", unit.value));
+  if (unit && found == nullptr)
+    f.Add("unit", "not_found", fmt::format("no org unit with id {}", unit.value));
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (!policy.CanManageUsers(p, unit)) {
     return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");
@@ -128,7 +131,8 @@ Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const js
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   Accounts::UserChange change;
-  JsonFields f(patch, JsonFields::Mode::kPatch, {"display_name", "role", "unit", "disabled", "password"});
+  JsonFields f(patch, JsonFields::Mode::kPatch,
+               {"display_name", "role", "unit", "disabled", "password"});
   std::string text;
   if (f.Text("display_name", text, false, 256)) change.display_name = text;
   Role role = Role::kViewer;

@@ -1,10 +1,10 @@
 #include "planwatch/service/values.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "planwatch/base/text.h"
 #include "planwatch/domain/indicator_rules.h"
@@ -53,7 +53,8 @@ bool MayApprove(Role role) {
 void CheckValue(JsonFields& f, const std::string& prefix, const DataValue& v,
                 const Indicator* indicator, const OrgTree& tree) {
   if (indicator == nullptr) {
-    f.Add(prefix + "indicator", "not_found", fmt::format("no indicator with id {}", v.indicator.value));
+    f.Add(prefix + "indicator", "not_found",
+          fmt::format("no indicator with id {}", v.indicator.value));
   } else {
     if (v.period.type() != indicator->period_type) {
       f.Add(prefix + "period", "invalid",
@@ -131,15 +132,17 @@ Result<Page> Values::List(const Principal& p, const QueryParams& params) {
       }
       (name == "limit" ? page.limit : page.offset) = static_cast<int>(*id);
     } else {
-      return std::unexpected(
-          BadParam(name, "unknown_field", fmt::format("unknown parameter \"{}\"", EchoForMessage(name)))
-              .error());
+      return std::unexpected(BadParam(name, "unknown_field",
+                                      fmt::format("unknown parameter \"{}\"", EchoForMessage(name)))
+                                 .error());
     }
   }
   OrgUnitId root = query.unit ? *query.unit : OrgUnitId{};
   if (subtree) query.unit.reset();
-  if (root && tree->Find(root) == nullptr) return NotFound(fmt::format("no org unit with id {}", root.value));
-  if (root && !policy.CanReadValues(p, root)) return std::unexpected(Denied("this unit is outside your scope").error());
+  if (root && tree->Find(root) == nullptr)
+    return NotFound(fmt::format("no org unit with id {}", root.value));
+  if (root && !policy.CanReadValues(p, root))
+    return std::unexpected(Denied("this unit is outside your scope").error());
   auto values = store_.DataValues(query);
   if (!values) {
     if (values.error().code == ErrorCode::kInvalidArgument) {
@@ -184,7 +187,8 @@ Result<Resource> Values::Put(const Principal& p, const ValueKey& key, const json
   if (!tree) return std::unexpected(tree.error());
   AccessPolicy policy(*tree);
   if (!policy.CanReadValues(p, key.unit)) return NoValue(key);
-  if (!policy.CanWriteValues(p, key.unit)) return std::unexpected(Denied("you may not enter data for this unit").error());
+  if (!policy.CanWriteValues(p, key.unit))
+    return std::unexpected(Denied("you may not enter data for this unit").error());
   auto current = CurrentValue(**tx, key);
   if (!current) return std::unexpected(current.error());
   if (*current) {
@@ -262,8 +266,8 @@ Result<json> Values::History(const Principal& p, const ValueKey& key) {
 
 Result<json> Values::PutMany(const Principal& p, const json& body) {
   JsonFields top(body, JsonFields::Mode::kCreate, {"values"});
-  if (top.Has("values") && (!body["values"].is_array() || body["values"].empty() ||
-                            body["values"].size() > kMaxBatch)) {
+  if (top.Has("values") &&
+      (!body["values"].is_array() || body["values"].empty() || body["values"].size() > kMaxBatch)) {
     top.Add("values", "type", fmt::format("expected an array of 1 to {} values", kMaxBatch));
   } else if (!top.Has("values") && body.is_object()) {
     top.Add("values", "required", "this field is required");
@@ -321,7 +325,9 @@ Result<json> Values::PutMany(const Principal& p, const json& body) {
     rows.push_back(std::move(v));
   }
   if (!problems.empty()) return Fail(ErrorCode::kInvalidArgument, "invalid request body", problems);
-  if (denied) return std::unexpected(Denied("some values are for units outside your scope, or you may not approve").error());
+  if (denied)
+    return std::unexpected(
+        Denied("some values are for units outside your scope, or you may not approve").error());
 
   int written = 0;
   int unchanged = 0;

@@ -17,9 +17,9 @@
 // Thread-safety: a Store may be shared by threads; each Transaction belongs to one thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

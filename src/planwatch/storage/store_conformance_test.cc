@@ -2435,7 +2435,8 @@ TEST_P(StoreConformanceTest, ExpiredSessionsAreRemovedUpToTheInstant) {
 
   tx = Begin();
   MustOk(tx->DeleteSessionsExpiredBy("2025-06-20T12:00:00Z"));
-  EXPECT_THAT(tx->DeleteSessionsExpiredBy("noon"), FailsWith(ErrorCode::kInvalidArgument, "'noon'"));
+  EXPECT_THAT(tx->DeleteSessionsExpiredBy("noon"),
+              FailsWith(ErrorCode::kInvalidArgument, "'noon'"));
   MustOk(tx->Commit());
   EXPECT_EQ(Must(store().SessionByHash("hash-early")), std::nullopt);
   EXPECT_EQ(Must(store().SessionByHash("hash-exact")), std::nullopt);

@@ -253,7 +253,8 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteSessionRow(w, id_hash); });
   }
   Status DeleteSessionsExpiredBy(const std::string& instant) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteExpiredSessionRows(w, instant); });
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::DeleteExpiredSessionRows(w, instant); });
   }
   Status DeleteSessionsOf(UserId user) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteSessionsOfUser(w, user); });
