@@ -11,7 +11,7 @@ as_of=${AS_OF:-2025-12-31}
 [ -f "$db" ] || "$planwatch" init --db "$db" --demo
 if ! "$planwatch" user list --db "$db" --format json | grep -q '"login": *"admin"'; then
   printf 'planwatch-demo\n' |
-    "$planwatch" user add --db "$db" --login admin --role admin --unit SL --name "Demo administrator"
+    "$planwatch" user add --db "$db" --login admin --role admin --unit VN --name "Demo administrator"
 fi
 "$planwatch" status --db "$db" --plan 333-KH/TU --as-of "$as_of" --group-by group
 echo

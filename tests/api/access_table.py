@@ -123,6 +123,8 @@ TABLE = {
     ("PUT", "/api/v1/data-values/{indicator}/{unit}/{period}"): ("rel", only(VALUE_WRITERS, IN_SCOPE)),
     ("DELETE", "/api/v1/data-values/{indicator}/{unit}/{period}"): ("rel", only(VALUE_WRITERS, IN_SCOPE)),
     ("GET", "/api/v1/data-values/{indicator}/{unit}/{period}/history"): ("rel", everyone(IN_SCOPE)),
+    # Whole-file imports (CanImport): an admin of a root unit only, so no caller scoped at C1.
+    ("POST", "/api/v1/imports/{kind}"): ("any", only(set())),
     # Analytics over the unit's subtree (CanReadAnalytics): in scope only.
     ("GET", "/api/v1/analytics/tasks"): ("rel", everyone(IN_SCOPE)),
     ("GET", "/api/v1/analytics/indicators"): ("rel", everyone(IN_SCOPE)),

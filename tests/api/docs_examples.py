@@ -187,7 +187,7 @@ def main():
         if r.returncode != 0:
             fail(f"planwatch init --demo failed ({r.returncode}): {r.stderr}")
         r = run([binary, "user", "add", "--db", db, "--login", "admin", "--role", "admin",
-                 "--unit", "SL"], input=DEMO_PASSWORD + "\n")
+                 "--unit", "VN"], input=DEMO_PASSWORD + "\n")
         if r.returncode != 0:
             fail(f"planwatch user add failed ({r.returncode}): {r.stderr}")
 

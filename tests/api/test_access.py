@@ -199,6 +199,10 @@ def build(w, method, path, role, rel):
             return c.get(f"/api/v1/tasks/{task}/evidence")
         return c.raw("POST", f"/api/v1/tasks/{task}/evidence?file_name=bao-cao.pdf", PDF_BYTES,
                      {"Content-Type": "application/pdf"})
+    if path == "/api/v1/imports/{kind}":
+        return c.raw("POST", "/api/v1/imports/directives?dry_run=true",
+                     "number,kind,title_vi\r\nCV-1,dispatch,Công văn\r\n".encode("utf-8"),
+                     {"Content-Type": "text/csv"})
     if path == "/api/v1/evidence/{id}":
         return c.get(f"/api/v1/evidence/{w.evidence[rel]}")
     if (method, path) == ("POST", "/api/v1/indicators"):

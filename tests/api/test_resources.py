@@ -395,6 +395,46 @@ class ResourcesTest(unittest.TestCase):
         leader = harness.Client(self.f.port).login("officer.c2", "mot-hai-ba-bon")
         self.assertEqual(leader.user["role"], "unit_leader")
 
+    # --- imports -------------------------------------------------------------------------------
+
+    def import_csv(self, client, kind, text, dry_run=False, check=True):
+        query = "?dry_run=true" if dry_run else ""
+        return client.raw("POST", f"/api/v1/imports/{kind}{query}", text.encode("utf-8"),
+                          {"Content-Type": "text/csv"}, check=check)
+
+    def test_import_is_all_or_nothing_with_the_bad_rows_named(self):
+        good = "number,kind,title_vi\r\nCV-IMP-1,dispatch,Công văn một\r\n"
+        bad = good + "CV-IMP-2,memo,Công văn hai\r\n,dispatch,Công văn ba\r\n"
+        before = self.f.fingerprint()
+        r = self.import_csv(self.admin, "directives", bad)
+        self.assertEqual(r.status, 422)
+        errors = r.json()["errors"]
+        self.assertEqual([(e["line"], e["field"]) for e in errors], [(3, "kind"), (4, "number")])
+        self.assertEqual(self.f.fingerprint(), before)  # nothing written, not even line 2
+
+        checked = self.import_csv(self.admin, "directives", good, dry_run=True)
+        self.assertEqual(checked.status, 200)
+        self.assertEqual(checked.json(), {"kind": "directives", "dry_run": True, "rows": 1,
+                                          "inserted": 1, "updated": 0, "unchanged": 0})
+        self.assertEqual(self.f.fingerprint(), before)
+
+        done = self.import_csv(self.admin, "directives", good)
+        self.assertEqual(done.json()["inserted"], 1)
+        listed = self.admin.ok("GET", "/api/v1/directives?number=CV-IMP-1").json()
+        self.assertEqual(listed["items"][0]["title_vi"], "Công văn một")
+        self.assertEqual(self.import_csv(self.admin, "directives", good).json()["unchanged"], 1)
+
+    def test_import_refusals(self):
+        csv = "number,kind,title_vi\r\nCV-IMP-9,dispatch,Công văn\r\n"
+        self.assertEqual(self.import_csv(self.admin, "nothing", csv).status, 404)
+        self.assertEqual(self.admin.raw("POST", "/api/v1/imports/directives", csv.encode(),
+                                        {"Content-Type": "application/json"}).status, 415)
+        self.assertEqual(self.admin.raw("POST", "/api/v1/imports/directives?dry_run=yes",
+                                        csv.encode(), {"Content-Type": "text/csv"}).status, 400)
+        # An admin of a commune may not import a whole file; nor may a standing agency.
+        self.assertEqual(self.import_csv(self.f.client("admin_c1"), "directives", csv).status, 403)
+        self.assertEqual(self.import_csv(self.f.client("agency_d"), "directives", csv).status, 403)
+
     def test_tokens_create_use_revoke(self):
         viewer = self.f.client("viewer_c1")
         token = viewer.token_client("script")

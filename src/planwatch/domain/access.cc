@@ -48,6 +48,12 @@ bool AccessPolicy::CanManageDirectives(const Principal& p) const {
   return p.role == Role::kAdmin || p.role == Role::kStandingAgency;
 }
 
+bool AccessPolicy::CanImport(const Principal& p) const {
+  if (p.role != Role::kAdmin) return false;
+  const OrgUnit* scope = tree_.Find(p.scope);
+  return scope != nullptr && !scope->parent;
+}
+
 bool AccessPolicy::CanAdministerPlan(const Principal& p, const Plan& plan) const {
   if (p.role != Role::kAdmin && p.role != Role::kStandingAgency) return false;
   return InScope(p, plan.standing_agency) || (!plan.standing_agency && InScope(p, plan.issuer));

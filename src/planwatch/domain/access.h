@@ -5,7 +5,8 @@
 // stands now). A target is "in scope" when its unit lies in that subtree.
 //
 //   role             reads                                   writes
-//   admin            everything in scope                     users, org units, and all below
+//   admin            everything in scope                     users, org units, and all below;
+//                                                            file imports (at a root only)
 //   steering         everything in scope, classified too     comments only
 //   standing_agency  everything in scope                     directives; plans, task groups,
 //                                                            tasks and indicators it administers;
@@ -71,6 +72,9 @@ class AccessPolicy {
   bool CanManageUnit(const Principal& p, OrgUnitId parent) const;
   bool CanManageUsers(const Principal& p, OrgUnitId user_unit) const;
   bool CanManageDirectives(const Principal& p) const;
+  // Whole-file imports (every kind, any unit): an admin whose scope is a root of the tree, since
+  // a file may touch any unit.
+  bool CanImport(const Principal& p) const;
   // Create or change a plan, its task groups and its tasks; verify, send back, amend, cancel.
   bool CanAdministerPlan(const Principal& p, const Plan& plan) const;
   bool CanManageIndicator(const Principal& p, const Indicator& indicator) const;

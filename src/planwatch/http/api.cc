@@ -16,6 +16,7 @@
 #include "planwatch/http/router.h"
 #include "planwatch/service/accounts.h"
 #include "planwatch/service/analytics_queries.h"
+#include "planwatch/service/file_imports.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/task_actions.h"
 #include "planwatch/service/user_admin.h"
@@ -537,6 +538,35 @@ struct Api::Impl {
       if (!history) return Error(c, history.error());
       return JsonResponse(200, json{{"items", *history}});
     });
+
+    // Whole-file imports (CSV), all or nothing.
+    Add(
+        "POST", "/api/v1/imports/{kind}", Access::kSignedIn, BodyKind::kRaw,
+        [this](Ctx& c) {
+          bool dry_run = false;
+          for (const auto& [name, value] : c.query) {
+            if (name == "dry_run" && (value == "true" || value == "false")) {
+              dry_run = value == "true";
+              continue;
+            }
+            return MakeProblem(
+                ProblemType::kBadRequest, c.lang,
+                c.lang == Lang::kEn ? fmt::format("invalid parameter {}", EchoForMessage(name))
+                                    : "",
+                {ErrorDetail{0, name,
+                             FieldMessage(name == "dry_run" ? "invalid" : "unknown_field",
+                                          "the only parameter is dry_run=true|false")}});
+          }
+          const std::string_view declared = c.req.HeaderValue("Content-Type");
+          const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
+          if (!EqualsIgnoreCase(type, "text/csv")) {
+            return MakeProblem(
+                ProblemType::kUnsupportedMediaType, c.lang,
+                c.lang == Lang::kEn ? "send the file as Content-Type: text/csv" : "");
+          }
+          return Reply(c, ImportFile(store, *c.principal, c.params[0], c.req.body, dry_run));
+        },
+        true);
 
     // Analytics.
     Add(
