@@ -58,5 +58,6 @@ function(pw_fuzz)
              COMMAND ${ARG_NAME}_fuzz ${PROJECT_SOURCE_DIR}/fuzz/corpus/${ARG_NAME})
   endif()
   target_compile_options(${ARG_NAME}_fuzz PRIVATE ${PW_WARNINGS})
+  target_include_directories(${ARG_NAME}_fuzz PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # fuzz_fixture.h
   target_link_libraries(${ARG_NAME}_fuzz PRIVATE ${ARG_DEPS})
 endfunction()

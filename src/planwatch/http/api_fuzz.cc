@@ -3,40 +3,21 @@
 // says so. Input: a flags byte, then "METHOD TARGET\n", header lines "Name: value\n", an empty
 // line and the body. Oracle: nothing a client sends produces a 500, and every error is a
 // problem+json document.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 
+#include "fuzz_fixture.h"
+
 #include "planwatch/http/api.h"
 #include "planwatch/service/accounts.h"
-#include "planwatch/service/import.h"
 #include "planwatch/storage/store.h"
 
 namespace {
 
-using planwatch::DataKind;
-
-void Check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-std::string g_path;
-
-void RemoveFixture() {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(g_path + suffix);
-}
-
-void Load(planwatch::Store& store, DataKind kind, const char* csv) {
-  std::istringstream in(csv);
-  Check(planwatch::ImportCsv(store, kind, in).has_value());
-}
+using planwatch::fuzz::Check;
 
 struct Fixture {
   std::unique_ptr<planwatch::Store> store;
@@ -47,44 +28,18 @@ struct Fixture {
 Fixture& Get() {
   static Fixture fixture = [] {
     Check(planwatch::InitCrypto().has_value());
-    g_path = (std::filesystem::temp_directory_path() /
-              ("planwatch_api_fuzz_" + std::to_string(::getpid()) + ".db"))
-                 .string();
-    RemoveFixture();
-    std::atexit(RemoveFixture);
-    auto opened = planwatch::Store::Open(planwatch::StoreOptions{g_path, true});
-    Check(opened.has_value());
-    planwatch::Store& s = **opened;
-    Load(s, DataKind::kUnits,
-         "code,name_vi,type,parent_code,valid_to,successor_codes\n"
-         "SL,Sơn La,province,,,\nD,Sở,department,SL,,\nC,Xã,commune,SL,,\n"
-         "OLD,Xã cũ,commune,SL,2025-06-30,C\n");
-    Load(s, DataKind::kDirectives, "number,kind,title_vi\n57-NQ/TW,resolution,Nghị quyết\n");
-    Load(s, DataKind::kPlans,
-         "code,title_vi,issuer_code,standing_agency_code,directive_numbers\n"
-         "K,Kế hoạch,SL,D,57-NQ/TW\n");
-    Load(s, DataKind::kTaskGroups, "plan_code,code,title_vi\nK,G1,Nhóm\n");
-    Load(s, DataKind::kIndicators,
-         "code,name_vi,value_type,unit_aggregation,numerator_code,denominator_code,factor,"
-         "period_type,min_value,max_value\n"
-         "N,Tử số,count,sum,,,,monthly,,\nM,Mẫu số,count,sum,,,,monthly,,\n"
-         "R,Tỷ lệ,percent,ratio,N,M,100,monthly,0,100\n");
-    Load(s, DataKind::kTasks,
-         "plan_code,code,group_code,title_vi,lead_unit_code,assigned_on,deadline,kind,cadence\n"
-         "K,T1,G1,Việc,D,2025-01-01,2025-06-30,deadline,\n"
-         "K,T2,G1,Định kỳ,C,2025-01-01,,recurring,monthly\n");
-    Load(s, DataKind::kDataValues,
-         "indicator_code,unit_code,period,value\nN,C,202501,3\nM,C,202501,4\n");
-    planwatch::Accounts accounts(s);
+    Fixture f;
+    f.store = planwatch::fuzz::OpenFixture("api");
+    planwatch::fuzz::Load(*f.store, planwatch::DataKind::kDataValues,
+                          "indicator_code,unit_code,period,value\nN,C,202501,3\nM,C,202501,4\n");
+    planwatch::Accounts accounts(*f.store);
     auto user = accounts.AddUser(
         planwatch::NewUser{"fuzz", "", planwatch::Role::kAdmin, "SL", "fuzz-password-1"});
     Check(user.has_value());
     auto token = accounts.CreateToken(
         planwatch::Principal{user->id, "fuzz", planwatch::Role::kAdmin, user->unit}, "fuzz");
     Check(token.has_value());
-    Fixture f;
-    f.api = std::make_unique<planwatch::http::Api>(s, planwatch::http::ApiOptions{});
-    f.store = std::move(*opened);
+    f.api = std::make_unique<planwatch::http::Api>(*f.store, planwatch::http::ApiOptions{});
     f.token = token->token;
     return f;
   }();

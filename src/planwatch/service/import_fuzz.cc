@@ -2,15 +2,13 @@
 // Imports run as dry runs over a small stored fixture, so references can resolve and the deeper
 // checks are reached. Oracle: no crash; a refused file is invalid_argument (or conflict) with a
 // message; an accepted one accounts for every row.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
+
+#include "fuzz_fixture.h"
 
 #include "planwatch/service/import.h"
 #include "planwatch/storage/store.h"
@@ -18,54 +16,10 @@
 namespace {
 
 using planwatch::DataKind;
-
-void Check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-std::string g_path;
-
-void RemoveFixture() {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(g_path + suffix);
-}
-
-void Load(planwatch::Store& store, DataKind kind, const char* csv) {
-  std::istringstream in(csv);
-  Check(planwatch::ImportCsv(store, kind, in).has_value());
-}
+using planwatch::fuzz::Check;
 
 planwatch::Store& Fixture() {
-  static std::unique_ptr<planwatch::Store> store = [] {
-    g_path = (std::filesystem::temp_directory_path() /
-              ("planwatch_import_fuzz_" + std::to_string(::getpid()) + ".db"))
-                 .string();
-    RemoveFixture();
-    std::atexit(RemoveFixture);
-    auto opened = planwatch::Store::Open(planwatch::StoreOptions{g_path, true});
-    Check(opened.has_value());
-    planwatch::Store& s = **opened;
-    Load(s, DataKind::kUnits,
-         "code,name_vi,type,parent_code,valid_to,successor_codes\n"
-         "SL,Sơn La,province,,,\nD,Sở,department,SL,,\nC,Xã,commune,SL,,\n"
-         "OLD,Xã cũ,commune,SL,2025-06-30,C\n");
-    Load(s, DataKind::kDirectives, "number,kind,title_vi\n57-NQ/TW,resolution,Nghị quyết\n");
-    Load(s, DataKind::kPlans,
-         "code,title_vi,issuer_code,standing_agency_code,directive_numbers\n"
-         "K,Kế hoạch,SL,D,57-NQ/TW\n");
-    Load(s, DataKind::kTaskGroups, "plan_code,code,title_vi\nK,G1,Nhóm\n");
-    Load(s, DataKind::kIndicators,
-         "code,name_vi,value_type,unit_aggregation,numerator_code,denominator_code,factor,"
-         "period_type,min_value,max_value\n"
-         "N,Tử số,count,sum,,,,monthly,,\nM,Mẫu số,count,sum,,,,monthly,,\n"
-         "R,Tỷ lệ,percent,ratio,N,M,100,monthly,0,100\n");
-    Load(s, DataKind::kTasks,
-         "plan_code,code,group_code,title_vi,lead_unit_code,assigned_on,deadline,kind,cadence\n"
-         "K,T1,G1,Việc,D,2025-01-01,2025-06-30,deadline,\n"
-         "K,T2,G1,Định kỳ,C,2025-01-01,,recurring,monthly\n");
-    Load(s, DataKind::kTaskUpdates,
-         "plan_code,task_code,kind,date,completed_on\nK,T1,claim,2025-06-01,2025-05-30\n");
-    return std::move(*opened);
-  }();
+  static std::unique_ptr<planwatch::Store> store = planwatch::fuzz::OpenFixture("import");
   return *store;
 }
 
