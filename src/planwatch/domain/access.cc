@@ -84,6 +84,11 @@ bool AccessPolicy::CanReportOnTask(const Principal& p, const Task& /*task*/, Org
   return Reports(p.role) && InScope(p, lead_unit);
 }
 
+bool AccessPolicy::CanCommentOnTask(const Principal& p, const Task& task, OrgUnitId lead_unit,
+                                    const Plan& plan) const {
+  return p.role != Role::kViewer && CanReadTask(p, task, lead_unit, plan);
+}
+
 bool AccessPolicy::CanReadValues(const Principal& p, OrgUnitId unit) const {
   return static_cast<bool>(p.user) && InScope(p, unit);
 }

@@ -90,6 +90,10 @@ class AccessPolicy {
   bool CanReportOnTask(const Principal& p, const Task& task, OrgUnitId lead_unit,
                        const Plan& plan) const;
 
+  // Comments: everyone who may see the task except viewers (steering members ask, units answer).
+  bool CanCommentOnTask(const Principal& p, const Task& task, OrgUnitId lead_unit,
+                        const Plan& plan) const;
+
   bool CanReadValues(const Principal& p, OrgUnitId unit) const;
   bool CanWriteValues(const Principal& p, OrgUnitId unit) const;
 

@@ -95,6 +95,19 @@ TEST_F(AccessPolicyTest, ReportingIsForTheLeadUnitsLeadersAndOfficersAndTheAdmin
   EXPECT_TRUE(policy.CanReportOnTask(As(Role::kStandingAgency, kD), task_, kC1, plan_));
 }
 
+TEST_F(AccessPolicyTest, CommentsAreForEveryoneWhoSeesTheTaskButViewers) {
+  AccessPolicy policy(tree_);
+  EXPECT_TRUE(policy.CanCommentOnTask(As(Role::kSteering, kP), task_, kC1, plan_));
+  EXPECT_TRUE(policy.CanCommentOnTask(As(Role::kUnitOfficer, kC1), task_, kC1, plan_));
+  EXPECT_TRUE(policy.CanCommentOnTask(As(Role::kStandingAgency, kD), task_, kC1, plan_));
+  EXPECT_FALSE(policy.CanCommentOnTask(As(Role::kViewer, kP), task_, kC1, plan_));
+  // Not on a task it cannot see; a coordinating unit may.
+  EXPECT_FALSE(policy.CanCommentOnTask(As(Role::kUnitOfficer, kC2), task_, kC1, plan_));
+  Task coordinated = task_;
+  coordinated.coordinating_units = {kC2};
+  EXPECT_TRUE(policy.CanCommentOnTask(As(Role::kUnitOfficer, kC2), coordinated, kC1, plan_));
+}
+
 TEST_F(AccessPolicyTest, PlansAreAdministeredFromTheirStandingAgency) {
   AccessPolicy policy(tree_);
   EXPECT_TRUE(policy.CanAdministerPlan(As(Role::kStandingAgency, kD), plan_));

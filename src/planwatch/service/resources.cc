@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -99,10 +100,14 @@ std::string FilterText(const json& v) {
   return v.dump();
 }
 
+// Whether an item matches the folded search text by something beyond its own fields.
+using SearchBeyond = std::function<bool(const json& item, std::string_view folded_query)>;
+
 // Filters, searches, sorts and pages JSON items by the kind's spec. Parameters handled by the
 // caller are listed in `extra`.
 Result<Page> PageOf(ResourceKind kind, std::vector<json> items, const QueryParams& params,
-                    std::initializer_list<std::string_view> extra) {
+                    std::initializer_list<std::string_view> extra,
+                    const SearchBeyond& search_beyond = nullptr) {
   const ListSpec& spec = SpecOf(kind);
   Page page;
   std::vector<std::pair<std::string, std::string>> filters;
@@ -144,6 +149,7 @@ Result<Page> PageOf(ResourceKind kind, std::vector<json> items, const QueryParam
       if (FilterText(item[name]) != value) return true;
     }
     if (query.empty()) return false;
+    if (search_beyond && search_beyond(item, query)) return false;
     return std::ranges::none_of(spec.search, [&](std::string_view field) {
       const json& v = item[std::string(field)];
       return v.is_string() && FoldForSearch(v.get<std::string>()).find(query) != std::string::npos;
@@ -370,8 +376,21 @@ Result<Page> Resources::List(const Principal& p, ResourceKind kind, const QueryP
       items.push_back(TaskBody(v));
     }
   }
+  // A task is also found by its lead unit in force: "chieng an" finds Phường Chiềng An's tasks.
+  std::unordered_map<std::int64_t, std::string> unit_text;
+  const SearchBeyond by_lead_unit = [&](const json& item, std::string_view query) {
+    const json& id = item["state"]["lead_unit"];
+    if (!id.is_number_integer()) return false;
+    auto [it, fresh] = unit_text.try_emplace(id.get<std::int64_t>());
+    if (fresh) {
+      if (const OrgUnit* u = tree->Find(OrgUnitId{it->first})) {
+        it->second = FoldForSearch(u->code + "\n" + u->name_vi + "\n" + u->name_en);
+      }
+    }
+    return it->second.find(query) != std::string::npos;
+  };
   return PageOf(kind, std::move(items), params,
-                {"as_of", "lead_unit", "subtree", "deadline_from", "deadline_to"});
+                {"as_of", "lead_unit", "subtree", "deadline_from", "deadline_to"}, by_lead_unit);
 }
 
 Result<Resource> Resources::Get(const Principal& p, ResourceKind kind, std::int64_t id) {

@@ -383,6 +383,61 @@ Result<json> TaskActions::ListEvidence(const Principal& p, std::int64_t task_id)
   return out;
 }
 
+namespace {
+
+json CommentJson(const TaskComment& c) {
+  return json{{"id", c.id.value},         {"task", c.task.value},
+              {"author", c.author},       {"author_name", c.author_name},
+              {"body", c.body},           {"created_at", c.created_at}};
+}
+
+}  // namespace
+
+Result<json> TaskActions::Comments(const Principal& p, std::int64_t task_id) {
+  auto t = VisibleTask(resources_.store(), p, task_id, resources_.today());
+  if (!t) return std::unexpected(t.error());
+  auto comments = resources_.store().TaskComments(t->task.id);
+  if (!comments) return std::unexpected(comments.error());
+  json out = json::array();
+  for (const TaskComment& c : *comments) out.push_back(CommentJson(c));
+  return out;
+}
+
+Result<json> TaskActions::AddComment(const Principal& p, std::int64_t task_id, const json& body) {
+  constexpr std::size_t kMaxCommentBytes = 4000;
+  JsonFields fields(body, JsonFields::Mode::kCreate, {"body"});
+  std::string text;
+  fields.Text("body", text, /*required=*/true, kMaxCommentBytes);
+  if (auto ok = fields.Finish(); !ok) return std::unexpected(ok.error());
+  text = std::string(TrimAscii(text));
+  if (text.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "body: the comment is empty",
+                {ErrorDetail{0, "body", FieldMessage("required", "the comment is empty")}});
+  }
+  auto tx = resources_.store().Begin();
+  if (!tx) return std::unexpected(tx.error());
+  Transaction& txn = **tx;
+  auto t = VisibleTask(txn, p, task_id, resources_.today());
+  if (!t) return std::unexpected(t.error());
+  if (!AccessPolicy(t->tree).CanCommentOnTask(p, t->task, t->now.lead_unit, t->plan)) {
+    return Fail(ErrorCode::kPermissionDenied,
+                fmt::format("{} may not comment on task '{}'", p.login, t->task.code));
+  }
+  auto user = txn.UserById(p.user);
+  if (!user) return std::unexpected(user.error());
+  TaskComment comment{{}, t->task.id, p.login, *user ? (*user)->display_name : "", text, ""};
+  auto id = txn.PutTaskComment(comment);
+  if (!id) return std::unexpected(id.error());
+  // Read back for created_at, which the store sets.
+  auto stored = txn.TaskComments(t->task.id);
+  if (!stored) return std::unexpected(stored.error());
+  if (auto ok = txn.Commit(); !ok) return std::unexpected(ok.error());
+  for (const TaskComment& c : *stored) {
+    if (c.id == *id) return CommentJson(c);
+  }
+  return Fail(ErrorCode::kInternal, "the stored comment was not read back");
+}
+
 Result<EvidenceDownload> TaskActions::DownloadEvidence(const Principal& p,
                                                        std::int64_t evidence_id) {
   auto missing = [&] { return NotFound(fmt::format("no evidence file with id {}", evidence_id)); };

@@ -71,6 +71,14 @@ class TaskActions {
   // not_found when the file does not exist or its task is not visible to p.
   Result<EvidenceDownload> DownloadEvidence(const Principal& p, std::int64_t evidence_id);
 
+  // Comments on the task, oldest first: [{id, task, author, author_name, body, created_at}].
+  // not_found when the task is not visible to p.
+  Result<nlohmann::json> Comments(const Principal& p, std::int64_t task_id);
+  // Appends {"body"} (1–4000 bytes after trimming) by p, with p's display name as it is now.
+  // permission_denied for viewers; invalid_argument naming "body".
+  Result<nlohmann::json> AddComment(const Principal& p, std::int64_t task_id,
+                                    const nlohmann::json& body);
+
  private:
   Resources& resources_;
 };

@@ -52,6 +52,7 @@ struct DataValueQuery {
 
 using ApiTokenId = Id<struct ApiTokenTag>;
 using EvidenceId = Id<struct EvidenceTag>;
+using CommentId = Id<struct CommentTag>;
 
 // A person or a machine account that signs in. `password_hash` is an Argon2id string
 // (libsodium's crypto_pwhash_str format), computed above storage.
@@ -104,6 +105,18 @@ struct EvidenceFile {
   std::string uploaded_at;  // set by the store
 
   friend bool operator==(const EvidenceFile&, const EvidenceFile&) = default;
+};
+
+// A comment on a task by a signed-in user (steering members ask, units answer). Append-only.
+struct TaskComment {
+  CommentId id;
+  TaskId task;
+  std::string author;       // login
+  std::string author_name;  // the author's display name when writing
+  std::string body;
+  std::string created_at;  // set by the store
+
+  friend bool operator==(const TaskComment&, const TaskComment&) = default;
 };
 
 // One stored version of a record and the instants (ISO 8601 UTC with milliseconds, as stored_at)
@@ -176,6 +189,9 @@ class StoreReader {
   virtual Result<std::vector<EvidenceFile>> EvidenceFiles(TaskId task) = 0;
   virtual Result<EvidenceFile> Evidence(EvidenceId id) = 0;
   virtual Result<std::string> EvidenceContent(EvidenceId id) = 0;
+
+  // Comments on a task, oldest first; empty when it has none or does not exist.
+  virtual Result<std::vector<TaskComment>> TaskComments(TaskId task) = 0;
 };
 
 class Transaction : public StoreReader {
@@ -231,6 +247,9 @@ class Transaction : public StoreReader {
   // Stores a file and its metadata (id, uploaded_at set by the store). invalid_argument when the
   // task does not exist.
   virtual Result<EvidenceId> PutEvidence(const EvidenceFile& meta, std::string_view content) = 0;
+  // Appends a comment (id, created_at set by the store). invalid_argument when the task does not
+  // exist or the body is empty.
+  virtual Result<CommentId> PutTaskComment(const TaskComment& comment) = 0;
 
   // Makes every write durable and visible. unavailable when the database is busy; after a
   // failed Commit the transaction is rolled back.

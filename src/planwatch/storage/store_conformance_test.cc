@@ -2612,6 +2612,44 @@ TEST_P(StoreConformanceTest, EvidenceErrors) {
               FailsWith(ErrorCode::kNotFound, "evidence file 999"));
 }
 
+TEST_P(StoreConformanceTest, TaskCommentsAppendInOrderAndSurviveReopening) {
+  const Model m = SeedModel(store());
+  auto tx = Begin();
+  const TaskId task = Must(tx->PutTask(SimpleTask(m.plan, "T1")));
+  const TaskId other = Must(tx->PutTask(SimpleTask(m.plan, "T2")));
+  MustOk(tx->Commit());
+
+  TaskComment ask{{}, task, "bcd.sonla", "Thành viên Ban Chỉ đạo", "Đề nghị báo cáo tiến độ?", ""};
+  TaskComment answer{{}, task, "so.canbo", "Cán bộ Sở", "Đã hoàn thành 60%.", ""};
+  TaskComment elsewhere{{}, other, "bcd.sonla", "", "Khác", ""};
+  tx = Begin();
+  ask.id = Must(tx->PutTaskComment(ask));
+  answer.id = Must(tx->PutTaskComment(answer));
+  elsewhere.id = Must(tx->PutTaskComment(elsewhere));
+  EXPECT_THAT(Must(tx->TaskComments(task)), SizeIs(2));  // visible inside the transaction
+  MustOk(tx->Commit());
+
+  const std::vector<TaskComment> stored = Must(store().TaskComments(task));
+  ASSERT_THAT(stored, SizeIs(2));
+  EXPECT_LT(ask.id, answer.id);
+  EXPECT_FALSE(stored[0].created_at.empty());
+  ask.created_at = stored[0].created_at;
+  answer.created_at = stored[1].created_at;
+  EXPECT_THAT(stored, ElementsAre(ask, answer));
+  EXPECT_THAT(Must(store().TaskComments(TaskId{999})), IsEmpty());
+
+  tx = Begin();
+  EXPECT_THAT(tx->PutTaskComment({{}, TaskId{999}, "a", "", "x", ""}),
+              FailsWith(ErrorCode::kInvalidArgument, "task 999"));
+  EXPECT_THAT(tx->PutTaskComment({{}, task, "a", "", "", ""}),
+              FailsWith(ErrorCode::kInvalidArgument, "empty"));
+  MustOk(tx->Commit());
+
+  Reopen();
+  EXPECT_THAT(Must(store().TaskComments(task)), ElementsAre(ask, answer));
+  EXPECT_THAT(Must(store().TaskComments(other)), SizeIs(1));
+}
+
 TEST_P(StoreConformanceTest, AccountsAndEvidenceRollBackWithTheirTransaction) {
   const Model m = SeedModel(store());
   TaskId task;

@@ -136,6 +136,24 @@ constexpr char kInsertEvidence[] =
     "INSERT INTO evidence_files (task_id, file_name, content_type, size, sha256, uploaded_by, "
     "uploaded_at, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+constexpr char kSelectCommentsOfTask[] =
+    "SELECT id, task_id, author, author_name, body, created_at FROM task_comments "
+    "WHERE task_id = ?1 ORDER BY id";
+constexpr char kInsertComment[] =
+    "INSERT INTO task_comments (task_id, author, author_name, body, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+Result<TaskComment> CommentRow(const Statement& s) {
+  TaskComment comment;
+  comment.id = s.IdAt<CommentId>(0);
+  comment.task = s.IdAt<TaskId>(1);
+  comment.author = s.Text(2);
+  comment.author_name = s.Text(3);
+  comment.body = s.Text(4);
+  comment.created_at = s.Text(5);
+  return comment;
+}
+
 Result<EvidenceFile> EvidenceRow(const Statement& s) {
   EvidenceFile file;
   file.id = s.IdAt<EvidenceId>(0);
@@ -222,6 +240,12 @@ Result<std::string> ReadEvidenceContent(Connection& connection, EvidenceId id) {
   PW_SQLITE_ASSIGN(bool found, stmt.Step());
   if (!found) return NotFound(EvidenceMissing(id));
   return stmt.Blob(0);
+}
+
+Result<std::vector<TaskComment>> ReadTaskComments(Connection& connection, TaskId task) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectCommentsOfTask));
+  stmt.BindInt(1, task.value);
+  return Collect<TaskComment>(stmt, CommentRow);
 }
 
 Result<UserId> WriteUser(WriteContext& context, const UserRecord& user) {
@@ -400,6 +424,26 @@ Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta
   stmt.BindBlob(8, content);
   PW_SQLITE_TRY(stmt.Run());
   return EvidenceId{c.LastInsertId()};
+}
+
+Result<CommentId> WriteTaskComment(WriteContext& context, const TaskComment& comment) {
+  Connection& c = context.connection();
+  PW_SQLITE_ASSIGN(bool task_exists,
+                   HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", comment.task.value));
+  if (!task_exists) {
+    return InvalidArgument("comment: task " + std::to_string(comment.task.value) +
+                           " does not exist");
+  }
+  if (comment.body.empty()) return InvalidArgument("comment: the body is empty");
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertComment));
+  stmt.BindInt(1, comment.task.value);
+  stmt.BindText(2, comment.author);
+  stmt.BindText(3, comment.author_name);
+  stmt.BindText(4, comment.body);
+  stmt.BindText(5, stamp);
+  PW_SQLITE_TRY(stmt.Run());
+  return CommentId{c.LastInsertId()};
 }
 
 }  // namespace planwatch::sqlite

@@ -1,4 +1,4 @@
-// Users, sessions, API tokens and evidence files in SQLite: their StoreReader reads and
+// Users, sessions, API tokens, evidence files and task comments in SQLite: their StoreReader reads and
 // Transaction writes (store.h) as functions of a Connection or a WriteContext. Internal to
 // storage/sqlite.
 //
@@ -36,6 +36,8 @@ Result<std::vector<EvidenceFile>> ReadEvidenceFiles(Connection& connection, Task
 // not_found naming the id when the file does not exist (both).
 Result<EvidenceFile> ReadEvidence(Connection& connection, EvidenceId id);
 Result<std::string> ReadEvidenceContent(Connection& connection, EvidenceId id);
+// By id; empty when the task has none or does not exist.
+Result<std::vector<TaskComment>> ReadTaskComments(Connection& connection, TaskId task);
 
 // Inserts (id none; created_at = the stamp) or replaces the user (created_at kept).
 // invalid_argument for an empty login or an org unit that does not exist (none is allowed);
@@ -62,5 +64,8 @@ Status RevokeApiTokenRow(WriteContext& context, ApiTokenId id);
 // meta.size is not the content's length in bytes.
 Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta,
                                  std::string_view content);
+// Inserts the comment (created_at = the stamp). invalid_argument when the task does not exist or
+// the body is empty.
+Result<CommentId> WriteTaskComment(WriteContext& context, const TaskComment& comment);
 
 }  // namespace planwatch::sqlite

@@ -399,12 +399,31 @@ CREATE TRIGGER evidence_files_append_only_delete BEFORE DELETE ON evidence_files
   BEGIN SELECT RAISE(ABORT, 'evidence_files is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Version 6: comments on tasks (append-only).
+constexpr char kSchemaV6[] = R"sql(
+CREATE TABLE task_comments (
+  id INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL REFERENCES tasks (id),
+  author TEXT NOT NULL,
+  author_name TEXT NOT NULL,
+  body TEXT NOT NULL CHECK (body <> ''),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX task_comments_task ON task_comments (task_id, id);
+
+CREATE TRIGGER task_comments_append_only_update BEFORE UPDATE ON task_comments
+  BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
+CREATE TRIGGER task_comments_append_only_delete BEFORE DELETE ON task_comments
+  BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
     {4, "target history", kSchemaV4},
     {5, "soft deletes, accounts and evidence files", kSchemaV5},
+    {6, "task comments", kSchemaV6},
 }};
 
 constexpr char kCreateMigrationsTable[] =

@@ -166,6 +166,9 @@ class ConnectionReader : public Base {
   Result<std::string> EvidenceContent(EvidenceId id) override {
     return Read([&](Connection& c) { return sqlite::ReadEvidenceContent(c, id); });
   }
+  Result<std::vector<TaskComment>> TaskComments(TaskId task) override {
+    return Read([&](Connection& c) { return sqlite::ReadTaskComments(c, task); });
+  }
 
  protected:
   // Runs `read` on a connection that sees one consistent state of the database.
@@ -267,6 +270,9 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   }
   Result<EvidenceId> PutEvidence(const EvidenceFile& meta, std::string_view content) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteEvidence(w, meta, content); });
+  }
+  Result<CommentId> PutTaskComment(const TaskComment& comment) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskComment(w, comment); });
   }
 
   Status Commit() override {
