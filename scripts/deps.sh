@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, testing and running planwatch needs.
+# Installs every Debian package that building, testing and running planwatch needs, and the web
+# UI's npm packages.
 # Idempotent: when everything is present it changes nothing and does not touch the network.
 set -euo pipefail
 
@@ -10,7 +11,10 @@ packages=(
   libboost-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl wrk
+  chromium
 )
+# Node.js 20+ and npm build the web UI; a machine that already has them keeps its own.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # `make fuzz` needs a clang whose C++23 library support covers std::expected (clang 14 does not).
 if [ "${1:-}" = "--fuzz" ]; then
   packages=(clang-16 libclang-rt-16-dev)
@@ -22,11 +26,21 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "Installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The web UI's npm packages (web/package-lock.json), installed again only when the lock changed.
+if [ -z "${1:-}" ]; then
+  web="$(dirname "$0")/../web"
+  if [ ! -f "$web/node_modules/.package-lock.json" ] ||
+     [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    echo "Installing the web UI's npm packages (npm ci)"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

@@ -43,6 +43,8 @@ PLAN_ADMINS = {"admin", "standing_agency"}
 # Progress, claims, evidence: the plan's administrators, and unit leaders and officers whose scope
 # holds the lead unit (CanReportOnTask).
 REPORTERS = {"admin", "standing_agency", "unit_leader", "unit_officer"}
+# Comments: everyone who sees the task but viewers (CanCommentOnTask).
+COMMENTERS = {"admin", "steering", "standing_agency", "unit_leader", "unit_officer"}
 # Data values: every role but viewer and steering, in scope (CanWriteValues).
 VALUE_WRITERS = {"admin", "standing_agency", "unit_leader", "unit_officer"}
 
@@ -104,6 +106,8 @@ TABLE = {
     ("POST", "/api/v1/tasks/{id}/return"): ("rel", only(PLAN_ADMINS, IN_SCOPE)),
     ("POST", "/api/v1/tasks/{id}/amend"): ("rel", only(PLAN_ADMINS, IN_SCOPE)),
     ("POST", "/api/v1/tasks/{id}/cancel"): ("rel", only(PLAN_ADMINS, IN_SCOPE)),
+    ("GET", "/api/v1/tasks/{id}/comments"): ("rel", everyone(IN_SCOPE)),
+    ("POST", "/api/v1/tasks/{id}/comments"): ("rel", only(COMMENTERS, IN_SCOPE)),
     ("GET", "/api/v1/tasks/{id}/evidence"): ("rel", everyone(IN_SCOPE)),
     ("POST", "/api/v1/tasks/{id}/evidence"): ("rel", only(REPORTERS, IN_SCOPE)),
     ("GET", "/api/v1/evidence/{id}"): ("rel", everyone(IN_SCOPE)),  # a file of such a task

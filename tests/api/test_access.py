@@ -194,6 +194,10 @@ def build(w, method, path, role, rel):
                        "requested_by": "UBND xã"})
     if path == "/api/v1/tasks/{id}/cancel":
         return c.post(f"/api/v1/tasks/{w.fresh_task(rel)}/cancel", {"reason": "Không còn phù hợp"})
+    if path == "/api/v1/tasks/{id}/comments":
+        if method == "GET":
+            return c.get(f"/api/v1/tasks/{task}/comments")
+        return c.post(f"/api/v1/tasks/{task}/comments", {"body": "Đề nghị cập nhật tiến độ."})
     if path == "/api/v1/tasks/{id}/evidence":
         if method == "GET":
             return c.get(f"/api/v1/tasks/{task}/evidence")

@@ -80,6 +80,32 @@ class EditingTest(unittest.TestCase):
         self.assertEqual(officer.get(f"/api/v1/data-values?unit={self.f.unit['C2']}").status, 403)
         self.assertEqual(self.f.fingerprint(), before)
 
+    def test_comments_on_a_task(self):
+        task = self.f.task[("PL", "T-C1")]
+        path = f"/api/v1/tasks/{task}/comments"
+        steering = self.f.client("steering_c1")
+        officer = self.f.client("unit_officer_c1")
+        asked = steering.ok("POST", path, {"body": "  Đề nghị báo cáo tiến độ trước 15/6.  "},
+                            expect=201).json()
+        self.assertEqual(asked["body"], "Đề nghị báo cáo tiến độ trước 15/6.")
+        self.assertEqual((asked["author"], asked["author_name"], asked["task"]),
+                         ("steering_c1", "Steering C1", task))
+        officer.ok("POST", path, {"body": "Đã hoàn thành 60%, dự kiến xong cuối tháng."}, expect=201)
+        listed = self.f.client("viewer_c1").ok("GET", path).json()["items"]
+        self.assertEqual([c["author"] for c in listed[-2:]], ["steering_c1", "unit_officer_c1"])
+        self.assertLess(listed[-2]["id"], listed[-1]["id"])
+        before = self.f.fingerprint()
+        for body, field in (({"body": "   "}, "body"), ({}, "body"), ({"body": "x" * 4001}, "body"),
+                            ({"body": "ok", "author": "admin_p"}, "author")):
+            r = officer.post(path, body)
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual([e["field"] for e in r.json()["errors"]], [field], r)
+        self.assertEqual(self.f.client("viewer_c1").post(path, {"body": "Xem"}).status, 403)
+        other = f"/api/v1/tasks/{self.f.task[('PL', 'T-C2')]}/comments"
+        self.assertEqual(officer.get(other).status, 404)
+        self.assertEqual(officer.post(other, {"body": "Không phải việc của xã"}).status, 404)
+        self.assertEqual(self.f.fingerprint(), before)
+
     def test_viewer_cannot_write_anything_on_its_own_unit(self):
         viewer = self.f.client("viewer_c1")
         f = self.f

@@ -29,6 +29,7 @@ JSON_BODY_ROUTES = {
     ("POST", "/api/v1/tasks/{id}/progress"), ("POST", "/api/v1/tasks/{id}/claim"),
     ("POST", "/api/v1/tasks/{id}/verify"), ("POST", "/api/v1/tasks/{id}/return"),
     ("POST", "/api/v1/tasks/{id}/amend"), ("POST", "/api/v1/tasks/{id}/cancel"),
+    ("POST", "/api/v1/tasks/{id}/comments"),
     ("POST", "/api/v1/indicators/{id}/targets"), ("POST", "/api/v1/data-values"),
     ("PUT", "/api/v1/data-values/{indicator}/{unit}/{period}"),
 }
@@ -131,6 +132,8 @@ def specs(f):
         ("POST", "/api/v1/tasks/{id}/cancel"): dict(
             path=f"/api/v1/tasks/{t_c1}/cancel", fields={"on": "date", "reason": "str"},
             required=["reason"]),
+        ("POST", "/api/v1/tasks/{id}/comments"): dict(
+            path=f"/api/v1/tasks/{t_c1}/comments", fields={"body": "str"}, required=["body"]),
         ("POST", "/api/v1/indicators/{id}/targets"): dict(
             path=f"/api/v1/indicators/{i['I-DV']}/targets",
             fields={"unit": "ref", "date": "date", "value": "num"}, required=["date", "value"],
@@ -294,6 +297,7 @@ class PathAndQueryTest(unittest.TestCase):
             "/api/v1/tasks/{id}/progress": {"progress_percent": 10},
             "/api/v1/tasks/{id}/claim": {"completed_on": "2025-06-01", "evidence": "https://x.org"},
             "/api/v1/tasks/{id}/return": {"reason": "r"},
+            "/api/v1/tasks/{id}/comments": {"body": "Ý kiến"},
             "/api/v1/tasks/{id}/cancel": {"reason": "r"},
             "/api/v1/tasks/{id}/amend": {"new_deadline": "2028-01-01", "reason": "r",
                                          "requested_by": "x"},
@@ -310,7 +314,8 @@ class PathAndQueryTest(unittest.TestCase):
                  "/api/v1/tasks", "/api/v1/indicators", "/api/v1/data-values"]
         cases = []  # (path with query, field the error must name or None)
         lists = paged + ["/api/v1/users", "/api/v1/tokens", f"/api/v1/tasks/{task}/events",
-                         f"/api/v1/tasks/{task}/evidence", f"/api/v1/indicators/{ind}/targets",
+                         f"/api/v1/tasks/{task}/evidence", f"/api/v1/tasks/{task}/comments",
+                         f"/api/v1/indicators/{ind}/targets",
                          key + "/history", "/api/v1/analytics/tasks?plan=PL",
                          "/api/v1/analytics/indicators"]
         for base in lists:

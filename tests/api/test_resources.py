@@ -23,9 +23,11 @@ class ResourcesTest(unittest.TestCase):
         self.assertEqual(r.body, b"ok\n")
 
     def test_home_page(self):
+        # The web UI's index.html, or a page naming the API when built without the UI.
         r = self.f.anonymous().ok("GET", "/")
-        self.assertIn(b"/api/v1/openapi.json", r.body)
         self.assertTrue(r.header("Content-Type").startswith("text/html"))
+        self.assertTrue(b'<div id="app">' in r.body or b"/api/v1/openapi.json" in r.body, r.body)
+        self.assertIn("frame-ancestors 'none'", r.header("Content-Security-Policy"))
 
     def test_openapi_parses_and_lists_routes(self):
         doc = self.f.anonymous().ok("GET", "/api/v1/openapi.json").json()

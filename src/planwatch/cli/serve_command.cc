@@ -4,10 +4,13 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "planwatch/cli/commands.h"
 #include "planwatch/http/api.h"
 #include "planwatch/http/server.h"
+#include "planwatch/http/web_assets.h"
+#include "planwatch/http/web_files.h"
 #include "planwatch/service/accounts.h"
 #include "planwatch/storage/store.h"
 
@@ -19,13 +22,22 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";
   int port = 8057;
   int threads = 0;
+  std::string web_dir;  // empty: the UI embedded at build time
 };
 
 int RunServe(const ServeOptions& options) {
   if (auto ready = InitCrypto(); !ready) return Report(ready.error());
   auto store = Store::Open(StoreOptions{options.db, false});
   if (!store) return Report(store.error());
-  http::Api api(**store, http::ApiOptions{});
+  http::ApiOptions api_options;
+  if (options.web_dir.empty()) {
+    api_options.web = http::WebFiles::FromTable(http::EmbeddedWebAssets());
+  } else {
+    auto web = http::WebFiles::FromDirectory(options.web_dir);
+    if (!web) return Report(web.error());
+    api_options.web = std::move(*web);
+  }
+  http::Api api(**store, std::move(api_options));
   http::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = static_cast<std::uint16_t>(options.port);
@@ -60,6 +72,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", options->threads,
                   "Worker threads (default: one per core, at least 2)")
       ->check(CLI::Range(0, 256));
+  cmd->add_option("--web-dir", options->web_dir,
+                  "Serve the web UI from this directory, read on every request (UI development; "
+                  "default: the UI built into the binary)");
   cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }
 

@@ -124,6 +124,34 @@ bool IsUnsafe(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
+// Every response carries these; kContentSecurityPolicy is in api.h.
+constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
+    {"Content-Security-Policy", kContentSecurityPolicy},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+};
+
+// Paths that belong to the API and the service routes, never to the UI.
+bool IsUiPath(std::string_view raw_path) {
+  return !raw_path.starts_with("/api/") && raw_path != "/api" &&
+         !raw_path.starts_with("/healthz") && !raw_path.starts_with("/metrics");
+}
+
+// If-None-Match (RFC 9110 §13.1.2): "*" or a list of entity tags, compared weakly.
+bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    std::string_view tag = TrimAscii(header.substr(0, comma));
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
 json PageJson(Page&& page) {
   return json{{"items", std::move(page.items)},
               {"total", page.total},
@@ -162,6 +190,40 @@ struct Api::Impl {
                    e.ToString().c_str());
     }
     return ProblemFor(e, c.lang, !c.req.body.empty());
+  }
+
+  // A GET or HEAD for the UI: its file at `raw_path`, else, for a path whose last segment has no
+  // extension (the app's own routes: /tasks/12, /login), index.html. none: nothing of the UI
+  // (no UI, a missing file such as /missing.js, or a refused path such as /../x).
+  std::optional<Response> ServeWeb(const Request& req, std::string_view raw_path) {
+    if (!options.web) return std::nullopt;
+    auto path = PercentDecode(raw_path, false);
+    if (!path || !IsSafeWebPath(*path)) return std::nullopt;
+    const bool gzip = AcceptsGzip(req.HeaderValue("Accept-Encoding"));
+    std::optional<WebFile> file;
+    bool immutable = false;
+    if (*path != "/") {
+      file = options.web->Find(*path, gzip);
+      immutable = file.has_value() && path->starts_with("/assets/");
+    }
+    if (!file) {
+      if (path->substr(path->rfind('/') + 1).find('.') != std::string::npos) return std::nullopt;
+      file = options.web->Find("/index.html", gzip);
+      if (!file) return std::nullopt;
+    }
+    Response r;
+    // Vite names every file under /assets/ by its content hash; the rest must be revalidated.
+    r.SetHeader("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    r.SetHeader("ETag", file->etag);
+    r.SetHeader("Vary", "Accept-Encoding");
+    if (IfNoneMatchHits(req.HeaderValue("If-None-Match"), file->etag)) {
+      r.status = 304;
+      return r;
+    }
+    r.SetHeader("Content-Type", file->content_type);
+    if (file->gzip) r.SetHeader("Content-Encoding", "gzip");
+    r.body = std::move(file->body);
+    return r;
   }
 
   template <typename T>
@@ -268,6 +330,7 @@ struct Api::Impl {
   }
 
   void AddRoutes() {
+    // The landing page of a build without the UI (with one, `/` is its index.html).
     Add("GET", "/", Access::kPublic, BodyKind::kNone, [](Ctx& c) {
       Response r;
       r.SetHeader("Content-Type", "text/html; charset=utf-8");
@@ -439,6 +502,20 @@ struct Api::Impl {
             return Reply(c, actions.Apply(*c.principal, *id, action, c.body, IfMatch(c.req)));
           });
     }
+    Add("GET", "/api/v1/tasks/{id}/comments", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+      auto id = IdParam(c, 0);
+      if (!id) return *id.error();
+      auto list = actions.Comments(*c.principal, *id);
+      if (!list) return Error(c, list.error());
+      return JsonResponse(200, json{{"items", *list}});
+    });
+    Add("POST", "/api/v1/tasks/{id}/comments", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
+      auto id = IdParam(c, 0);
+      if (!id) return *id.error();
+      auto added = actions.AddComment(*c.principal, *id, c.body);
+      if (!added) return Error(c, added.error());
+      return JsonResponse(201, *added);
+    });
     Add("GET", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
       auto id = IdParam(c, 0);
       if (!id) return *id.error();
@@ -602,6 +679,14 @@ struct Api::Impl {
       segments.push_back(std::move(*decoded));
     }
     auto match = router.Find(req.method, segments);
+    // The UI is the fallback of the router; `/` is its index.html when there is a UI.
+    if ((req.method == "GET" || req.method == "HEAD") && IsUiPath(raw_path) &&
+        (match.allowed.empty() || raw_path == "/")) {
+      if (auto served = ServeWeb(req, raw_path)) {
+        route_name = "static";
+        return std::move(*served);
+      }
+    }
     if (match.route == nullptr) {
       if (match.allowed.empty()) return MakeProblem(ProblemType::kNotFound, lang);
       Response r = MakeProblem(ProblemType::kMethodNotAllowed, lang);
@@ -736,9 +821,9 @@ Response Api::Handle(Request&& request) {
     r = MakeProblem(ProblemType::kInternal,
                     NegotiateLanguage(request.HeaderValue("Accept-Language")));
   }
-  r.SetHeader("X-Content-Type-Options", "nosniff");
+  AddSecurityHeaders(r);
   if (r.HeaderValue("Cache-Control").empty()) r.SetHeader("Cache-Control", "no-store");
-  r.SetHeader("Vary", "Accept-Language, Cookie, Authorization");
+  if (r.HeaderValue("Vary").empty()) r.SetHeader("Vary", "Accept-Language, Cookie, Authorization");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   impl_->metrics.Observe(route, request.method, r.status, seconds);
@@ -752,10 +837,16 @@ Response Api::Refuse(int status, const Request& request) {
   if (status == 431) type = ProblemType::kHeadersTooLarge;
   if (status == 503) type = ProblemType::kUnavailable;
   Response r = MakeProblem(type, lang);
-  r.SetHeader("X-Content-Type-Options", "nosniff");
+  AddSecurityHeaders(r);
   r.SetHeader("Cache-Control", "no-store");
   impl_->metrics.Observe("unmatched", request.method.empty() ? "-" : request.method, r.status, 0);
   return r;
+}
+
+void AddSecurityHeaders(Response& response) {
+  for (const auto& [name, value] : kSecurityHeaders) {
+    if (response.HeaderValue(name).empty()) response.SetHeader(name, std::string(value));
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> Api::Routes() const {

@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "planwatch/http/message.h"
+#include "planwatch/http/web_files.h"
 #include "planwatch/service/resources.h"
 #include "planwatch/storage/store.h"
 
@@ -19,7 +21,25 @@ struct ApiOptions {
   std::size_t upload_limit = std::size_t{25} << 20;    // evidence files
   bool secure_cookies = false;                         // Secure attribute (behind TLS)
   TodayFn today = nullptr;                             // none: the UTC date
+  // The web UI, served for GET and HEAD of any path that no route serves and that is not under
+  // /api/, /healthz or /metrics. none (or a source without /index.html): `/` answers a short
+  // landing page instead.
+  std::shared_ptr<const WebFiles> web;
 };
+
+// The Content-Security-Policy of every response: one constant, so that what the UI needs (say,
+// inline styles for chart tooltips) is decided here.
+inline constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+// Sets the security headers that every response of the Api carries (API, problems, static
+// files, 304s, refusals): Content-Security-Policy (kContentSecurityPolicy),
+// X-Content-Type-Options, X-Frame-Options, Referrer-Policy, Cross-Origin-Opener-Policy and
+// Permissions-Policy. A header the response already has is kept (the landing page sends its
+// own, stricter CSP).
+void AddSecurityHeaders(Response& response);
 
 class Api {
  public:
@@ -28,7 +48,8 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // Thread-safe: called concurrently by the server's threads.
+  // Thread-safe: called concurrently by the server's threads. Static files of the UI are
+  // counted in the metrics under the route "static".
   Response Handle(Request&& request);
   // The answer to a request the server refused before routing (400, 413, 431, 503).
   Response Refuse(int status, const Request& request);
