@@ -20,3 +20,7 @@ PY
 
 echo
 "$root/bench/api_load.sh" "$root/build/release/src/planwatch/cli/planwatch" 10 16
+
+echo
+PW_BINARY="$root/build/release/src/planwatch/cli/planwatch" \
+  node "$root/bench/ui_paint.mjs" "$root/build/release/web/dist" 15
