@@ -43,7 +43,7 @@ test('the admin sees 73,3% completion on 31/12/2025, and 73.3% in English with t
   // The defaults of the other controls are written into the address, so the view is a link: the
   // plan is read for its issuing province, which the admin's scope holds.
   await page.waitForURL((u) => u.searchParams.get('unit') === 'SL')
-  assert.equal(await page.getByLabel('Tính đến ngày').inputValue(), '2025-12-31')
+  assert.equal(await page.getByLabel('Tính đến ngày').inputValue(), '31/12/2025')
   await page.getByRole('heading', { name: 'Cơ cấu trạng thái nhiệm vụ' }).waitFor()
   await page.getByRole('heading', { name: 'Xếp hạng đơn vị chủ trì' }).waitFor()
   // The indicator table is filled, with sparklines that carry their values as text.
@@ -58,7 +58,7 @@ test('the admin sees 73,3% completion on 31/12/2025, and 73.3% in English with t
   await page.getByRole('heading', { name: 'Overdue tasks' }).waitFor()
   await page.getByRole('heading', { name: 'Early warnings' }).waitFor()
   await page.getByRole('heading', { name: 'Lead unit ranking' }).waitFor()
-  assert.equal(await page.getByLabel('As of').inputValue(), '2025-12-31')
+  assert.equal(await page.getByLabel('As of').inputValue(), '31/12/2025')
   await shoot(page, 'dashboard-en')
   assertClean(problems)
 })
@@ -109,7 +109,11 @@ test('changing the date or the unit updates the address and the figures', async 
   const value = page.getByTestId('kpi-completion-value')
   const mid = (await admin.get('/api/v1/analytics/tasks?plan=333-KH/TU&as_of=2025-09-30')).body
   assert.notEqual(mid.completion_rate, 73.3)
-  await page.getByLabel('Tính đến ngày').fill('2025-09-30')
+  // Dates are typed day first; an impossible one is refused where it was typed.
+  await page.getByLabel('Tính đến ngày').fill('31/02/2025')
+  await page.getByRole('alert').getByText('Ngày không hợp lệ').waitFor()
+  assert.equal(new URL(page.url()).searchParams.get('as_of'), '2025-12-31')
+  await page.getByLabel('Tính đến ngày').fill('30/09/2025')
   await page.waitForURL((u) => u.searchParams.get('as_of') === '2025-09-30')
   await page.getByTestId('kpi-completion-value')
     .getByText(`${mid.completion_rate.toFixed(1).replace('.', ',')}%`).waitFor()
