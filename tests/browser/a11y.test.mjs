@@ -1,6 +1,7 @@
 // WCAG 2.1 A and AA rules checked by axe-core on every page, in both languages and at phone and
 // desktop widths: contrast, labels, names of buttons and links, landmarks, language of the page.
-// And the keyboard: the skip link leads to the content, and the navigation is reachable by Tab.
+// No message key shows untranslated. And the keyboard: the skip link leads to the content, and
+// the navigation is reachable by Tab.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -62,6 +63,11 @@ for (const [width, lang] of [[WIDTHS.desktop, 'vi'], [WIDTHS.phone, 'vi'], [WIDT
     for (const path of pages) {
       await page.goto(`${server.base}${path}`)
       for (const v of await violations(page)) found.push(`${path}: ${v}`)
+      // A message key shown as is means a translation is missing.
+      const text = await page.evaluate(() => document.body.innerText)
+      for (const key of text.match(/\b(?:app|nav|lang|login|common|pager|status|role|unitType|date|dash|task|ind|admin)\.[A-Za-z_.]+\b/g) ?? []) {
+        found.push(`${path}: untranslated ${key}`)
+      }
     }
     assert.deepEqual(found, [])
     assertClean(problems)
