@@ -19,7 +19,7 @@ build-debug: deps
 	@cmake --build --preset debug
 
 # Creates the demo database if missing (with a demo administrator), shows the demo plan as of
-# 31 Dec 2025 by task group, then serves the API on http://localhost:8057 until Ctrl-C.
+# 31 Dec 2025 by task group, then serves the web UI and the API on http://localhost:8057 until Ctrl-C.
 run: build
 	@DB=$(DB) AS_OF=$(AS_OF) scripts/run.sh $(PLANWATCH_RELEASE)
 

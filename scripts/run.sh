@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make run: the demo database (created on first run, with a demo administrator), a summary of the
-# demo plan, then the server on http://localhost:$PORT until Ctrl-C.
+# demo plan, then the web UI and the API on http://localhost:$PORT until Ctrl-C.
 set -euo pipefail
 planwatch=$1
 db=${DB:-demo.db}
@@ -15,5 +15,6 @@ if ! "$planwatch" user list --db "$db" --format json | grep -q '"login": *"admin
 fi
 "$planwatch" status --db "$db" --plan 333-KH/TU --as-of "$as_of" --group-by group
 echo
-echo "Sign in as admin / planwatch-demo (the demo's administrator); API guide: docs/api.md"
+echo "Open http://localhost:$port and sign in as admin / planwatch-demo (the demo's administrator)."
+echo "The web UI: docs/web-ui.md; the API: docs/api.md."
 exec "$planwatch" serve --db "$db" --bind "$bind" --port "$port"
