@@ -108,3 +108,23 @@ test('the JavaScript of the UI stays under 500 kB gzipped', () => {
   const gzipped = js.reduce((s, f) => s + gzipSync(readFileSync(f), { level: 9 }).length, 0)
   assert.ok(gzipped < 500 * 1024, `${(gzipped / 1024).toFixed(1)} kB gzipped`)
 })
+
+test('pointing at the charts shows their tooltips without breaking the Content-Security-Policy', async () => {
+  const { page, problems } = await openPage(browser, { width: WIDTHS.desktop })
+  await signIn(page, server.base, 'admin')
+  for (const path of ['/indicators/1?unit=SL', '/dashboard?plan=333-KH%2FTU&as_of=2025-12-31',
+    '/plans/2/timeline?as_of=2025-12-31']) {
+    await page.goto(`${server.base}${path}`)
+    await page.waitForLoadState('networkidle')
+    const charts = page.locator('.echart')
+    assert.ok(await charts.count() > 0, `${path} has a chart`)
+    for (let i = 0; i < await charts.count(); i++) {
+      const box = await charts.nth(i).boundingBox()
+      for (const x of [0.25, 0.5, 0.75]) {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height / 2)
+        await page.waitForTimeout(150)
+      }
+    }
+  }
+  assertClean(problems)
+})
