@@ -386,9 +386,9 @@ Result<json> TaskActions::ListEvidence(const Principal& p, std::int64_t task_id)
 namespace {
 
 json CommentJson(const TaskComment& c) {
-  return json{{"id", c.id.value},         {"task", c.task.value},
-              {"author", c.author},       {"author_name", c.author_name},
-              {"body", c.body},           {"created_at", c.created_at}};
+  return json{{"id", c.id.value},   {"task", c.task.value},
+              {"author", c.author}, {"author_name", c.author_name},
+              {"body", c.body},     {"created_at", c.created_at}};
 }
 
 }  // namespace

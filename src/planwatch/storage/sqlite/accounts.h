@@ -1,5 +1,5 @@
-// Users, sessions, API tokens, evidence files and task comments in SQLite: their StoreReader reads and
-// Transaction writes (store.h) as functions of a Connection or a WriteContext. Internal to
+// Users, sessions, API tokens, evidence files and task comments in SQLite: their StoreReader reads
+// and Transaction writes (store.h) as functions of a Connection or a WriteContext. Internal to
 // storage/sqlite.
 //
 // Reads: stored text that does not parse (a role name) is internal. Writes validate before they
