@@ -176,3 +176,22 @@ test('on a phone the dashboard fits the screen and the ranking shows the top 10'
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
   assertClean(problems)
 })
+
+test('without a plan in the address, the plan closest to the caller, then the one last chosen', async () => {
+  const plans = (await admin.get('/api/v1/plans?limit=100')).body.items
+  const framework = plans.find((p) => p.code !== '333-KH/TU')
+  assert.ok(framework, 'the demo holds a second plan')
+  // The province's plan is issued beneath the national framework: for a national admin and for a
+  // ward officer alike, the more local plan comes first.
+  for (const login of ['admin', 'chiengan.canbo']) {
+    const { page, problems } = await openDashboard(login, { path: '/dashboard' })
+    await page.waitForURL((u) => u.searchParams.get('plan') === '333-KH/TU')
+    assertClean(problems)
+  }
+  const { page, problems } = await openDashboard('admin', { path: '/dashboard' })
+  await page.getByLabel('Kế hoạch', { exact: true }).selectOption(framework.code)
+  await page.waitForURL((u) => u.searchParams.get('plan') === framework.code)
+  await page.goto(`${server.base}/dashboard`)
+  await page.waitForURL((u) => u.searchParams.get('plan') === framework.code)
+  assertClean(problems)
+})
