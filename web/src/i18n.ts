@@ -51,17 +51,16 @@ export function fmtPercent(v: number | null | undefined, digits = 1): string {
   return `${fmtNumber(v, digits)}%`
 }
 
+// English month abbreviations, fixed rather than the browser's ("Sep", not "Sept").
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
 // ISO dates "2025-12-31": dd/mm/yyyy in Vietnamese, "31 Dec 2025" in English.
 export function fmtDate(iso: string | null | undefined): string {
   if (!iso) return '—'
   const [y, m, d] = iso.slice(0, 10).split('-')
   if (!y || !m || !d) return iso
   if (lang.value === 'vi') return `${d}/${m}/${y}`
-  const month = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en-GB', {
-    month: 'short',
-    timeZone: 'UTC',
-  })
-  return `${Number(d)} ${month} ${y}`
+  return `${Number(d)} ${months[Number(m) - 1] ?? m} ${y}`
 }
 
 // Instants "2026-01-05T08:30:00.000Z" in local time, with the date as fmtDate.
@@ -80,11 +79,7 @@ export function fmtPeriod(p: string): string {
   let m = /^(\d{4})(\d{2})$/.exec(p)
   if (m) {
     if (vi) return `T${Number(m[2])}/${m[1]}`
-    const month = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleString('en-GB', {
-      month: 'short',
-      timeZone: 'UTC',
-    })
-    return `${month} ${m[1]}`
+    return `${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`
   }
   m = /^(\d{4})Q(\d)$/.exec(p)
   if (m) return vi ? `Quý ${m[2]}/${m[1]}` : `Q${m[2]} ${m[1]}`
