@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import socket
 import tempfile
 import unittest
@@ -88,6 +89,12 @@ class LifecycleTest(unittest.TestCase):
         c = harness.Client(self.server.port)
         c.ok("GET", "/healthz")
         self.assertEqual(self.server.stop(), 0, self.server.stderr())
+
+    def test_a_bad_utc_offset_is_refused_before_serving(self):
+        done = subprocess.run([harness.binary(), "serve", "--db", self.db, "--port", "0",
+                               "--utc-offset", "UTC+7"], capture_output=True, timeout=30)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("'UTC+7' is not a UTC offset", done.stderr.decode())
 
     def test_eleven_wrong_passwords_are_throttled(self):
         c = harness.Client(self.server.port)

@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
 #include "planwatch/http/api.h"
 #include "planwatch/http/server.h"
@@ -23,13 +24,18 @@ struct ServeOptions {
   int port = 8057;
   int threads = 0;
   std::string web_dir;  // empty: the UI embedded at build time
+  // Where the deployment's days begin: Vietnam is UTC+7 all year round.
+  std::string utc_offset = "+07:00";
 };
 
 int RunServe(const ServeOptions& options) {
   if (auto ready = InitCrypto(); !ready) return Report(ready.error());
   auto store = Store::Open(StoreOptions{options.db, false});
   if (!store) return Report(store.error());
+  auto offset = ParseUtcOffset(options.utc_offset);
+  if (!offset) return Report(offset.error());
   http::ApiOptions api_options;
+  api_options.today = [offset = *offset] { return TodayAt(offset); };
   if (options.web_dir.empty()) {
     api_options.web = http::WebFiles::FromTable(http::EmbeddedWebAssets());
   } else {
@@ -75,6 +81,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--web-dir", options->web_dir,
                   "Serve the web UI from this directory, read on every request (UI development; "
                   "default: the UI built into the binary)");
+  cmd->add_option("--utc-offset", options->utc_offset,
+                  "The local time zone's offset from UTC, for what 'today' is: task status, "
+                  "claims and defaults (e.g. +07:00)")
+      ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }
 

@@ -165,7 +165,7 @@ struct Api::Impl {
   Impl(Store& s, ApiOptions o)
       : store(s),
         options(o),
-        resources(s, o.today != nullptr ? o.today : &TodayUtc),
+        resources(s, o.today ? o.today : TodayFn(&TodayUtc)),
         actions(resources),
         values(s),
         accounts(s, account_options),

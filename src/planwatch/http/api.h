@@ -20,7 +20,7 @@ struct ApiOptions {
   std::size_t json_body_limit = std::size_t{1} << 20;  // larger JSON bodies: 413
   std::size_t upload_limit = std::size_t{25} << 20;    // evidence files
   bool secure_cookies = false;                         // Secure attribute (behind TLS)
-  TodayFn today = nullptr;                             // none: the UTC date
+  TodayFn today;                                       // none: the UTC date
   // The web UI, served for GET and HEAD of any path that no route serves and that is not under
   // /api/, /healthz or /metrics. none (or a source without /index.html): `/` answers a short
   // landing page instead.

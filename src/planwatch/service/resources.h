@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -43,8 +44,9 @@ struct Resource {
   std::string etag;  // quoted, strong: "\"…\""
 };
 
-// Today's date, for task status in lists and defaults of actions (injected for tests).
-using TodayFn = Date (*)();
+// Today's date, for task status in lists and defaults of actions: the deployment's local date
+// (planwatch serve --utc-offset), or a fixed one in tests.
+using TodayFn = std::function<Date()>;
 
 class Resources {
  public:
