@@ -8,6 +8,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 
 #include "planwatch/base/clock.h"
 #include "planwatch/base/text.h"
@@ -164,8 +165,8 @@ json PageJson(Page&& page) {
 struct Api::Impl {
   Impl(Store& s, ApiOptions o)
       : store(s),
-        options(o),
-        resources(s, o.today ? o.today : TodayFn(&TodayUtc)),
+        options(std::move(o)),
+        resources(s, options.today ? options.today : TodayFn(&TodayUtc)),
         actions(resources),
         values(s),
         accounts(s, account_options),
@@ -805,7 +806,8 @@ struct Api::Impl {
   }
 };
 
-Api::Api(Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store, options)) {}
+Api::Api(Store& store, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
 Api::~Api() = default;
 
 Response Api::Handle(Request&& request) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <functional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "planwatch/base/text.h"
@@ -264,7 +265,7 @@ json TaskStoredJson(const Task& task, std::size_t ledger_size) {
   return stored;
 }
 
-Resources::Resources(Store& store, TodayFn today_fn) : store_(store), today_(today_fn) {}
+Resources::Resources(Store& store, TodayFn today_fn) : store_(store), today_(std::move(today_fn)) {}
 
 Result<Page> Resources::List(const Principal& p, ResourceKind kind, const QueryParams& params) {
   auto tree = LoadOrgTree(store_);
