@@ -232,8 +232,7 @@ struct Api::Impl {
     if (!r) return Error(c, r.error());
     if constexpr (std::is_same_v<T, Resource>) {
       if (c.req.method == "GET" || c.req.method == "HEAD") {
-        std::string_view inm = c.req.HeaderValue("If-None-Match");
-        if (!inm.empty() && (TrimAscii(inm) == r->etag || TrimAscii(inm) == "*")) {
+        if (IfNoneMatchHits(c.req.HeaderValue("If-None-Match"), r->etag)) {
           Response not_modified;
           not_modified.status = 304;
           not_modified.SetHeader("ETag", r->etag);
