@@ -2,6 +2,7 @@
 // is remembered in localStorage. Pages register their own messages with addMessages() when their
 // module loads, so `t` stays one function for the whole UI.
 import { ref } from 'vue'
+import { localIsoDate } from './dates'
 
 export type Lang = 'vi' | 'en'
 type Dict = Record<string, string>
@@ -68,9 +69,8 @@ export function fmtInstant(iso: string | null | undefined): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  const pad = (n: number) => String(n).padStart(2, '0')
-  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-  return `${fmtDate(day)} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  const pad2 = (n: number) => String(n).padStart(2, '0')
+  return `${fmtDate(localIsoDate(d))} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`
 }
 
 // DHIS2 periods: 2025, 2025S1, 2025Q3, 202503.

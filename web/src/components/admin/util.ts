@@ -29,18 +29,6 @@ export function csvRows(rows: (string | null | undefined)[][]): string {
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
 }
 
-// ISO date plus n days.
-export function addDays(iso: string, n: number): string {
-  const d = new Date(`${iso}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
-}
-
-export function today(): string {
-  const d = new Date()
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
 
 // The message of the field error for `field`, if the error carries one.
 export function fieldMessage(err: unknown, field: string): string {

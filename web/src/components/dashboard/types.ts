@@ -67,26 +67,4 @@ export function tasksLink(base: LinkBase, extra: Record<string, string | number>
   return { path: '/tasks', query }
 }
 
-// Whole days from ISO date `from` to ISO date `to`.
-export function daysBetween(from: string, to: string): number {
-  const a = Date.parse(`${from.slice(0, 10)}T00:00:00Z`)
-  const b = Date.parse(`${to.slice(0, 10)}T00:00:00Z`)
-  return Math.round((b - a) / 86_400_000)
-}
 
-export function addDays(iso: string, days: number): string {
-  const d = new Date(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) + days * 86_400_000)
-  return d.toISOString().slice(0, 10)
-}
-
-// The colours of the task statuses, as Vietnamese task trackers use them (see SPEC §3).
-export const statusColours: Record<string, string> = {
-  done_on_time: '#15803d',
-  done_late: '#ea8a0c',
-  in_progress_on_time: '#2563eb',
-  overdue: '#dc2626',
-  cancelled: '#9ca3af',
-  reported: '#0d9488',
-  missing: '#9f1239',
-  not_due: '#d1d5db',
-}

@@ -44,19 +44,6 @@ export const TASK_STATUSES = [
   'not_due',
 ] as const
 
-// The bar colours of the status vocabulary (the same hues as the badges, strong enough for bars).
-export const STATUS_COLOURS: Record<string, string> = {
-  done_on_time: '#15803d',
-  reported: '#15803d',
-  in_progress_on_time: '#1d4ed8',
-  done_late: '#c2410c',
-  overdue: '#b91c1c',
-  missing: '#b91c1c',
-  cancelled: '#6b7280',
-  not_assigned: '#9ca3af',
-  not_due: '#9ca3af',
-}
-
 // Links found in free evidence text (URLs and the server's evidence downloads).
 export function linksIn(text: string | null | undefined): { href: string; external: boolean }[] {
   if (!text) return []
@@ -68,11 +55,6 @@ export function linksIn(text: string | null | undefined): { href: string; extern
   return out
 }
 
-export function todayIso(): string {
-  const d = new Date()
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
 
 export interface EvidenceFile {
   id: number
