@@ -140,3 +140,13 @@ def expected_allowed(method, path, role, relation=None):
     if scope == "any":
         return bool(allowed[role])
     return relation in allowed[role]
+
+
+# Routes of later parts of the API keep their expectations (and how to call them) beside their
+# own tests: every module access_<part>.py in this folder adds its TABLE here.
+import access_parts  # noqa: E402
+
+for _part in access_parts.PARTS:
+    _overlap = set(TABLE) & set(_part.TABLE)
+    assert not _overlap, f"{_part.__name__} repeats {sorted(_overlap)}"
+    TABLE.update(_part.TABLE)

@@ -9,6 +9,7 @@ import itertools
 import unittest
 
 import harness
+from access_parts import PARTS
 from access_table import RELATIONS, RELATION_UNIT, ROLES, TABLE, expected_allowed
 from harness import PASSWORD, PDF_BYTES, setUpModule, tearDownModule, value_path  # noqa: F401
 
@@ -242,6 +243,10 @@ def build(w, method, path, role, rel):
         return c.get(f"/api/v1/analytics/tasks?plan=PL&unit={RELATION_UNIT[rel]}&as_of=2026-01-01")
     if path == "/api/v1/analytics/indicators":
         return c.get(f"/api/v1/analytics/indicators?unit={RELATION_UNIT[rel]}&periods=2025")
+    for part in PARTS:
+        r = part.build(w, method, path, role, rel)
+        if r is not None:
+            return r
     # Public and own-session reads.
     return c.call(method, path)
 

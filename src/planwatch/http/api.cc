@@ -12,6 +12,7 @@
 
 #include "planwatch/base/clock.h"
 #include "planwatch/base/text.h"
+#include "planwatch/http/api_impl.h"
 #include "planwatch/http/metrics.h"
 #include "planwatch/http/problem.h"
 #include "planwatch/http/router.h"
@@ -25,47 +26,6 @@
 
 namespace planwatch::http {
 namespace {
-
-using nlohmann::json;
-
-constexpr std::string_view kSessionCookie = "pw_session";
-
-enum class Access { kPublic, kSignedIn };
-enum class BodyKind { kNone, kJson, kRaw };
-
-// What a handler gets: the request, its decoded parts and the caller.
-struct Ctx {
-  const Request& req;
-  std::vector<std::string> params;
-  QueryParams query;
-  Lang lang = Lang::kVi;
-  std::optional<Principal> principal;
-  std::string session_id;  // the cookie's session, when signed in by cookie
-  std::string csrf_token;
-  std::string expires_at;
-  json body;  // BodyKind::kJson
-};
-
-struct Entry {
-  Access access = Access::kSignedIn;
-  BodyKind body = BodyKind::kNone;
-  bool takes_query = false;  // false: any query parameter is refused (nothing is silently ignored)
-  std::function<Response(Ctx&)> fn;
-};
-
-Response JsonResponse(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.SetHeader("Content-Type", "application/json; charset=utf-8");
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-Response NoContent() {
-  Response r;
-  r.status = 204;
-  return r;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -96,13 +56,6 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
   return out;
 }
 
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 std::string CookieValue(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     auto semi = header.find(';');
@@ -114,11 +67,6 @@ std::string CookieValue(std::string_view header, std::string_view name) {
     }
   }
   return {};
-}
-
-std::optional<std::string> IfMatch(const Request& req) {
-  if (!req.HasHeader("If-Match")) return std::nullopt;
-  return std::string(TrimAscii(req.HeaderValue("If-Match")));
 }
 
 bool IsUnsafe(std::string_view method) {
@@ -141,6 +89,36 @@ bool IsUiPath(std::string_view raw_path) {
          !raw_path.starts_with("/healthz") && !raw_path.starts_with("/metrics");
 }
 
+
+}  // namespace
+
+Response JsonResponse(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.SetHeader("Content-Type", "application/json; charset=utf-8");
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::optional<std::string> IfMatch(const Request& req) {
+  if (!req.HasHeader("If-Match")) return std::nullopt;
+  return std::string(TrimAscii(req.HeaderValue("If-Match")));
+}
+
 // If-None-Match (RFC 9110 §13.1.2): "*" or a list of entity tags, compared weakly.
 bool IfNoneMatchHits(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
@@ -160,650 +138,547 @@ json PageJson(Page&& page) {
               {"offset", page.offset}};
 }
 
-}  // namespace
 
-struct Api::Impl {
-  Impl(Store& s, ApiOptions o)
-      : store(s),
-        options(std::move(o)),
-        resources(s, options.today ? options.today : TodayFn(&TodayUtc)),
-        actions(resources),
-        values(s),
-        accounts(s, account_options),
-        users(s, accounts) {
-    AddRoutes();
+std::optional<Response> Api::Impl::ServeWeb(const Request& req, std::string_view raw_path) {
+  if (!options.web) return std::nullopt;
+  auto path = PercentDecode(raw_path, false);
+  if (!path || !IsSafeWebPath(*path)) return std::nullopt;
+  const bool gzip = AcceptsGzip(req.HeaderValue("Accept-Encoding"));
+  std::optional<WebFile> file;
+  bool immutable = false;
+  if (*path != "/") {
+    file = options.web->Find(*path, gzip);
+    immutable = file.has_value() && path->starts_with("/assets/");
   }
-
-  Store& store;
-  ApiOptions options;
-  AccountsOptions account_options;
-  Resources resources;
-  TaskActions actions;
-  Values values;
-  Accounts accounts;
-  UserAdmin users;
-  Metrics metrics;
-  Router<Entry> router;
-
-  Response Error(const Ctx& c, const planwatch::Error& e) {
-    if (e.code == ErrorCode::kInternal || e.code == ErrorCode::kUnavailable) {
-      std::fprintf(stderr, "planwatch: %s %s: %s\n", c.req.method.c_str(), c.req.target.c_str(),
-                   e.ToString().c_str());
-    }
-    return ProblemFor(e, c.lang, !c.req.body.empty());
+  if (!file) {
+    if (path->substr(path->rfind('/') + 1).find('.') != std::string::npos) return std::nullopt;
+    file = options.web->Find("/index.html", gzip);
+    if (!file) return std::nullopt;
   }
-
-  // A GET or HEAD for the UI: its file at `raw_path`, else, for a path whose last segment has no
-  // extension (the app's own routes: /tasks/12, /login), index.html. none: nothing of the UI
-  // (no UI, a missing file such as /missing.js, or a refused path such as /../x).
-  std::optional<Response> ServeWeb(const Request& req, std::string_view raw_path) {
-    if (!options.web) return std::nullopt;
-    auto path = PercentDecode(raw_path, false);
-    if (!path || !IsSafeWebPath(*path)) return std::nullopt;
-    const bool gzip = AcceptsGzip(req.HeaderValue("Accept-Encoding"));
-    std::optional<WebFile> file;
-    bool immutable = false;
-    if (*path != "/") {
-      file = options.web->Find(*path, gzip);
-      immutable = file.has_value() && path->starts_with("/assets/");
-    }
-    if (!file) {
-      if (path->substr(path->rfind('/') + 1).find('.') != std::string::npos) return std::nullopt;
-      file = options.web->Find("/index.html", gzip);
-      if (!file) return std::nullopt;
-    }
-    Response r;
-    // Vite names every file under /assets/ by its content hash; the rest must be revalidated.
-    r.SetHeader("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
-    r.SetHeader("ETag", file->etag);
-    r.SetHeader("Vary", "Accept-Encoding");
-    if (IfNoneMatchHits(req.HeaderValue("If-None-Match"), file->etag)) {
-      r.status = 304;
-      return r;
-    }
-    r.SetHeader("Content-Type", file->content_type);
-    if (file->gzip) r.SetHeader("Content-Encoding", "gzip");
-    r.body = std::move(file->body);
+  Response r;
+  // Vite names every file under /assets/ by its content hash; the rest must be revalidated.
+  r.SetHeader("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.SetHeader("ETag", file->etag);
+  r.SetHeader("Vary", "Accept-Encoding");
+  if (IfNoneMatchHits(req.HeaderValue("If-None-Match"), file->etag)) {
+    r.status = 304;
     return r;
   }
+  r.SetHeader("Content-Type", file->content_type);
+  if (file->gzip) r.SetHeader("Content-Encoding", "gzip");
+  r.body = std::move(file->body);
+  return r;
+}
 
-  template <typename T>
-  Response Reply(const Ctx& c, const Result<T>& r, int status = 200) {
-    if (!r) return Error(c, r.error());
-    if constexpr (std::is_same_v<T, Resource>) {
-      if (c.req.method == "GET" || c.req.method == "HEAD") {
-        if (IfNoneMatchHits(c.req.HeaderValue("If-None-Match"), r->etag)) {
-          Response not_modified;
-          not_modified.status = 304;
-          not_modified.SetHeader("ETag", r->etag);
-          return not_modified;
-        }
-      }
-      Response out = JsonResponse(status, r->body);
-      out.SetHeader("ETag", r->etag);
-      return out;
-    } else if constexpr (std::is_same_v<T, Page>) {
-      Page copy = *r;
-      return JsonResponse(status, PageJson(std::move(copy)));
+void Api::Impl::AddResource(ResourceKind kind, bool deletable) {
+  const std::string base = fmt::format("/api/v1/{}", ResourceKindName(kind));
+  Add(
+      "GET", base, Access::kSignedIn, BodyKind::kNone,
+      [this, kind](Ctx& c) { return Reply(c, resources.List(*c.principal, kind, c.query)); },
+      true);
+  Add("POST", base, Access::kSignedIn, BodyKind::kJson, [this, kind, base](Ctx& c) {
+    auto created = resources.Create(*c.principal, kind, c.body);
+    Response r = Reply(c, created, 201);
+    if (created)
+      r.SetHeader("Location",
+                  fmt::format("{}/{}", base, created->body["id"].get<std::int64_t>()));
+    return r;
+  });
+  Add("GET", base + "/{id}", Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    return Reply(c, resources.Get(*c.principal, kind, *id));
+  });
+  Add("PATCH", base + "/{id}", Access::kSignedIn, BodyKind::kJson, [this, kind](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    return Reply(c, resources.Update(*c.principal, kind, *id, c.body, IfMatch(c.req)));
+  });
+  if (deletable) {
+    Add("DELETE", base + "/{id}", Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
+      auto id = IdParam(c, 0);
+      if (!id) return *id.error();
+      return ReplyStatus(c, resources.Delete(*c.principal, kind, *id, IfMatch(c.req)));
+    });
+  }
+}
+
+void Api::Impl::AddRoutes() {
+  // The landing page of a build without the UI (with one, `/` is its index.html).
+  Add("GET", "/", Access::kPublic, BodyKind::kNone, [](Ctx& c) {
+    Response r;
+    r.SetHeader("Content-Type", "text/html; charset=utf-8");
+    r.SetHeader("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    const bool vi = c.lang == Lang::kVi;
+    r.body = fmt::format(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>planwatch</title>"
+        "<meta name=\"viewport\" content=\"width=device-width\">"
+        "<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem "
+        "auto;padding:0 1rem;color:#1a1a1a}}"
+        "a{{color:#0b57d0}}code{{background:#f1f3f4;padding:0 .25rem}}</style></head><body>"
+        "<h1>planwatch</h1><p>{}</p><ul>"
+        "<li><a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> — OpenAPI 3.1</li>"
+        "<li><a href=\"/healthz\">/healthz</a></li><li><a "
+        "href=\"/metrics\">/metrics</a></li></ul>"
+        "<p>{}</p></body></html>",
+        vi ? "vi" : "en",
+        vi ? "Hệ thống theo dõi, đôn đốc và đánh giá việc thực hiện kế hoạch hành động. "
+             "Giao diện lập trình JSON tại <code>/api/v1/</code>."
+           : "Monitoring, urging and evaluating the implementation of action plans. "
+             "The JSON API lives under <code>/api/v1/</code>.",
+        vi ? "Đăng nhập: <code>POST /api/v1/session</code>; hướng dẫn: docs/api.md."
+           : "Sign in with <code>POST /api/v1/session</code>; guide: docs/api.md.");
+    return r;
+  });
+  Add("GET", "/healthz", Access::kPublic, BodyKind::kNone, [this](Ctx&) {
+    Response r;
+    r.SetHeader("Content-Type", "text/plain; charset=utf-8");
+    auto plans = store.Plans();
+    if (!plans) {
+      r.status = 503;
+      r.body = "unavailable\n";
     } else {
-      return JsonResponse(status, *r);
+      r.body = "ok\n";
     }
+    return r;
+  });
+  Add("GET", "/metrics", Access::kPublic, BodyKind::kNone, [this](Ctx&) {
+    Response r;
+    r.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = metrics.Render();
+    return r;
+  });
+  Add("GET", "/api/v1/openapi.json", Access::kPublic, BodyKind::kNone, [](Ctx&) {
+    Response r;
+    r.SetHeader("Content-Type", "application/json; charset=utf-8");
+    r.body = std::string(OpenApiDocument());
+    return r;
+  });
+
+  // Sessions.
+  Add("POST", "/api/v1/session", Access::kPublic, BodyKind::kJson, [this](Ctx& c) {
+    std::string login;
+    std::string password;
+    JsonFields f(c.body, JsonFields::Mode::kCreate, {"login", "password"});
+    f.Text("login", login, true, 256);
+    f.Text("password", password, true, 1024);
+    if (auto done = f.Finish(); !done) return Error(c, done.error());
+    auto result = accounts.Login(login, password, c.req.remote_address);
+    if (!result) return Error(c, result.error());
+    Response r =
+        JsonResponse(200, SessionJson(result->user, result->csrf_token, result->expires_at));
+    r.AddHeader("Set-Cookie",
+                SessionCookie(result->session_id, account_options.session_lifetime.count()));
+    return r;
+  });
+  Add("GET", "/api/v1/session", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto user = accounts.GetUser(c.principal->user);
+    if (!user) return Error(c, user.error());
+    return JsonResponse(200, SessionJson(*user, c.csrf_token, c.expires_at));
+  });
+  Add("DELETE", "/api/v1/session", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    if (!c.session_id.empty()) {
+      if (auto done = accounts.Logout(c.session_id); !done) return Error(c, done.error());
+    }
+    Response r = NoContent();
+    r.AddHeader("Set-Cookie", SessionCookie("", 0));
+    return r;
+  });
+
+  // API tokens of the caller.
+  Add("GET", "/api/v1/tokens", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto tokens = accounts.ListTokens(*c.principal);
+    if (!tokens) return Error(c, tokens.error());
+    json out = json::array();
+    for (const ApiTokenRecord& t : *tokens) {
+      out.push_back(
+          json{{"id", t.id.value},
+               {"name", t.name},
+               {"created_at", t.created_at},
+               {"revoked_at", t.revoked_at.empty() ? json(nullptr) : json(t.revoked_at)}});
+    }
+    return JsonResponse(200, json{{"items", out}});
+  });
+  Add("POST", "/api/v1/tokens", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
+    std::string name;
+    JsonFields f(c.body, JsonFields::Mode::kCreate, {"name"});
+    f.Text("name", name, true, 128);
+    if (auto done = f.Finish(); !done) return Error(c, done.error());
+    auto token = accounts.CreateToken(*c.principal, name);
+    if (!token) return Error(c, token.error());
+    return JsonResponse(201, json{{"id", token->id.value},
+                                  {"name", token->name},
+                                  {"token", token->token},
+                                  {"created_at", token->created_at}});
+  });
+  Add("DELETE", "/api/v1/tokens/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    return ReplyStatus(c, accounts.RevokeToken(*c.principal, ApiTokenId{*id}));
+  });
+
+  // Users.
+  Add(
+      "GET", "/api/v1/users", Access::kSignedIn, BodyKind::kNone,
+      [this](Ctx& c) { return Reply(c, users.List(*c.principal, c.query)); }, true);
+  Add("POST", "/api/v1/users", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
+    auto created = users.Create(*c.principal, c.body);
+    Response r = Reply(c, created, 201);
+    if (created)
+      r.SetHeader("Location",
+                  fmt::format("/api/v1/users/{}", created->body["id"].get<std::int64_t>()));
+    return r;
+  });
+  Add("GET", "/api/v1/users/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    return Reply(c, users.Get(*c.principal, *id));
+  });
+  Add("PATCH", "/api/v1/users/{id}", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    return Reply(c, users.Update(*c.principal, *id, c.body, IfMatch(c.req)));
+  });
+
+  // The model.
+  AddResource(ResourceKind::kOrgUnit, true);
+  AddResource(ResourceKind::kDirective, true);
+  AddResource(ResourceKind::kPlan, true);
+  AddResource(ResourceKind::kTaskGroup, true);
+  AddResource(ResourceKind::kTask, false);
+  AddResource(ResourceKind::kIndicator, true);
+
+  // Versions kept of tasks and org units.
+  for (ResourceKind kind : {ResourceKind::kOrgUnit, ResourceKind::kTask}) {
+    Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)),
+        Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
+          auto id = IdParam(c, 0);
+          if (!id) return *id.error();
+          return Reply(c, resources.History(*c.principal, kind, *id));
+        });
   }
 
-  Response ReplyStatus(const Ctx& c, const Status& s) {
-    if (!s) return Error(c, s.error());
-    return NoContent();
+  // Task ledger and evidence.
+  Add("GET", "/api/v1/tasks/{id}/events", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    auto events = actions.Events(*c.principal, *id);
+    if (!events) return Error(c, events.error());
+    return JsonResponse(200, json{{"items", *events}});
+  });
+  for (TaskAction action : {TaskAction::kProgress, TaskAction::kClaim, TaskAction::kVerify,
+                            TaskAction::kReturn, TaskAction::kAmend, TaskAction::kCancel}) {
+    Add("POST", fmt::format("/api/v1/tasks/{{id}}/{}", TaskActionName(action)), Access::kSignedIn,
+        BodyKind::kJson, [this, action](Ctx& c) {
+          auto id = IdParam(c, 0);
+          if (!id) return *id.error();
+          return Reply(c, actions.Apply(*c.principal, *id, action, c.body, IfMatch(c.req)));
+        });
   }
-
-  void Add(std::string method, std::string pattern, Access access, BodyKind body,
-           std::function<Response(Ctx&)> fn, bool takes_query = false) {
-    router.Add(std::move(method), std::move(pattern),
-               Entry{access, body, takes_query, std::move(fn)});
-  }
-
-  void AddResource(ResourceKind kind, bool deletable) {
-    const std::string base = fmt::format("/api/v1/{}", ResourceKindName(kind));
-    Add(
-        "GET", base, Access::kSignedIn, BodyKind::kNone,
-        [this, kind](Ctx& c) { return Reply(c, resources.List(*c.principal, kind, c.query)); },
-        true);
-    Add("POST", base, Access::kSignedIn, BodyKind::kJson, [this, kind, base](Ctx& c) {
-      auto created = resources.Create(*c.principal, kind, c.body);
-      Response r = Reply(c, created, 201);
-      if (created)
-        r.SetHeader("Location",
-                    fmt::format("{}/{}", base, created->body["id"].get<std::int64_t>()));
-      return r;
-    });
-    Add("GET", base + "/{id}", Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      return Reply(c, resources.Get(*c.principal, kind, *id));
-    });
-    Add("PATCH", base + "/{id}", Access::kSignedIn, BodyKind::kJson, [this, kind](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      return Reply(c, resources.Update(*c.principal, kind, *id, c.body, IfMatch(c.req)));
-    });
-    if (deletable) {
-      Add("DELETE", base + "/{id}", Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
+  Add("GET", "/api/v1/tasks/{id}/comments", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    auto list = actions.Comments(*c.principal, *id);
+    if (!list) return Error(c, list.error());
+    return JsonResponse(200, json{{"items", *list}});
+  });
+  Add("POST", "/api/v1/tasks/{id}/comments", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    auto added = actions.AddComment(*c.principal, *id, c.body);
+    if (!added) return Error(c, added.error());
+    return JsonResponse(201, *added);
+  });
+  Add("GET", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    auto list = actions.ListEvidence(*c.principal, *id);
+    if (!list) return Error(c, list.error());
+    return JsonResponse(200, json{{"items", *list}});
+  });
+  Add(
+      "POST", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kRaw,
+      [this](Ctx& c) {
         auto id = IdParam(c, 0);
         if (!id) return *id.error();
-        return ReplyStatus(c, resources.Delete(*c.principal, kind, *id, IfMatch(c.req)));
-      });
-    }
-  }
-
-  // A path id: a positive integer, else 404 (nothing can live there).
-  std::expected<std::int64_t, std::unique_ptr<Response>> IdParam(const Ctx& c, std::size_t i) {
-    if (auto id = ParseId(c.params[i])) return *id;
-    return std::unexpected(std::make_unique<Response>(MakeProblem(
-        ProblemType::kNotFound, c.lang,
-        c.lang == Lang::kEn ? fmt::format("\"{}\" is not an id", EchoForMessage(c.params[i]))
-                            : std::string())));
-  }
-
-  std::expected<ValueKey, std::unique_ptr<Response>> KeyParams(const Ctx& c) {
-    auto indicator = ParseId(c.params[0]);
-    auto unit = ParseId(c.params[1]);
-    auto period = Period::Parse(c.params[2]);
-    if (!indicator || !unit || !period) {
-      return std::unexpected(std::make_unique<Response>(
-          MakeProblem(ProblemType::kNotFound, c.lang,
-                      c.lang == Lang::kEn
-                          ? "a value is addressed by /data-values/{indicator id}/{unit id}/{period}"
-                          : std::string())));
-    }
-    return ValueKey{IndicatorId{*indicator}, OrgUnitId{*unit}, *period};
-  }
-
-  static json SessionJson(const UserView& user, std::string_view csrf, std::string_view expires) {
-    json out{{"user", ToJson(user)}};
-    if (!csrf.empty()) out["csrf_token"] = csrf;
-    if (!expires.empty()) out["expires_at"] = expires;
-    return out;
-  }
-
-  std::string SessionCookie(std::string_view value, std::int64_t max_age) const {
-    return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
-                       value, max_age, options.secure_cookies ? "; Secure" : "");
-  }
-
-  void AddRoutes() {
-    // The landing page of a build without the UI (with one, `/` is its index.html).
-    Add("GET", "/", Access::kPublic, BodyKind::kNone, [](Ctx& c) {
-      Response r;
-      r.SetHeader("Content-Type", "text/html; charset=utf-8");
-      r.SetHeader("Content-Security-Policy",
-                  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-      const bool vi = c.lang == Lang::kVi;
-      r.body = fmt::format(
-          "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>planwatch</title>"
-          "<meta name=\"viewport\" content=\"width=device-width\">"
-          "<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem "
-          "auto;padding:0 1rem;color:#1a1a1a}}"
-          "a{{color:#0b57d0}}code{{background:#f1f3f4;padding:0 .25rem}}</style></head><body>"
-          "<h1>planwatch</h1><p>{}</p><ul>"
-          "<li><a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> — OpenAPI 3.1</li>"
-          "<li><a href=\"/healthz\">/healthz</a></li><li><a "
-          "href=\"/metrics\">/metrics</a></li></ul>"
-          "<p>{}</p></body></html>",
-          vi ? "vi" : "en",
-          vi ? "Hệ thống theo dõi, đôn đốc và đánh giá việc thực hiện kế hoạch hành động. "
-               "Giao diện lập trình JSON tại <code>/api/v1/</code>."
-             : "Monitoring, urging and evaluating the implementation of action plans. "
-               "The JSON API lives under <code>/api/v1/</code>.",
-          vi ? "Đăng nhập: <code>POST /api/v1/session</code>; hướng dẫn: docs/api.md."
-             : "Sign in with <code>POST /api/v1/session</code>; guide: docs/api.md.");
-      return r;
-    });
-    Add("GET", "/healthz", Access::kPublic, BodyKind::kNone, [this](Ctx&) {
-      Response r;
-      r.SetHeader("Content-Type", "text/plain; charset=utf-8");
-      auto plans = store.Plans();
-      if (!plans) {
-        r.status = 503;
-        r.body = "unavailable\n";
-      } else {
-        r.body = "ok\n";
-      }
-      return r;
-    });
-    Add("GET", "/metrics", Access::kPublic, BodyKind::kNone, [this](Ctx&) {
-      Response r;
-      r.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      r.body = metrics.Render();
-      return r;
-    });
-    Add("GET", "/api/v1/openapi.json", Access::kPublic, BodyKind::kNone, [](Ctx&) {
-      Response r;
-      r.SetHeader("Content-Type", "application/json; charset=utf-8");
-      r.body = std::string(OpenApiDocument());
-      return r;
-    });
-
-    // Sessions.
-    Add("POST", "/api/v1/session", Access::kPublic, BodyKind::kJson, [this](Ctx& c) {
-      std::string login;
-      std::string password;
-      JsonFields f(c.body, JsonFields::Mode::kCreate, {"login", "password"});
-      f.Text("login", login, true, 256);
-      f.Text("password", password, true, 1024);
-      if (auto done = f.Finish(); !done) return Error(c, done.error());
-      auto result = accounts.Login(login, password, c.req.remote_address);
-      if (!result) return Error(c, result.error());
-      Response r =
-          JsonResponse(200, SessionJson(result->user, result->csrf_token, result->expires_at));
-      r.AddHeader("Set-Cookie",
-                  SessionCookie(result->session_id, account_options.session_lifetime.count()));
-      return r;
-    });
-    Add("GET", "/api/v1/session", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto user = accounts.GetUser(c.principal->user);
-      if (!user) return Error(c, user.error());
-      return JsonResponse(200, SessionJson(*user, c.csrf_token, c.expires_at));
-    });
-    Add("DELETE", "/api/v1/session", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      if (!c.session_id.empty()) {
-        if (auto done = accounts.Logout(c.session_id); !done) return Error(c, done.error());
-      }
-      Response r = NoContent();
-      r.AddHeader("Set-Cookie", SessionCookie("", 0));
-      return r;
-    });
-
-    // API tokens of the caller.
-    Add("GET", "/api/v1/tokens", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto tokens = accounts.ListTokens(*c.principal);
-      if (!tokens) return Error(c, tokens.error());
-      json out = json::array();
-      for (const ApiTokenRecord& t : *tokens) {
-        out.push_back(
-            json{{"id", t.id.value},
-                 {"name", t.name},
-                 {"created_at", t.created_at},
-                 {"revoked_at", t.revoked_at.empty() ? json(nullptr) : json(t.revoked_at)}});
-      }
-      return JsonResponse(200, json{{"items", out}});
-    });
-    Add("POST", "/api/v1/tokens", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
-      std::string name;
-      JsonFields f(c.body, JsonFields::Mode::kCreate, {"name"});
-      f.Text("name", name, true, 128);
-      if (auto done = f.Finish(); !done) return Error(c, done.error());
-      auto token = accounts.CreateToken(*c.principal, name);
-      if (!token) return Error(c, token.error());
-      return JsonResponse(201, json{{"id", token->id.value},
-                                    {"name", token->name},
-                                    {"token", token->token},
-                                    {"created_at", token->created_at}});
-    });
-    Add("DELETE", "/api/v1/tokens/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      return ReplyStatus(c, accounts.RevokeToken(*c.principal, ApiTokenId{*id}));
-    });
-
-    // Users.
-    Add(
-        "GET", "/api/v1/users", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) { return Reply(c, users.List(*c.principal, c.query)); }, true);
-    Add("POST", "/api/v1/users", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
-      auto created = users.Create(*c.principal, c.body);
-      Response r = Reply(c, created, 201);
-      if (created)
-        r.SetHeader("Location",
-                    fmt::format("/api/v1/users/{}", created->body["id"].get<std::int64_t>()));
-      return r;
-    });
-    Add("GET", "/api/v1/users/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      return Reply(c, users.Get(*c.principal, *id));
-    });
-    Add("PATCH", "/api/v1/users/{id}", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      return Reply(c, users.Update(*c.principal, *id, c.body, IfMatch(c.req)));
-    });
-
-    // The model.
-    AddResource(ResourceKind::kOrgUnit, true);
-    AddResource(ResourceKind::kDirective, true);
-    AddResource(ResourceKind::kPlan, true);
-    AddResource(ResourceKind::kTaskGroup, true);
-    AddResource(ResourceKind::kTask, false);
-    AddResource(ResourceKind::kIndicator, true);
-
-    // Versions kept of tasks and org units.
-    for (ResourceKind kind : {ResourceKind::kOrgUnit, ResourceKind::kTask}) {
-      Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)),
-          Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
-            auto id = IdParam(c, 0);
-            if (!id) return *id.error();
-            return Reply(c, resources.History(*c.principal, kind, *id));
-          });
-    }
-
-    // Task ledger and evidence.
-    Add("GET", "/api/v1/tasks/{id}/events", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      auto events = actions.Events(*c.principal, *id);
-      if (!events) return Error(c, events.error());
-      return JsonResponse(200, json{{"items", *events}});
-    });
-    for (TaskAction action : {TaskAction::kProgress, TaskAction::kClaim, TaskAction::kVerify,
-                              TaskAction::kReturn, TaskAction::kAmend, TaskAction::kCancel}) {
-      Add("POST", fmt::format("/api/v1/tasks/{{id}}/{}", TaskActionName(action)), Access::kSignedIn,
-          BodyKind::kJson, [this, action](Ctx& c) {
-            auto id = IdParam(c, 0);
-            if (!id) return *id.error();
-            return Reply(c, actions.Apply(*c.principal, *id, action, c.body, IfMatch(c.req)));
-          });
-    }
-    Add("GET", "/api/v1/tasks/{id}/comments", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      auto list = actions.Comments(*c.principal, *id);
-      if (!list) return Error(c, list.error());
-      return JsonResponse(200, json{{"items", *list}});
-    });
-    Add("POST", "/api/v1/tasks/{id}/comments", Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      auto added = actions.AddComment(*c.principal, *id, c.body);
-      if (!added) return Error(c, added.error());
-      return JsonResponse(201, *added);
-    });
-    Add("GET", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      auto list = actions.ListEvidence(*c.principal, *id);
-      if (!list) return Error(c, list.error());
-      return JsonResponse(200, json{{"items", *list}});
-    });
-    Add(
-        "POST", "/api/v1/tasks/{id}/evidence", Access::kSignedIn, BodyKind::kRaw,
-        [this](Ctx& c) {
-          auto id = IdParam(c, 0);
-          if (!id) return *id.error();
-          EvidenceUpload upload;
-          if (auto it = c.query.find("file_name"); it != c.query.end())
-            upload.file_name = it->second;
-          upload.content_type = std::string(c.req.HeaderValue("Content-Type"));
-          upload.content = c.req.body;
-          for (const auto& [name, value] : c.query) {
-            if (name != "file_name") {
-              return Error(
-                  c,
-                  planwatch::Error{
-                      ErrorCode::kInvalidArgument,
-                      fmt::format("unknown parameter {}", EchoForMessage(name)),
-                      {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}}});
-            }
+        EvidenceUpload upload;
+        if (auto it = c.query.find("file_name"); it != c.query.end())
+          upload.file_name = it->second;
+        upload.content_type = std::string(c.req.HeaderValue("Content-Type"));
+        upload.content = c.req.body;
+        for (const auto& [name, value] : c.query) {
+          if (name != "file_name") {
+            return Error(
+                c,
+                planwatch::Error{
+                    ErrorCode::kInvalidArgument,
+                    fmt::format("unknown parameter {}", EchoForMessage(name)),
+                    {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}}});
           }
-          return Reply(c, actions.UploadEvidence(*c.principal, *id, upload), 201);
-        },
-        true);
-    Add("GET", "/api/v1/evidence/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto id = IdParam(c, 0);
-      if (!id) return *id.error();
-      auto file = actions.DownloadEvidence(*c.principal, *id);
-      if (!file) return Error(c, file.error());
-      Response r;
-      r.SetHeader("Content-Type", file->meta.content_type);
-      // RFC 6266 with RFC 8187 for non-ASCII names; the ASCII fallback drops anything unsafe.
-      std::string ascii;
-      std::string encoded;
-      for (unsigned char ch : file->meta.file_name) {
-        ascii.push_back(ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? static_cast<char>(ch)
-                                                                           : '_');
-        if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-          encoded.push_back(static_cast<char>(ch));
-        } else {
-          encoded += fmt::format("%{:02X}", ch);
         }
+        return Reply(c, actions.UploadEvidence(*c.principal, *id, upload), 201);
+      },
+      true);
+  Add("GET", "/api/v1/evidence/{id}", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    auto file = actions.DownloadEvidence(*c.principal, *id);
+    if (!file) return Error(c, file.error());
+    Response r;
+    r.SetHeader("Content-Type", file->meta.content_type);
+    // RFC 6266 with RFC 8187 for non-ASCII names; the ASCII fallback drops anything unsafe.
+    std::string ascii;
+    std::string encoded;
+    for (unsigned char ch : file->meta.file_name) {
+      ascii.push_back(ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? static_cast<char>(ch)
+                                                                         : '_');
+      if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+        encoded.push_back(static_cast<char>(ch));
+      } else {
+        encoded += fmt::format("%{:02X}", ch);
       }
-      r.SetHeader("Content-Disposition",
-                  fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii, encoded));
-      r.SetHeader("ETag", fmt::format("\"{}\"", file->meta.sha256));
-      r.body = std::move(file->content);
-      return r;
-    });
+    }
+    r.SetHeader("Content-Disposition",
+                fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii, encoded));
+    r.SetHeader("ETag", fmt::format("\"{}\"", file->meta.sha256));
+    r.body = std::move(file->content);
+    return r;
+  });
 
-    // Targets and data values.
-    Add("GET", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) {
-          auto id = IdParam(c, 0);
-          if (!id) return *id.error();
-          auto list = values.Targets(*c.principal, IndicatorId{*id});
-          if (!list) return Error(c, list.error());
-          return JsonResponse(200, json{{"items", *list}});
-        });
-    Add("POST", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kJson,
-        [this](Ctx& c) {
-          auto id = IdParam(c, 0);
-          if (!id) return *id.error();
-          return Reply(c, values.PutTarget(*c.principal, IndicatorId{*id}, c.body));
-        });
-    Add(
-        "GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); }, true);
-    Add("POST", "/api/v1/data-values", Access::kSignedIn, BodyKind::kJson,
-        [this](Ctx& c) { return Reply(c, values.PutMany(*c.principal, c.body)); });
-    const std::string value_path = "/api/v1/data-values/{indicator}/{unit}/{period}";
-    Add("GET", value_path, Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto key = KeyParams(c);
-      if (!key) return *key.error();
-      return Reply(c, values.Get(*c.principal, *key));
-    });
-    Add("PUT", value_path, Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
-      auto key = KeyParams(c);
-      if (!key) return *key.error();
-      return Reply(c, values.Put(*c.principal, *key, c.body, IfMatch(c.req)));
-    });
-    Add("DELETE", value_path, Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto key = KeyParams(c);
-      if (!key) return *key.error();
-      return ReplyStatus(c, values.Delete(*c.principal, *key, IfMatch(c.req)));
-    });
-    Add("GET", value_path + "/history", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
-      auto key = KeyParams(c);
-      if (!key) return *key.error();
-      auto history = values.History(*c.principal, *key);
-      if (!history) return Error(c, history.error());
-      return JsonResponse(200, json{{"items", *history}});
-    });
+  // Targets and data values.
+  Add("GET", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kNone,
+      [this](Ctx& c) {
+        auto id = IdParam(c, 0);
+        if (!id) return *id.error();
+        auto list = values.Targets(*c.principal, IndicatorId{*id});
+        if (!list) return Error(c, list.error());
+        return JsonResponse(200, json{{"items", *list}});
+      });
+  Add("POST", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kJson,
+      [this](Ctx& c) {
+        auto id = IdParam(c, 0);
+        if (!id) return *id.error();
+        return Reply(c, values.PutTarget(*c.principal, IndicatorId{*id}, c.body));
+      });
+  Add(
+      "GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
+      [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); }, true);
+  Add("POST", "/api/v1/data-values", Access::kSignedIn, BodyKind::kJson,
+      [this](Ctx& c) { return Reply(c, values.PutMany(*c.principal, c.body)); });
+  const std::string value_path = "/api/v1/data-values/{indicator}/{unit}/{period}";
+  Add("GET", value_path, Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto key = KeyParams(c);
+    if (!key) return *key.error();
+    return Reply(c, values.Get(*c.principal, *key));
+  });
+  Add("PUT", value_path, Access::kSignedIn, BodyKind::kJson, [this](Ctx& c) {
+    auto key = KeyParams(c);
+    if (!key) return *key.error();
+    return Reply(c, values.Put(*c.principal, *key, c.body, IfMatch(c.req)));
+  });
+  Add("DELETE", value_path, Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto key = KeyParams(c);
+    if (!key) return *key.error();
+    return ReplyStatus(c, values.Delete(*c.principal, *key, IfMatch(c.req)));
+  });
+  Add("GET", value_path + "/history", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto key = KeyParams(c);
+    if (!key) return *key.error();
+    auto history = values.History(*c.principal, *key);
+    if (!history) return Error(c, history.error());
+    return JsonResponse(200, json{{"items", *history}});
+  });
 
-    // Whole-file imports (CSV), all or nothing.
-    Add(
-        "POST", "/api/v1/imports/{kind}", Access::kSignedIn, BodyKind::kRaw,
-        [this](Ctx& c) {
-          bool dry_run = false;
-          for (const auto& [name, value] : c.query) {
-            if (name == "dry_run" && (value == "true" || value == "false")) {
-              dry_run = value == "true";
-              continue;
-            }
-            return MakeProblem(
-                ProblemType::kBadRequest, c.lang,
-                c.lang == Lang::kEn ? fmt::format("invalid parameter {}", EchoForMessage(name))
-                                    : "",
-                {ErrorDetail{0, name,
-                             FieldMessage(name == "dry_run" ? "invalid" : "unknown_field",
-                                          "the only parameter is dry_run=true|false")}});
+  // Whole-file imports (CSV), all or nothing.
+  Add(
+      "POST", "/api/v1/imports/{kind}", Access::kSignedIn, BodyKind::kRaw,
+      [this](Ctx& c) {
+        bool dry_run = false;
+        for (const auto& [name, value] : c.query) {
+          if (name == "dry_run" && (value == "true" || value == "false")) {
+            dry_run = value == "true";
+            continue;
           }
-          const std::string_view declared = c.req.HeaderValue("Content-Type");
-          const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
-          if (!EqualsIgnoreCase(type, "text/csv")) {
-            return MakeProblem(
-                ProblemType::kUnsupportedMediaType, c.lang,
-                c.lang == Lang::kEn ? "send the file as Content-Type: text/csv" : "");
-          }
-          return Reply(c, ImportFile(store, *c.principal, c.params[0], c.req.body, dry_run));
-        },
-        true);
+          return MakeProblem(
+              ProblemType::kBadRequest, c.lang,
+              c.lang == Lang::kEn ? fmt::format("invalid parameter {}", EchoForMessage(name))
+                                  : "",
+              {ErrorDetail{0, name,
+                           FieldMessage(name == "dry_run" ? "invalid" : "unknown_field",
+                                        "the only parameter is dry_run=true|false")}});
+        }
+        const std::string_view declared = c.req.HeaderValue("Content-Type");
+        const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
+        if (!EqualsIgnoreCase(type, "text/csv")) {
+          return MakeProblem(
+              ProblemType::kUnsupportedMediaType, c.lang,
+              c.lang == Lang::kEn ? "send the file as Content-Type: text/csv" : "");
+        }
+        return Reply(c, ImportFile(store, *c.principal, c.params[0], c.req.body, dry_run));
+      },
+      true);
 
-    // Analytics.
-    Add(
-        "GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) {
-          return Reply(c, TaskAnalytics(store, *c.principal, c.query, resources.today()));
-        },
-        true);
-    Add(
-        "GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone,
-        [this](Ctx& c) {
-          return Reply(c, IndicatorAnalytics(store, *c.principal, c.query, resources.today()));
-        },
-        true);
+  // Analytics.
+  Add(
+      "GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone,
+      [this](Ctx& c) {
+        return Reply(c, TaskAnalytics(store, *c.principal, c.query, resources.today()));
+      },
+      true);
+  Add(
+      "GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone,
+      [this](Ctx& c) {
+        return Reply(c, IndicatorAnalytics(store, *c.principal, c.query, resources.today()));
+      },
+      true);
+
+  // --- Route groups ---
+}
+
+Response Api::Impl::Route(const Request& req, std::string& route_name) {
+  Lang lang = NegotiateLanguage(req.HeaderValue("Accept-Language"));
+  std::string_view target = req.target;
+  if (target.empty() || target.front() != '/') {
+    return MakeProblem(ProblemType::kBadRequest, lang);
   }
+  const auto qmark = target.find('?');
+  std::string_view raw_path = target.substr(0, qmark);
+  std::string_view raw_query = qmark == std::string_view::npos ? "" : target.substr(qmark + 1);
 
-  Response Route(const Request& req, std::string& route_name) {
-    Lang lang = NegotiateLanguage(req.HeaderValue("Accept-Language"));
-    std::string_view target = req.target;
-    if (target.empty() || target.front() != '/') {
-      return MakeProblem(ProblemType::kBadRequest, lang);
+  std::vector<std::string> segments;
+  for (const std::string& raw : Router<Entry>::Split(raw_path)) {
+    auto decoded = PercentDecode(raw, false);
+    if (!decoded)
+      return MakeProblem(ProblemType::kBadRequest, lang,
+                         lang == Lang::kEn ? "malformed percent-encoding in the path" : "");
+    segments.push_back(std::move(*decoded));
+  }
+  auto match = router.Find(req.method, segments);
+  // The UI is the fallback of the router; `/` is its index.html when there is a UI.
+  if ((req.method == "GET" || req.method == "HEAD") && IsUiPath(raw_path) &&
+      (match.allowed.empty() || raw_path == "/")) {
+    if (auto served = ServeWeb(req, raw_path)) {
+      route_name = "static";
+      return std::move(*served);
     }
-    const auto qmark = target.find('?');
-    std::string_view raw_path = target.substr(0, qmark);
-    std::string_view raw_query = qmark == std::string_view::npos ? "" : target.substr(qmark + 1);
+  }
+  if (match.route == nullptr) {
+    if (match.allowed.empty()) return MakeProblem(ProblemType::kNotFound, lang);
+    Response r = MakeProblem(ProblemType::kMethodNotAllowed, lang);
+    std::string allow;
+    for (const std::string& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+    if (std::ranges::find(match.allowed, "GET") != match.allowed.end()) allow += ", HEAD";
+    r.SetHeader("Allow", allow);
+    return r;
+  }
+  route_name = match.route->pattern;
+  const Entry& entry = match.route->handler;
+  Ctx c{req, std::move(match.params), {}, lang, std::nullopt, {}, {}, {}, nullptr};
 
-    std::vector<std::string> segments;
-    for (const std::string& raw : Router<Entry>::Split(raw_path)) {
-      auto decoded = PercentDecode(raw, false);
-      if (!decoded)
-        return MakeProblem(ProblemType::kBadRequest, lang,
-                           lang == Lang::kEn ? "malformed percent-encoding in the path" : "");
-      segments.push_back(std::move(*decoded));
-    }
-    auto match = router.Find(req.method, segments);
-    // The UI is the fallback of the router; `/` is its index.html when there is a UI.
-    if ((req.method == "GET" || req.method == "HEAD") && IsUiPath(raw_path) &&
-        (match.allowed.empty() || raw_path == "/")) {
-      if (auto served = ServeWeb(req, raw_path)) {
-        route_name = "static";
-        return std::move(*served);
-      }
-    }
-    if (match.route == nullptr) {
-      if (match.allowed.empty()) return MakeProblem(ProblemType::kNotFound, lang);
-      Response r = MakeProblem(ProblemType::kMethodNotAllowed, lang);
-      std::string allow;
-      for (const std::string& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-      if (std::ranges::find(match.allowed, "GET") != match.allowed.end()) allow += ", HEAD";
-      r.SetHeader("Allow", allow);
-      return r;
-    }
-    route_name = match.route->pattern;
-    const Entry& entry = match.route->handler;
-    Ctx c{req, std::move(match.params), {}, lang, std::nullopt, {}, {}, {}, nullptr};
-
-    // Query parameters: decoded, valid UTF-8, each at most once.
-    while (!raw_query.empty()) {
-      auto amp = raw_query.find('&');
-      std::string_view pair = raw_query.substr(0, amp);
-      raw_query = amp == std::string_view::npos ? "" : raw_query.substr(amp + 1);
-      if (pair.empty()) continue;
-      auto eq = pair.find('=');
-      auto name = PercentDecode(pair.substr(0, eq), true);
-      auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-      if (!name || !value || FirstInvalidUtf8(*name) || FirstInvalidUtf8(*value)) {
-        return MakeProblem(
-            ProblemType::kBadRequest, lang,
-            lang == Lang::kEn ? "malformed query string (percent-encoding or UTF-8)" : "");
-      }
-      if (!c.query.emplace(*name, *value).second) {
-        return MakeProblem(ProblemType::kBadRequest, lang,
-                           lang == Lang::kEn
-                               ? fmt::format("parameter {} is given twice", EchoForMessage(*name))
-                               : "",
-                           {ErrorDetail{0, *name, FieldMessage("invalid", "given twice")}});
-      }
-    }
-
-    if (!entry.takes_query && !c.query.empty()) {
-      const std::string& name = c.query.begin()->first;
+  // Query parameters: decoded, valid UTF-8, each at most once.
+  while (!raw_query.empty()) {
+    auto amp = raw_query.find('&');
+    std::string_view pair = raw_query.substr(0, amp);
+    raw_query = amp == std::string_view::npos ? "" : raw_query.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    auto name = PercentDecode(pair.substr(0, eq), true);
+    auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (!name || !value || FirstInvalidUtf8(*name) || FirstInvalidUtf8(*value)) {
       return MakeProblem(
           ProblemType::kBadRequest, lang,
-          lang == Lang::kEn ? fmt::format("unknown parameter {}", EchoForMessage(name)) : "",
-          {ErrorDetail{0, name,
-                       FieldMessage("unknown_field", "this address takes no query parameters")}});
+          lang == Lang::kEn ? "malformed query string (percent-encoding or UTF-8)" : "");
     }
+    if (!c.query.emplace(*name, *value).second) {
+      return MakeProblem(ProblemType::kBadRequest, lang,
+                         lang == Lang::kEn
+                             ? fmt::format("parameter {} is given twice", EchoForMessage(*name))
+                             : "",
+                         {ErrorDetail{0, *name, FieldMessage("invalid", "given twice")}});
+    }
+  }
 
-    // The caller: a bearer token, else the session cookie.
-    std::string_view authorization = req.HeaderValue("Authorization");
-    bool by_cookie = false;
-    if (!authorization.empty()) {
-      if (!authorization.starts_with("Bearer ")) {
-        Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
-        r.SetHeader("WWW-Authenticate", "Bearer");
-        return r;
-      }
-      auto principal = accounts.FromBearer(TrimAscii(authorization.substr(7)));
-      if (!principal) {
-        if (principal.error().code != ErrorCode::kUnauthenticated)
-          return Error(c, principal.error());
-        Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
-        r.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        return r;
-      }
-      c.principal = *principal;
-    } else if (std::string sid = CookieValue(req.HeaderValue("Cookie"), kSessionCookie);
-               !sid.empty()) {
-      auto session = accounts.FromSession(sid);
-      if (session) {
-        c.principal = session->principal;
-        c.csrf_token = session->csrf_token;
-        c.expires_at = session->expires_at;
-        c.session_id = sid;
-        by_cookie = true;
-      } else if (session.error().code != ErrorCode::kUnauthenticated) {
-        return Error(c, session.error());
-      }
-    }
-    if (entry.access == Access::kSignedIn && !c.principal) {
+  if (!entry.takes_query && !c.query.empty()) {
+    const std::string& name = c.query.begin()->first;
+    return MakeProblem(
+        ProblemType::kBadRequest, lang,
+        lang == Lang::kEn ? fmt::format("unknown parameter {}", EchoForMessage(name)) : "",
+        {ErrorDetail{0, name,
+                     FieldMessage("unknown_field", "this address takes no query parameters")}});
+  }
+
+  // The caller: a bearer token, else the session cookie.
+  std::string_view authorization = req.HeaderValue("Authorization");
+  bool by_cookie = false;
+  if (!authorization.empty()) {
+    if (!authorization.starts_with("Bearer ")) {
       Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
       r.SetHeader("WWW-Authenticate", "Bearer");
       return r;
     }
-    if (by_cookie && IsUnsafe(req.method) && req.HeaderValue("X-CSRF-Token") != c.csrf_token) {
-      return MakeProblem(ProblemType::kCsrf, lang);
+    auto principal = accounts.FromBearer(TrimAscii(authorization.substr(7)));
+    if (!principal) {
+      if (principal.error().code != ErrorCode::kUnauthenticated)
+        return Error(c, principal.error());
+      Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
+      r.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return r;
     }
-
-    // The body.
-    if (entry.body == BodyKind::kJson) {
-      if (req.body.size() > options.json_body_limit) {
-        return MakeProblem(ProblemType::kPayloadTooLarge, lang,
-                           lang == Lang::kEn ? fmt::format("JSON bodies are limited to {} bytes",
-                                                           options.json_body_limit)
-                                             : "");
-      }
-      if (req.body.empty()) {
-        c.body = json::object();
-      } else {
-        std::string_view type = TrimAscii(
-            req.HeaderValue("Content-Type").substr(0, req.HeaderValue("Content-Type").find(';')));
-        if (!EqualsIgnoreCase(type, "application/json")) {
-          return MakeProblem(ProblemType::kUnsupportedMediaType, lang,
-                             lang == Lang::kEn ? "send Content-Type: application/json" : "");
-        }
-        auto parsed = ParseJsonBody(req.body);
-        if (!parsed)
-          return MakeProblem(ProblemType::kBadRequest, lang,
-                             lang == Lang::kEn ? parsed.error().message : "");
-        c.body = std::move(*parsed);
-      }
-    } else if (entry.body == BodyKind::kRaw && req.body.size() > options.upload_limit) {
-      return MakeProblem(ProblemType::kPayloadTooLarge, lang,
-                         lang == Lang::kEn
-                             ? fmt::format("files are limited to {} bytes", options.upload_limit)
-                             : "");
+    c.principal = *principal;
+  } else if (std::string sid = CookieValue(req.HeaderValue("Cookie"), kSessionCookie);
+             !sid.empty()) {
+    auto session = accounts.FromSession(sid);
+    if (session) {
+      c.principal = session->principal;
+      c.csrf_token = session->csrf_token;
+      c.expires_at = session->expires_at;
+      c.session_id = sid;
+      by_cookie = true;
+    } else if (session.error().code != ErrorCode::kUnauthenticated) {
+      return Error(c, session.error());
     }
-    return entry.fn(c);
   }
-};
+  if (entry.access == Access::kSignedIn && !c.principal) {
+    Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
+    r.SetHeader("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (by_cookie && IsUnsafe(req.method) && req.HeaderValue("X-CSRF-Token") != c.csrf_token) {
+    return MakeProblem(ProblemType::kCsrf, lang);
+  }
+
+  // The body.
+  if (entry.body == BodyKind::kJson) {
+    if (req.body.size() > options.json_body_limit) {
+      return MakeProblem(ProblemType::kPayloadTooLarge, lang,
+                         lang == Lang::kEn ? fmt::format("JSON bodies are limited to {} bytes",
+                                                         options.json_body_limit)
+                                           : "");
+    }
+    if (req.body.empty()) {
+      c.body = json::object();
+    } else {
+      std::string_view type = TrimAscii(
+          req.HeaderValue("Content-Type").substr(0, req.HeaderValue("Content-Type").find(';')));
+      if (!EqualsIgnoreCase(type, "application/json")) {
+        return MakeProblem(ProblemType::kUnsupportedMediaType, lang,
+                           lang == Lang::kEn ? "send Content-Type: application/json" : "");
+      }
+      auto parsed = ParseJsonBody(req.body);
+      if (!parsed)
+        return MakeProblem(ProblemType::kBadRequest, lang,
+                           lang == Lang::kEn ? parsed.error().message : "");
+      c.body = std::move(*parsed);
+    }
+  } else if (entry.body == BodyKind::kRaw && req.body.size() > options.upload_limit) {
+    return MakeProblem(ProblemType::kPayloadTooLarge, lang,
+                       lang == Lang::kEn
+                           ? fmt::format("files are limited to {} bytes", options.upload_limit)
+                           : "");
+  }
+  return entry.fn(c);
+}
 
 Api::Api(Store& store, ApiOptions options)
     : impl_(std::make_unique<Impl>(store, std::move(options))) {}

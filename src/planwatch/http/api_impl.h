@@ -1,0 +1,192 @@
+// Internal to http/: the Api's implementation, shared by api.cc (the core routes) and the files
+// that add one group of routes each (api_<group>.cc). Nothing outside http/ includes it.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "planwatch/base/clock.h"
+#include "planwatch/base/text.h"
+#include "planwatch/http/api.h"
+#include "planwatch/http/message.h"
+#include "planwatch/http/metrics.h"
+#include "planwatch/http/problem.h"
+#include "planwatch/http/router.h"
+#include "planwatch/service/accounts.h"
+#include "planwatch/service/json_fields.h"
+#include "planwatch/service/resources.h"
+#include "planwatch/service/task_actions.h"
+#include "planwatch/service/user_admin.h"
+#include "planwatch/service/values.h"
+// --- Services of the route groups ---
+
+namespace planwatch::http {
+
+using nlohmann::json;
+
+inline constexpr std::string_view kSessionCookie = "pw_session";
+
+enum class Access { kPublic, kSignedIn };
+enum class BodyKind { kNone, kJson, kRaw };
+
+// What a handler gets: the request, its decoded parts and the caller.
+struct Ctx {
+  const Request& req;
+  std::vector<std::string> params;
+  QueryParams query;
+  Lang lang = Lang::kVi;
+  std::optional<Principal> principal;
+  std::string session_id;  // the cookie's session, when signed in by cookie
+  std::string csrf_token;
+  std::string expires_at;
+  json body;  // BodyKind::kJson
+};
+
+struct Entry {
+  Access access = Access::kSignedIn;
+  BodyKind body = BodyKind::kNone;
+  bool takes_query = false;  // false: any query parameter is refused (nothing is silently ignored)
+  std::function<Response(Ctx&)> fn;
+};
+
+Response JsonResponse(int status, const json& body);
+Response NoContent();
+// A positive decimal id; none otherwise.
+std::optional<std::int64_t> ParseId(std::string_view text);
+// The If-Match header, trimmed; none when absent.
+std::optional<std::string> IfMatch(const Request& req);
+// If-None-Match (RFC 9110 §13.1.2): "*" or a list of entity tags, compared weakly.
+bool IfNoneMatchHits(std::string_view header, std::string_view etag);
+json PageJson(Page&& page);
+
+struct Api::Impl {
+  Impl(Store& s, ApiOptions o)
+      : store(s),
+        options(std::move(o)),
+        resources(s, options.today ? options.today : TodayFn(&TodayUtc)),
+        actions(resources),
+        values(s),
+        accounts(s, account_options),
+        users(s, accounts) {
+    AddRoutes();
+  }
+
+  Store& store;
+  ApiOptions options;
+  AccountsOptions account_options;
+  Resources resources;
+  TaskActions actions;
+  Values values;
+  Accounts accounts;
+  UserAdmin users;
+  Metrics metrics;
+  Router<Entry> router;
+  // --- Members of the route groups (initialised in place, after the ones above) ---
+
+  Response Error(const Ctx& c, const planwatch::Error& e) {
+    if (e.code == ErrorCode::kInternal || e.code == ErrorCode::kUnavailable) {
+      std::fprintf(stderr, "planwatch: %s %s: %s\n", c.req.method.c_str(), c.req.target.c_str(),
+                   e.ToString().c_str());
+    }
+    return ProblemFor(e, c.lang, !c.req.body.empty());
+  }
+
+  // A GET or HEAD for the UI: its file at `raw_path`, else, for a path whose last segment has no
+  // extension (the app's own routes: /tasks/12, /login), index.html. none: nothing of the UI
+  // (no UI, a missing file such as /missing.js, or a refused path such as /../x).
+  std::optional<Response> ServeWeb(const Request& req, std::string_view raw_path);
+
+
+  template <typename T>
+  Response Reply(const Ctx& c, const Result<T>& r, int status = 200) {
+    if (!r) return Error(c, r.error());
+    if constexpr (std::is_same_v<T, Resource>) {
+      if (c.req.method == "GET" || c.req.method == "HEAD") {
+        if (IfNoneMatchHits(c.req.HeaderValue("If-None-Match"), r->etag)) {
+          Response not_modified;
+          not_modified.status = 304;
+          not_modified.SetHeader("ETag", r->etag);
+          return not_modified;
+        }
+      }
+      Response out = JsonResponse(status, r->body);
+      out.SetHeader("ETag", r->etag);
+      return out;
+    } else if constexpr (std::is_same_v<T, Page>) {
+      Page copy = *r;
+      return JsonResponse(status, PageJson(std::move(copy)));
+    } else {
+      return JsonResponse(status, *r);
+    }
+  }
+
+  Response ReplyStatus(const Ctx& c, const Status& s) {
+    if (!s) return Error(c, s.error());
+    return NoContent();
+  }
+
+  void Add(std::string method, std::string pattern, Access access, BodyKind body,
+           std::function<Response(Ctx&)> fn, bool takes_query = false) {
+    router.Add(std::move(method), std::move(pattern),
+               Entry{access, body, takes_query, std::move(fn)});
+  }
+
+  void AddResource(ResourceKind kind, bool deletable);
+
+
+  // A path id: a positive integer, else 404 (nothing can live there).
+  std::expected<std::int64_t, std::unique_ptr<Response>> IdParam(const Ctx& c, std::size_t i) {
+    if (auto id = ParseId(c.params[i])) return *id;
+    return std::unexpected(std::make_unique<Response>(MakeProblem(
+        ProblemType::kNotFound, c.lang,
+        c.lang == Lang::kEn ? fmt::format("\"{}\" is not an id", EchoForMessage(c.params[i]))
+                            : std::string())));
+  }
+
+  std::expected<ValueKey, std::unique_ptr<Response>> KeyParams(const Ctx& c) {
+    auto indicator = ParseId(c.params[0]);
+    auto unit = ParseId(c.params[1]);
+    auto period = Period::Parse(c.params[2]);
+    if (!indicator || !unit || !period) {
+      return std::unexpected(std::make_unique<Response>(
+          MakeProblem(ProblemType::kNotFound, c.lang,
+                      c.lang == Lang::kEn
+                          ? "a value is addressed by /data-values/{indicator id}/{unit id}/{period}"
+                          : std::string())));
+    }
+    return ValueKey{IndicatorId{*indicator}, OrgUnitId{*unit}, *period};
+  }
+
+  static json SessionJson(const UserView& user, std::string_view csrf, std::string_view expires) {
+    json out{{"user", ToJson(user)}};
+    if (!csrf.empty()) out["csrf_token"] = csrf;
+    if (!expires.empty()) out["expires_at"] = expires;
+    return out;
+  }
+
+  std::string SessionCookie(std::string_view value, std::int64_t max_age) const {
+    return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
+                       value, max_age, options.secure_cookies ? "; Secure" : "");
+  }
+
+  // The routes, in groups: api.cc holds the model, accounts, values, imports and analytics;
+  // each later group lives in its own api_<group>.cc.
+  void AddRoutes();
+  // --- Route groups (one api_<group>.cc each) ---
+
+
+  Response Route(const Request& req, std::string& route_name);
+
+};
+
+}  // namespace planwatch::http
