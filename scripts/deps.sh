@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3
   libfmt-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libsodium-dev
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils unzip
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl wrk
   chromium

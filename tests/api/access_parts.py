@@ -5,7 +5,9 @@ this folder (other than access_table and access_parts) with
   build(w, method, path, role, rel): the request for one of its routes as `role` on a target
       tied to `rel` (w is test_access.World), or None for a route that is not its own;
 and, for its routes that take a JSON body, JSON_BODY_ROUTES (a set of (method, path template))
-and specs(f) (their malformed-body catalog entries, as test_malformed.specs).
+and specs(f) (their malformed-body catalog entries, as test_malformed.specs); optionally
+PUBLIC_ROUTES (routes that need no sign-in) and VALID_BODIES ({path template: a body that is
+valid}, for the requests whose only fault is an unknown id in the path).
 """
 
 import importlib

@@ -79,12 +79,14 @@ def db_fingerprint(db):
 class Server:
     """`planwatch serve` on an ephemeral loopback port."""
 
-    def __init__(self, db, workdir):
+    # No urging scan of its own: a scan at start would write while a test compares the database
+    # before and after a request; tests run one with POST /api/v1/urging/run.
+    def __init__(self, db, workdir, extra_args=("--urging-interval", "0")):
         self.db = db
         self.stderr_path = os.path.join(workdir, "server.stderr")
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
-            [binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1"],
+            [binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1", *extra_args],
             stdout=subprocess.PIPE, stderr=self._stderr)
         line = self.proc.stdout.readline().decode()
         prefix = f"planwatch serving {db} on http://127.0.0.1:"

@@ -39,8 +39,9 @@ function binary() {
   return b
 }
 
-// A server on a fresh demo database. Returns { base, api, stop }.
-export async function startServer() {
+// A server on a fresh demo database; `serveArgs` are added to `planwatch serve` (for example
+// ['--feedback-difficulty', '8']). Returns { base, api, stop }.
+export async function startServer({ serveArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pw-browser-'))
   const db = join(dir, 'demo.db')
   execFileSync(binary(), ['init', '--db', db, '--demo'], { stdio: 'ignore' })
@@ -48,7 +49,9 @@ export async function startServer() {
     execFileSync(binary(), ['user', 'add', '--db', db, '--login', login, '--role', role,
       '--unit', unit, '--name', name], { input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] })
   }
-  const child = spawn(binary(), ['serve', '--db', db, '--port', '0', '--threads', '4'], {
+  const child = spawn(binary(), ['serve', '--db', db, '--port', '0', '--threads', '4',
+    // No urging scan of its own (tests run one through the API when they need it).
+    '--urging-interval', '0', ...serveArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const api = await new Promise((ok, fail) => {

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,10 +11,13 @@
 #include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
 #include "planwatch/http/api.h"
+#include "planwatch/http/couriers.h"
 #include "planwatch/http/server.h"
 #include "planwatch/http/web_assets.h"
 #include "planwatch/http/web_files.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/signing.h"
+#include "planwatch/service/urging_worker.h"
 #include "planwatch/storage/store.h"
 
 namespace planwatch::cli {
@@ -26,7 +31,35 @@ struct ServeOptions {
   std::string web_dir;  // empty: the UI embedded at build time
   // Where the deployment's days begin: Vietnam is UTC+7 all year round.
   std::string utc_offset = "+07:00";
+  int feedback_difficulty = 16;  // leading zero bits of the feedback challenge
+  std::string smtp;              // HOST:PORT of the SMTP relay; empty: e-mails stay pending
+  std::string smtp_from = "planwatch@localhost";
+  int delivery_backoff = 30;   // seconds before the first retry; doubles per attempt
+  int urging_interval = 3600;  // seconds between urging scans
 };
+
+// "host:port" (a bracketed IPv6 host allowed) into the courier's relay fields.
+Status ParseRelay(const std::string& text, http::CourierOptions& out) {
+  const auto colon = text.rfind(':');
+  int port = 0;
+  if (colon != std::string::npos && colon > 0) {
+    const std::string digits = text.substr(colon + 1);
+    if (!digits.empty() && digits.size() <= 5 &&
+        digits.find_first_not_of("0123456789") == std::string::npos) {
+      port = std::stoi(digits);
+    }
+  }
+  if (port < 1 || port > 65535) {
+    return InvalidArgument(fmt::format("--smtp '{}': expected HOST:PORT", text));
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  out.smtp_host = host;
+  out.smtp_port = port;
+  return {};
+}
 
 int RunServe(const ServeOptions& options) {
   if (auto ready = InitCrypto(); !ready) return Report(ready.error());
@@ -36,12 +69,24 @@ int RunServe(const ServeOptions& options) {
   if (!offset) return Report(offset.error());
   http::ApiOptions api_options;
   api_options.today = [offset = *offset] { return TodayAt(offset); };
+  api_options.utc_offset = *offset;
+  api_options.feedback_difficulty = options.feedback_difficulty;
+  auto signing_key = LoadOrCreateInstanceKey(DefaultKeyPath(options.db));
+  if (!signing_key) return Report(signing_key.error());
+  api_options.signing_key = *signing_key;
   if (options.web_dir.empty()) {
     api_options.web = http::WebFiles::FromTable(http::EmbeddedWebAssets());
   } else {
     auto web = http::WebFiles::FromDirectory(options.web_dir);
     if (!web) return Report(web.error());
     api_options.web = std::move(*web);
+  }
+  http::CourierOptions courier_options;
+  courier_options.smtp_from = options.smtp_from;
+  if (!options.smtp.empty()) {
+    if (auto relay = ParseRelay(options.smtp, courier_options); !relay) {
+      return Report(relay.error());
+    }
   }
   http::Api api(**store, std::move(api_options));
   http::ServerOptions server_options;
@@ -60,7 +105,20 @@ int RunServe(const ServeOptions& options) {
   // The first line is for scripts and tests that start the server on port 0.
   fmt::print("planwatch serving {} on http://{}:{}\n", options.db, host, (*server)->port());
   std::fflush(stdout);
+  // Without a relay, e-mails stay pending; webhooks are posted either way.
+  const std::unique_ptr<Courier> courier = http::MakeNetworkCourier(courier_options);
+  UrgingWorkerOptions worker_options;
+  worker_options.scan_interval = std::chrono::seconds(options.urging_interval);
+  worker_options.utc_offset = *offset;
+  worker_options.delivery.backoff.base = std::chrono::seconds(options.delivery_backoff);
+  worker_options.delivery.backoff.cap =
+      std::max(worker_options.delivery.backoff.cap, worker_options.delivery.backoff.base);
+  worker_options.delivery.from = options.smtp_from;
+  worker_options.delivery.email = !options.smtp.empty();
+  UrgingWorker worker(**store, courier.get(), worker_options);
+  worker.Start();
   (*server)->Run(/*handle_signals=*/true);
+  worker.Stop();
   fmt::print("planwatch stopped\n");
   return 0;
 }
@@ -84,6 +142,24 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--utc-offset", options->utc_offset,
                   "The local time zone's offset from UTC, for what 'today' is: task status, "
                   "claims and defaults (e.g. +07:00)")
+      ->capture_default_str();
+  cmd->add_option("--feedback-difficulty", options->feedback_difficulty,
+                  "Leading zero bits a feedback challenge needs (0-32)")
+      ->check(CLI::Range(0, 32))
+      ->capture_default_str();
+  cmd->add_option("--smtp", options->smtp,
+                  "SMTP relay for urging e-mails, HOST:PORT (none: e-mails stay pending in the "
+                  "outbox)");
+  cmd->add_option("--smtp-from", options->smtp_from, "Sender address of urging e-mails")
+      ->capture_default_str();
+  cmd->add_option("--delivery-backoff", options->delivery_backoff,
+                  "Seconds before a failed delivery is retried; doubles per attempt")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd->add_option("--urging-interval", options->urging_interval,
+                  "Seconds between urging scans (one also runs at start); 0: no automatic "
+                  "scans (POST /api/v1/urging/run still runs one)")
+      ->check(CLI::Range(0, 86400 * 7))
       ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }

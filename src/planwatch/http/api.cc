@@ -89,7 +89,6 @@ bool IsUiPath(std::string_view raw_path) {
          !raw_path.starts_with("/healthz") && !raw_path.starts_with("/metrics");
 }
 
-
 }  // namespace
 
 Response JsonResponse(int status, const json& body) {
@@ -105,7 +104,6 @@ Response NoContent() {
   r.status = 204;
   return r;
 }
-
 
 std::optional<std::int64_t> ParseId(std::string_view text) {
   std::int64_t v = 0;
@@ -137,7 +135,6 @@ json PageJson(Page&& page) {
               {"limit", page.limit},
               {"offset", page.offset}};
 }
-
 
 std::optional<Response> Api::Impl::ServeWeb(const Request& req, std::string_view raw_path) {
   if (!options.web) return std::nullopt;
@@ -174,14 +171,12 @@ void Api::Impl::AddResource(ResourceKind kind, bool deletable) {
   const std::string base = fmt::format("/api/v1/{}", ResourceKindName(kind));
   Add(
       "GET", base, Access::kSignedIn, BodyKind::kNone,
-      [this, kind](Ctx& c) { return Reply(c, resources.List(*c.principal, kind, c.query)); },
-      true);
+      [this, kind](Ctx& c) { return Reply(c, resources.List(*c.principal, kind, c.query)); }, true);
   Add("POST", base, Access::kSignedIn, BodyKind::kJson, [this, kind, base](Ctx& c) {
     auto created = resources.Create(*c.principal, kind, c.body);
     Response r = Reply(c, created, 201);
     if (created)
-      r.SetHeader("Location",
-                  fmt::format("{}/{}", base, created->body["id"].get<std::int64_t>()));
+      r.SetHeader("Location", fmt::format("{}/{}", base, created->body["id"].get<std::int64_t>()));
     return r;
   });
   Add("GET", base + "/{id}", Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
@@ -351,8 +346,8 @@ void Api::Impl::AddRoutes() {
 
   // Versions kept of tasks and org units.
   for (ResourceKind kind : {ResourceKind::kOrgUnit, ResourceKind::kTask}) {
-    Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)),
-        Access::kSignedIn, BodyKind::kNone, [this, kind](Ctx& c) {
+    Add("GET", fmt::format("/api/v1/{}/{{id}}/history", ResourceKindName(kind)), Access::kSignedIn,
+        BodyKind::kNone, [this, kind](Ctx& c) {
           auto id = IdParam(c, 0);
           if (!id) return *id.error();
           return Reply(c, resources.History(*c.principal, kind, *id));
@@ -403,18 +398,16 @@ void Api::Impl::AddRoutes() {
         auto id = IdParam(c, 0);
         if (!id) return *id.error();
         EvidenceUpload upload;
-        if (auto it = c.query.find("file_name"); it != c.query.end())
-          upload.file_name = it->second;
+        if (auto it = c.query.find("file_name"); it != c.query.end()) upload.file_name = it->second;
         upload.content_type = std::string(c.req.HeaderValue("Content-Type"));
         upload.content = c.req.body;
         for (const auto& [name, value] : c.query) {
           if (name != "file_name") {
             return Error(
-                c,
-                planwatch::Error{
-                    ErrorCode::kInvalidArgument,
-                    fmt::format("unknown parameter {}", EchoForMessage(name)),
-                    {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}}});
+                c, planwatch::Error{
+                       ErrorCode::kInvalidArgument,
+                       fmt::format("unknown parameter {}", EchoForMessage(name)),
+                       {ErrorDetail{0, name, FieldMessage("unknown_field", "unknown parameter")}}});
           }
         }
         return Reply(c, actions.UploadEvidence(*c.principal, *id, upload), 201);
@@ -447,14 +440,13 @@ void Api::Impl::AddRoutes() {
   });
 
   // Targets and data values.
-  Add("GET", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kNone,
-      [this](Ctx& c) {
-        auto id = IdParam(c, 0);
-        if (!id) return *id.error();
-        auto list = values.Targets(*c.principal, IndicatorId{*id});
-        if (!list) return Error(c, list.error());
-        return JsonResponse(200, json{{"items", *list}});
-      });
+  Add("GET", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
+    auto id = IdParam(c, 0);
+    if (!id) return *id.error();
+    auto list = values.Targets(*c.principal, IndicatorId{*id});
+    if (!list) return Error(c, list.error());
+    return JsonResponse(200, json{{"items", *list}});
+  });
   Add("POST", "/api/v1/indicators/{id}/targets", Access::kSignedIn, BodyKind::kJson,
       [this](Ctx& c) {
         auto id = IdParam(c, 0);
@@ -502,8 +494,7 @@ void Api::Impl::AddRoutes() {
           }
           return MakeProblem(
               ProblemType::kBadRequest, c.lang,
-              c.lang == Lang::kEn ? fmt::format("invalid parameter {}", EchoForMessage(name))
-                                  : "",
+              c.lang == Lang::kEn ? fmt::format("invalid parameter {}", EchoForMessage(name)) : "",
               {ErrorDetail{0, name,
                            FieldMessage(name == "dry_run" ? "invalid" : "unknown_field",
                                         "the only parameter is dry_run=true|false")}});
@@ -511,9 +502,8 @@ void Api::Impl::AddRoutes() {
         const std::string_view declared = c.req.HeaderValue("Content-Type");
         const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
         if (!EqualsIgnoreCase(type, "text/csv")) {
-          return MakeProblem(
-              ProblemType::kUnsupportedMediaType, c.lang,
-              c.lang == Lang::kEn ? "send the file as Content-Type: text/csv" : "");
+          return MakeProblem(ProblemType::kUnsupportedMediaType, c.lang,
+                             c.lang == Lang::kEn ? "send the file as Content-Type: text/csv" : "");
         }
         return Reply(c, ImportFile(store, *c.principal, c.params[0], c.req.body, dry_run));
       },
@@ -534,6 +524,11 @@ void Api::Impl::AddRoutes() {
       true);
 
   // --- Route groups ---
+  AddUrgingRoutes();
+  AddDocumentRoutes();
+  AddFeedbackRoutes();
+  AddReportRoutes();
+  AddScorecardRoutes();
 }
 
 Response Api::Impl::Route(const Request& req, std::string& route_name) {
@@ -619,8 +614,7 @@ Response Api::Impl::Route(const Request& req, std::string& route_name) {
     }
     auto principal = accounts.FromBearer(TrimAscii(authorization.substr(7)));
     if (!principal) {
-      if (principal.error().code != ErrorCode::kUnauthenticated)
-        return Error(c, principal.error());
+      if (principal.error().code != ErrorCode::kUnauthenticated) return Error(c, principal.error());
       Response r = MakeProblem(ProblemType::kUnauthenticated, lang);
       r.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       return r;

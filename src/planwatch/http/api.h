@@ -2,8 +2,10 @@
 // answer. Every error leaves as application/problem+json; nothing a client sends produces a 500.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "planwatch/http/message.h"
 #include "planwatch/http/web_files.h"
 #include "planwatch/service/resources.h"
+#include "planwatch/service/signing.h"
 #include "planwatch/storage/store.h"
 
 namespace planwatch::http {
@@ -21,10 +24,17 @@ struct ApiOptions {
   std::size_t upload_limit = std::size_t{25} << 20;    // evidence files
   bool secure_cookies = false;                         // Secure attribute (behind TLS)
   TodayFn today;                                       // none: the UTC date
+  // The local time zone's offset from UTC: the local date of an instant (a report submitted at
+  // 23:30 on its due date, +07:00, is on time). Must agree with `today`.
+  std::chrono::minutes utc_offset{0};
   // The web UI, served for GET and HEAD of any path that no route serves and that is not under
   // /api/, /healthz or /metrics. none (or a source without /index.html): `/` answers a short
   // landing page instead.
   std::shared_ptr<const WebFiles> web;
+  int feedback_difficulty = 16;  // zero bits of the feedback challenge (service/feedback.h)
+  // The instance key that seals the leaders' signing keys; none: approving a report answers
+  // failed_precondition "signing is not configured".
+  std::optional<InstanceKey> signing_key;
 };
 
 // The Content-Security-Policy of every response: one constant, so that what the UI needs (say,

@@ -29,6 +29,13 @@
 #include "planwatch/service/user_admin.h"
 #include "planwatch/service/values.h"
 // --- Services of the route groups ---
+#include "planwatch/service/delivery.h"
+#include "planwatch/service/documents.h"
+#include "planwatch/service/feedback.h"
+#include "planwatch/service/reports.h"
+#include "planwatch/service/reviews.h"
+#include "planwatch/service/scorecards.h"
+#include "planwatch/service/urging.h"
 
 namespace planwatch::http {
 
@@ -92,6 +99,25 @@ struct Api::Impl {
   Metrics metrics;
   Router<Entry> router;
   // --- Members of the route groups (initialised in place, after the ones above) ---
+  Urgings urgings{store, [this] { return resources.today(); }, options.utc_offset};
+  Notifications notifications{store};
+  Webhooks webhooks{store};
+  Feedback feedback{store, [this] {
+                      FeedbackOptions o;
+                      o.difficulty = options.feedback_difficulty;
+                      return o;
+                    }()};
+  Scorecards scorecards{store, [this] { return resources.today(); }, options.utc_offset};
+  Reviews reviews{store, [this] { return resources.today(); }, options.utc_offset};
+  std::optional<Signer> signer{options.signing_key
+                                   ? std::optional<Signer>(std::in_place, *options.signing_key)
+                                   : std::nullopt};
+  Reports reports{store, signer ? &*signer : nullptr, [this] {
+                    ReportsOptions o;
+                    o.today = [this] { return resources.today(); };
+                    o.utc_offset = options.utc_offset;
+                    return o;
+                  }()};
 
   Response Error(const Ctx& c, const planwatch::Error& e) {
     if (e.code == ErrorCode::kInternal || e.code == ErrorCode::kUnavailable) {
@@ -105,7 +131,6 @@ struct Api::Impl {
   // extension (the app's own routes: /tasks/12, /login), index.html. none: nothing of the UI
   // (no UI, a missing file such as /missing.js, or a refused path such as /../x).
   std::optional<Response> ServeWeb(const Request& req, std::string_view raw_path);
-
 
   template <typename T>
   Response Reply(const Ctx& c, const Result<T>& r, int status = 200) {
@@ -142,7 +167,6 @@ struct Api::Impl {
   }
 
   void AddResource(ResourceKind kind, bool deletable);
-
 
   // A path id: a positive integer, else 404 (nothing can live there).
   std::expected<std::int64_t, std::unique_ptr<Response>> IdParam(const Ctx& c, std::size_t i) {
@@ -183,10 +207,13 @@ struct Api::Impl {
   // each later group lives in its own api_<group>.cc.
   void AddRoutes();
   // --- Route groups (one api_<group>.cc each) ---
-
+  void AddUrgingRoutes();     // api_urging.cc: urging, notifications, webhooks, deliveries
+  void AddDocumentRoutes();   // api_documents.cc: PDF summary and XLSX exports
+  void AddFeedbackRoutes();   // api_feedback.cc: public feedback and its moderation
+  void AddReportRoutes();     // api_reports.cc: periodic reports, schedules and compliance
+  void AddScorecardRoutes();  // api_scorecards.cc: scorecards, weights and reviews
 
   Response Route(const Request& req, std::string& route_name);
-
 };
 
 }  // namespace planwatch::http

@@ -172,6 +172,7 @@ UserView ViewOf(const UserRecord& user, const std::vector<OrgUnit>& units) {
   view.unit = user.unit;
   view.disabled = user.disabled;
   view.created_at = user.created_at;
+  view.email = user.email;
   for (const OrgUnit& unit : units) {
     if (unit.id == user.unit) {
       view.unit_code = unit.code;
@@ -283,7 +284,7 @@ Accounts::Accounts(Store& store, AccountsOptions options)
 
 Accounts::~Accounts() = default;
 
-Result<UserView> Accounts::AddUser(const NewUser& user) {
+Result<UserView> Accounts::AddUser(const NewUser& user, std::string_view email) {
   if (auto s = InitCrypto(); !s) return std::unexpected(s.error());
   std::vector<ErrorDetail> details;
   for (auto detail : {CheckLogin(user.login), CheckDisplayName(user.display_name),
@@ -312,6 +313,7 @@ Result<UserView> Accounts::AddUser(const NewUser& user) {
   record.role = user.role;
   record.unit = *unit;
   record.password_hash = std::move(*hash);
+  record.email = std::string(email);
   auto id = (*txn)->PutUser(record);
   if (!id) {
     if (id.error().code == ErrorCode::kConflict) return Conflict(taken);
@@ -410,6 +412,7 @@ Result<UserView> Accounts::ChangeUser(UserId id, const UserChange& change) {
   if (change.role) record.role = *change.role;
   if (unit) record.unit = *unit;
   if (change.disabled) record.disabled = *change.disabled;
+  if (change.email) record.email = *change.email;
   if (hash) record.password_hash = std::move(*hash);
   if (auto put = (*txn)->PutUser(record); !put) return std::unexpected(put.error());
   // A disabled account or a new password must not leave old sessions signed in.

@@ -44,6 +44,7 @@ struct UserView {
   std::string unit_code;
   bool disabled = false;
   std::string created_at;
+  std::string email;  // empty: none
 };
 
 struct LoginResult {
@@ -70,7 +71,8 @@ class Accounts {
   // API checks AccessPolicy::CanManageUsers first).
   // invalid_argument (with the offending field in details) for a bad login, role, unit or short
   // password; conflict when the login is taken; not_found for an unknown unit code.
-  Result<UserView> AddUser(const NewUser& user);
+  // `email`: where urging e-mails go (empty: none), checked by the caller.
+  Result<UserView> AddUser(const NewUser& user, std::string_view email = {});
   // Sets a new password and ends every session of the user. not_found for an unknown login.
   Status ResetPassword(std::string_view login, std::string_view new_password);
   Result<std::vector<UserView>> ListUsers();
@@ -83,6 +85,7 @@ class Accounts {
     std::optional<std::string> unit_code;
     std::optional<bool> disabled;
     std::optional<std::string> password;
+    std::optional<std::string> email;  // "" removes the address
     // Checked against the user as stored, inside the write transaction (a version check); its
     // error is returned and nothing is written.
     std::function<Status(const UserView& current)> precondition;

@@ -14,6 +14,41 @@ namespace {
 
 using nlohmann::json;
 
+// A plain address for the SMTP envelope: ASCII local@domain, at most 254 bytes, without spaces,
+// control characters, quotes, angle brackets, commas or semicolons, and a dot in the domain.
+bool IsEmailAddress(std::string_view text) {
+  if (text.empty() || text.size() > 254) return false;
+  const auto at = text.find('@');
+  if (at == 0 || at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = text.substr(at + 1);
+  if (domain.size() < 3 || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+      domain.back() == '.') {
+    return false;
+  }
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f ||
+        std::string_view("\"<>(),;:[]\\").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Reads the optional "email" field (null or "" clears it); true when present and valid.
+bool EmailField(JsonFields& f, std::string& out) {
+  std::string text;
+  if (!f.Text("email", text, false, 254)) return false;
+  if (!text.empty() && !IsEmailAddress(text)) {
+    f.Add("email", "invalid", "expected an e-mail address such as name@example.gov.vn");
+    return false;
+  }
+  out = text;
+  return true;
+}
+
 std::unexpected<Error> NoUser(std::int64_t id) {
   return NotFound(fmt::format("no user with id {}", id));
 }
@@ -34,7 +69,8 @@ json ToJson(const UserView& u) {
               {"unit", u.unit ? json(u.unit.value) : json(nullptr)},
               {"unit_code", u.unit_code},
               {"disabled", u.disabled},
-              {"created_at", u.created_at}};
+              {"created_at", u.created_at},
+              {"email", u.email.empty() ? json(nullptr) : json(u.email)}};
 }
 
 UserAdmin::UserAdmin(Store& store, Accounts& accounts) : store_(store), accounts_(accounts) {}
@@ -102,14 +138,16 @@ Result<Resource> UserAdmin::Create(const Principal& p, const json& body) {
   AccessPolicy policy(*tree);
   if (p.role != Role::kAdmin) return Fail(ErrorCode::kPermissionDenied, "only admins manage users");
   NewUser user;
+  std::string email;
   OrgUnitId unit;
   JsonFields f(body, JsonFields::Mode::kCreate,
-               {"login", "password", "role", "unit", "display_name"});
+               {"login", "password", "role", "unit", "display_name", "email"});
   f.Text("login", user.login, true, 64);
   f.Text("password", user.password, true, 1024);
   f.Enum("role", user.role, ParseRole, true);
   f.Ref("unit", unit, true);
   f.Text("display_name", user.display_name, false, 256);
+  EmailField(f, email);
   const OrgUnit* found = unit ? tree->Find(unit) : nullptr;
   if (unit && found == nullptr)
     f.Add("unit", "not_found", fmt::format("no org unit with id {}", unit.value));
@@ -118,7 +156,7 @@ Result<Resource> UserAdmin::Create(const Principal& p, const json& body) {
     return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");
   }
   user.unit_code = found->code;
-  auto added = accounts_.AddUser(user);
+  auto added = accounts_.AddUser(user, email);
   if (!added) return std::unexpected(added.error());
   return ResourceOf(*added);
 }
@@ -132,7 +170,7 @@ Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const js
   AccessPolicy policy(*tree);
   Accounts::UserChange change;
   JsonFields f(patch, JsonFields::Mode::kPatch,
-               {"display_name", "role", "unit", "disabled", "password"});
+               {"display_name", "role", "unit", "disabled", "password", "email"});
   std::string text;
   if (f.Text("display_name", text, false, 256)) change.display_name = text;
   Role role = Role::kViewer;
@@ -150,6 +188,8 @@ Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const js
   if (f.Boolean("disabled", disabled)) change.disabled = disabled;
   std::string password;
   if (f.Text("password", password, false, 1024)) change.password = password;
+  std::string email;
+  if (EmailField(f, email)) change.email = email;
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (change.unit_code && !policy.CanManageUsers(p, unit)) {
     return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");

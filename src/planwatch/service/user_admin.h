@@ -24,9 +24,11 @@ class UserAdmin {
   Result<Page> List(const Principal& p, const QueryParams& params);
   // not_found for a user outside the caller's subtree (or when the caller is no admin).
   Result<Resource> Get(const Principal& p, std::int64_t id);
-  // Body: login, password, role, unit (id), display_name.
+  // Body: login, password, role, unit (id), display_name, email (optional: where urging e-mails
+  // go; a plain local@domain address).
   Result<Resource> Create(const Principal& p, const nlohmann::json& body);
-  // Body: any of display_name, role, unit, disabled, password. If-Match required.
+  // Body: any of display_name, role, unit, disabled, password, email (null or "" removes it).
+  // If-Match required.
   Result<Resource> Update(const Principal& p, std::int64_t id, const nlohmann::json& patch,
                           const std::optional<std::string>& if_match);
 

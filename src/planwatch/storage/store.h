@@ -33,6 +33,11 @@
 #include "planwatch/domain/period.h"
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task.h"
+#include "planwatch/storage/feedback.h"
+#include "planwatch/storage/reports.h"
+#include "planwatch/storage/reviews.h"
+#include "planwatch/storage/signing.h"
+#include "planwatch/storage/urging.h"
 
 namespace planwatch {
 
@@ -65,6 +70,7 @@ struct UserRecord {
   std::string password_hash;
   bool disabled = false;
   std::string created_at;  // set by the store
+  std::string email;       // where urging e-mails go; empty: none
 
   friend bool operator==(const UserRecord&, const UserRecord&) = default;
 };
@@ -192,6 +198,63 @@ class StoreReader {
 
   // Comments on a task, oldest first; empty when it has none or does not exist.
   virtual Result<std::vector<TaskComment>> TaskComments(TaskId task) = 0;
+
+  // --- Signing keys (records in storage/signing.h) ---
+  // Every key of the user, retired ones included, by id; empty for an unknown user.
+  virtual Result<std::vector<SigningKeyRecord>> SigningKeys(UserId user) = 0;
+  // One key, current or retired. not_found (naming the id) when it does not exist.
+  virtual Result<SigningKeyRecord> SigningKey(SigningKeyId id) = 0;
+
+  // --- Reports (records in storage/reports.h) ---
+  // The plan's own report schedule, coarsest period type first; empty when the plan has none
+  // (the default applies: DefaultReportSchedule) or does not exist.
+  virtual Result<std::vector<ReportScheduleItem>> ReportSchedule(PlanId plan) = 0;
+  // Every report (each revision a row) matching the query, by id.
+  virtual Result<std::vector<ReportRecord>> FindReports(const ReportQuery& query) = 0;
+  // One report. not_found (naming the id) when it does not exist.
+  virtual Result<ReportRecord> ReportById(ReportId id) = 0;
+  // The report's events in append order; empty when it has none or does not exist.
+  virtual Result<std::vector<ReportEvent>> ReportEvents(ReportId report) = 0;
+
+  // --- Urging, notifications and the outbox (records in storage/urging.h) ---
+  // The plan's ladder; none when the plan keeps the defaults (or does not exist).
+  virtual Result<std::optional<UrgingRules>> PlanUrgingRules(PlanId plan) = 0;
+  // Urgings matching every filter set, by id.
+  virtual Result<std::vector<UrgingRecord>> Urgings(const UrgingQuery& query) = 0;
+  // none when it does not exist.
+  virtual Result<std::optional<UrgingRecord>> UrgingById(UrgingId id) = 0;
+  // The user's notifications, by id.
+  virtual Result<std::vector<NotificationRecord>> Notifications(const NotificationQuery& query) = 0;
+  virtual Result<std::optional<NotificationRecord>> NotificationById(NotificationId id) = 0;
+  // Live webhooks (not deleted), by id; WebhookById finds deleted ones too.
+  virtual Result<std::vector<WebhookRecord>> Webhooks() = 0;
+  virtual Result<std::optional<WebhookRecord>> WebhookById(WebhookId id) = 0;
+  // Outbox rows matching every filter set, by id (up to query.limit when positive).
+  // invalid_argument (naming it) for a malformed due_by instant.
+  virtual Result<std::vector<OutboxRecord>> Outbox(const OutboxQuery& query) = 0;
+  virtual Result<std::optional<OutboxRecord>> OutboxById(OutboxId id) = 0;
+  // The row's attempts by number; empty for an unknown row.
+  virtual Result<std::vector<DeliveryAttempt>> DeliveryAttempts(OutboxId id) = 0;
+
+  // --- Reviews (records in storage/reviews.h) ---
+  // The plan's reviews by id, frozen figures included (every plan's when `plan` is none).
+  virtual Result<std::vector<ReviewRecord>> Reviews(PlanId plan) = 0;
+  // not_found naming the id when the review does not exist.
+  virtual Result<ReviewRecord> ReviewById(ReviewId id) = 0;
+  // The plan's scorecard weights; none when they were never set (the defaults apply).
+  virtual Result<std::optional<ScorecardWeightsRecord>> ScorecardWeightsOf(PlanId plan) = 0;
+
+  // --- Feedback (records in storage/feedback.h) ---
+  // The feedback matching every filter that is set, by id.
+  virtual Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackQuery& query) = 0;
+  // none when no feedback has the id.
+  virtual Result<std::optional<FeedbackRecord>> FeedbackById(FeedbackId id) = 0;
+  // The feedback's events in the order they were appended (its submission first); empty when it
+  // does not exist.
+  virtual Result<std::vector<FeedbackEvent>> FeedbackEvents(FeedbackId id) = 0;
+  // The database's secret key (32 bytes) for keyed hashes of client addresses: created with the
+  // feedback schema, never changed, so hashes compare across restarts.
+  virtual Result<std::string> FeedbackAddressKey() = 0;
 };
 
 class Transaction : public StoreReader {
@@ -250,6 +313,101 @@ class Transaction : public StoreReader {
   // Appends a comment (id, created_at set by the store). invalid_argument when the task does not
   // exist or the body is empty.
   virtual Result<CommentId> PutTaskComment(const TaskComment& comment) = 0;
+
+  // --- Signing keys (records in storage/signing.h) ---
+  // Inserts a current key for key.user (created_at = the transaction's instant; key.created_at
+  // and key.retired_at are ignored). invalid_argument (naming the user) when key.id is set (keys
+  // are never replaced), the user does not exist, public_key is not the padded base64 of 32
+  // bytes or sealed_secret is empty; conflict when the user already has a current key (retire
+  // it first) or the public key is stored already.
+  virtual Result<SigningKeyId> PutSigningKey(const SigningKeyRecord& key) = 0;
+  // Sets retired_at to the transaction's instant; a retired key keeps its first retirement.
+  // not_found when the key does not exist.
+  virtual Status RetireSigningKey(SigningKeyId id) = 0;
+
+  // --- Reports (records in storage/reports.h) ---
+  // Replaces the plan's report schedule (empty: back to the default). invalid_argument when the
+  // plan does not exist, a due day is outside 1..28 or a period type appears twice.
+  virtual Status PutReportSchedule(PlanId plan, const std::vector<ReportScheduleItem>& items) = 0;
+  // Inserts (id none: created_at = updated_at = the transaction's instant) or replaces the
+  // report (updated_at = the instant, created_at kept); returns its id. invalid_argument naming
+  // the report for a plan or unit that does not exist, a revision below 1, `supersedes` set
+  // exactly when the revision is above 1 and naming a report of the same plan, unit and period,
+  // present_items outside 0..required_items, or an approved or accepted report without a
+  // signature; conflict when another report has the same (plan, unit, period, revision);
+  // not_found when the id does not exist; failed_precondition when the stored report is
+  // accepted: an accepted report never changes (the database refuses it too).
+  virtual Result<ReportId> PutReport(const ReportRecord& report) = 0;
+  // Appends an event (sequence and `at` = the transaction's instant set by the store).
+  // invalid_argument when the report does not exist.
+  virtual Status AppendReportEvent(const ReportEvent& event) = 0;
+
+  // --- Urging, notifications and the outbox (records in storage/urging.h) ---
+  // Sets the plan's ladder. invalid_argument when the rules are invalid (ValidateUrgingRules)
+  // or the plan does not exist.
+  virtual Status PutUrgingRules(PlanId plan, const UrgingRules& rules) = 0;
+  // Appends an urging (id, created_at set by the store; the answer fields are ignored).
+  // conflict when the subject already has this rung; invalid_argument when the subject's fields
+  // do not fit its kind or a reference (task, plan, indicator, unit) does not exist.
+  virtual Result<UrgingId> PutUrging(const UrgingRecord& urging) = 0;
+  // Records the answer (answered_at = the transaction's instant). not_found when the urging does
+  // not exist; failed_precondition when it is not an explanation request; conflict when it is
+  // already answered; invalid_argument for an empty text.
+  virtual Status AnswerUrging(UrgingId id, std::string_view text, std::string_view answered_by) = 0;
+  // Appends a notification (id, created_at set by the store, unread). invalid_argument when the
+  // user or urging does not exist or the source or title is empty.
+  virtual Result<NotificationId> PutNotification(const NotificationRecord& notification) = 0;
+  // read_at = the transaction's instant, unless already read (the first read is kept).
+  // not_found when it does not exist.
+  virtual Status MarkNotificationRead(NotificationId id) = 0;
+  // Marks every unread notification of the user read; returns how many were.
+  virtual Result<int> MarkNotificationsRead(UserId user) = 0;
+  // Inserts (id none; created_at = the instant) or replaces a webhook's url, secret, events and
+  // active flag. invalid_argument for an empty url or secret, or an empty or repeated event;
+  // not_found when the id does not exist or is deleted.
+  virtual Result<WebhookId> PutWebhook(const WebhookRecord& webhook) = 0;
+  // Soft delete (deleted_at = the instant): Webhooks() no longer lists it. not_found when it
+  // does not exist or is already deleted.
+  virtual Status DeleteWebhook(WebhookId id) = 0;
+  // Enqueues a message: pending, no attempts, created_at = the instant; next_attempt_at as given
+  // (an instant) or, when empty, the transaction's instant. invalid_argument for an empty
+  // destination or key, a malformed instant, a webhook row without an existing webhook or an
+  // unknown urging; conflict when the idempotency key is taken.
+  virtual Result<OutboxId> PutOutbox(const OutboxRecord& message) = 0;
+  // Opens attempt number attempts + 1 at `started_at` (an instant) and sets the row `sending`.
+  // not_found for an unknown row; failed_precondition unless it is pending; invalid_argument
+  // for a malformed instant. Returns the attempt's number.
+  virtual Result<int> StartDeliveryAttempt(OutboxId id, const std::string& started_at) = 0;
+  // Closes the open attempt of a `sending` row: kDelivered → delivered (delivered_at =
+  // finished_at); kRetry, kInterrupted → pending, due at next_attempt_at; kFailed → failed.
+  // last_error = end.error (kept on delivery). not_found for an unknown row; failed_precondition
+  // unless it is sending; invalid_argument for kOpen or a malformed instant.
+  virtual Status FinishDeliveryAttempt(OutboxId id, const DeliveryAttemptEnd& end) = 0;
+
+  // --- Reviews (records in storage/reviews.h) ---
+  // Inserts a review (created_at = the stamp, unpublished whatever the record says).
+  // invalid_argument when the id is set (a stored review never changes), the plan does not
+  // exist, title_vi is empty or figures is empty.
+  virtual Result<ReviewId> PutReview(const ReviewRecord& review) = 0;
+  // Marks the review published (published_at = the stamp, published_by = `by`). not_found when
+  // it does not exist; conflict when it is already published.
+  virtual Status PublishReview(ReviewId id, std::string_view by) = 0;
+  // Sets the plan's weights (updated_at = the stamp), replacing any earlier ones.
+  // invalid_argument when the plan does not exist or a weight is negative or not finite.
+  virtual Status PutScorecardWeights(const ScorecardWeightsRecord& weights) = 0;
+
+  // --- Feedback (records in storage/feedback.h) ---
+  // Stores new feedback (state new, no answer or reason; id, created_at and updated_at set by the
+  // store) with its submission event (actor: author_login). invalid_argument naming the field for
+  // an empty text, or a target that does not exist (a deleted plan or indicator, a task whose
+  // plan is deleted), or a plan that is not the target's.
+  virtual Result<FeedbackId> AddFeedback(const FeedbackRecord& feedback) = 0;
+  // Appends a transition (`at` set by the store) and applies it: state, and for answered the
+  // answer, answered_by (the actor) and answered_at, for rejected the reason (the note).
+  // not_found when the feedback does not exist; failed_precondition when its state may not move
+  // to event.state (CheckFeedbackTransition); invalid_argument for state new or an empty note on
+  // answered or rejected.
+  virtual Status AppendFeedbackEvent(const FeedbackEvent& event) = 0;
 
   // Makes every write durable and visible. unavailable when the database is busy; after a
   // failed Commit the transaction is rolled back.

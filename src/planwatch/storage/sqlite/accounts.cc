@@ -42,22 +42,25 @@ Result<bool> HasRow(Connection& connection, const char* sql, std::int64_t id) {
 // ---- users ----
 
 constexpr char kSelectUsers[] =
-    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at "
+    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at, "
+    "email "
     "FROM users ORDER BY id";
 constexpr char kSelectUserById[] =
-    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at "
+    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at, "
+    "email "
     "FROM users WHERE id = ?1";
 constexpr char kSelectUserByLogin[] =
-    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at "
+    "SELECT id, login, display_name, role, org_unit_id, password_hash, disabled, created_at, "
+    "email "
     "FROM users WHERE login = ?1";
 constexpr char kUserExists[] = "SELECT 1 FROM users WHERE id = ?1";
 constexpr char kLoginTaken[] = "SELECT id FROM users WHERE login = ?1 AND id <> ?2";
 constexpr char kInsertUser[] =
     "INSERT INTO users (login, display_name, role, org_unit_id, password_hash, disabled, "
-    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "created_at, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr char kUpdateUser[] =
     "UPDATE users SET login = ?1, display_name = ?2, role = ?3, org_unit_id = ?4, "
-    "password_hash = ?5, disabled = ?6 WHERE id = ?7";
+    "password_hash = ?5, disabled = ?6, email = ?8 WHERE id = ?7";
 
 Result<UserRecord> UserRow(const Statement& s) {
   UserRecord user;
@@ -72,6 +75,7 @@ Result<UserRecord> UserRow(const Statement& s) {
   user.password_hash = s.Text(5);
   user.disabled = s.Int(6) != 0;
   user.created_at = s.Text(7);
+  user.email = s.Text(8);
   return user;
 }
 
@@ -287,6 +291,7 @@ Result<UserId> WriteUser(WriteContext& context, const UserRecord& user) {
   } else {
     stmt.BindText(7, stamp);
   }
+  stmt.BindText(8, user.email);
   PW_SQLITE_TRY(stmt.Run());
   return user.id ? user.id : UserId{c.LastInsertId()};
 }

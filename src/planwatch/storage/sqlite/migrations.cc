@@ -7,6 +7,14 @@
 #include "planwatch/storage/sqlite/timestamp.h"
 
 namespace planwatch::sqlite {
+
+// Versions 7–11 live beside the code that uses their tables.
+extern const char kSchemaV7[];   // schema_signing.cc
+extern const char kSchemaV8[];   // schema_reports.cc
+extern const char kSchemaV9[];   // schema_urging.cc
+extern const char kSchemaV10[];  // schema_reviews.cc
+extern const char kSchemaV11[];  // schema_feedback.cc
+
 namespace {
 
 // Version 1: every model table, the history tables and the ledgers.
@@ -417,13 +425,18 @@ CREATE TRIGGER task_comments_append_only_delete BEFORE DELETE ON task_comments
   BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
     {4, "target history", kSchemaV4},
     {5, "soft deletes, accounts and evidence files", kSchemaV5},
     {6, "task comments", kSchemaV6},
+    {7, "signing keys", kSchemaV7},
+    {8, "periodic reports", kSchemaV8},
+    {9, "urging, notifications and the delivery outbox", kSchemaV9},
+    {10, "reviews", kSchemaV10},
+    {11, "feedback", kSchemaV11},
 }};
 
 constexpr char kCreateMigrationsTable[] =

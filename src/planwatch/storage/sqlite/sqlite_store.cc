@@ -11,10 +11,15 @@
 
 #include "planwatch/storage/sqlite/accounts.h"
 #include "planwatch/storage/sqlite/connection.h"
+#include "planwatch/storage/sqlite/feedback.h"
 #include "planwatch/storage/sqlite/migrations.h"
 #include "planwatch/storage/sqlite/read.h"
+#include "planwatch/storage/sqlite/reports.h"
+#include "planwatch/storage/sqlite/reviews.h"
+#include "planwatch/storage/sqlite/signing.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 #include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sqlite/urging.h"
 #include "planwatch/storage/sqlite/write.h"
 
 namespace planwatch {
@@ -170,6 +175,85 @@ class ConnectionReader : public Base {
     return Read([&](Connection& c) { return sqlite::ReadTaskComments(c, task); });
   }
 
+  // --- Signing keys (sqlite/signing.h) ---
+  Result<std::vector<SigningKeyRecord>> SigningKeys(UserId user) override {
+    return Read([&](Connection& c) { return sqlite::ReadSigningKeys(c, user); });
+  }
+  Result<SigningKeyRecord> SigningKey(SigningKeyId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadSigningKey(c, id); });
+  }
+
+  // --- Reports (sqlite/reports.h) ---
+  Result<std::vector<ReportScheduleItem>> ReportSchedule(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadReportSchedule(c, plan); });
+  }
+  Result<std::vector<ReportRecord>> FindReports(const ReportQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadReports(c, query); });
+  }
+  Result<ReportRecord> ReportById(ReportId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadReport(c, id); });
+  }
+  Result<std::vector<ReportEvent>> ReportEvents(ReportId report) override {
+    return Read([&](Connection& c) { return sqlite::ReadReportEvents(c, report); });
+  }
+
+  // --- Urging, notifications and the outbox (sqlite/urging.h) ---
+  Result<std::optional<UrgingRules>> PlanUrgingRules(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadPlanUrgingRules(c, plan); });
+  }
+  Result<std::vector<UrgingRecord>> Urgings(const UrgingQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadUrgings(c, query); });
+  }
+  Result<std::optional<UrgingRecord>> UrgingById(UrgingId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadUrgingById(c, id); });
+  }
+  Result<std::vector<NotificationRecord>> Notifications(const NotificationQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadNotifications(c, query); });
+  }
+  Result<std::optional<NotificationRecord>> NotificationById(NotificationId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadNotificationById(c, id); });
+  }
+  Result<std::vector<WebhookRecord>> Webhooks() override {
+    return Read([](Connection& c) { return sqlite::ReadWebhooks(c); });
+  }
+  Result<std::optional<WebhookRecord>> WebhookById(WebhookId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadWebhookById(c, id); });
+  }
+  Result<std::vector<OutboxRecord>> Outbox(const OutboxQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadOutbox(c, query); });
+  }
+  Result<std::optional<OutboxRecord>> OutboxById(OutboxId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadOutboxById(c, id); });
+  }
+  Result<std::vector<DeliveryAttempt>> DeliveryAttempts(OutboxId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadDeliveryAttempts(c, id); });
+  }
+
+  // --- Reviews (sqlite/reviews.h) ---
+  Result<std::vector<ReviewRecord>> Reviews(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadReviews(c, plan); });
+  }
+  Result<ReviewRecord> ReviewById(ReviewId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadReview(c, id); });
+  }
+  Result<std::optional<ScorecardWeightsRecord>> ScorecardWeightsOf(PlanId plan) override {
+    return Read([&](Connection& c) { return sqlite::ReadScorecardWeights(c, plan); });
+  }
+
+  // --- Feedback (sqlite/feedback.h) ---
+  Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadFeedback(c, query); });
+  }
+  Result<std::optional<FeedbackRecord>> FeedbackById(FeedbackId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadFeedbackById(c, id); });
+  }
+  Result<std::vector<FeedbackEvent>> FeedbackEvents(FeedbackId id) override {
+    return Read([&](Connection& c) { return sqlite::ReadFeedbackEvents(c, id); });
+  }
+  Result<std::string> FeedbackAddressKey() override {
+    return Read([](Connection& c) { return sqlite::ReadFeedbackAddressKey(c); });
+  }
+
  protected:
   // Runs `read` on a connection that sees one consistent state of the database.
   virtual Status WithReadConnection(const std::function<Status(Connection&)>& read) = 0;
@@ -273,6 +357,86 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   }
   Result<CommentId> PutTaskComment(const TaskComment& comment) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskComment(w, comment); });
+  }
+
+  // --- Signing keys (sqlite/signing.h) ---
+  Result<SigningKeyId> PutSigningKey(const SigningKeyRecord& key) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteSigningKey(w, key); });
+  }
+  Status RetireSigningKey(SigningKeyId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::RetireSigningKeyRow(w, id); });
+  }
+
+  // --- Reports (sqlite/reports.h) ---
+  Status PutReportSchedule(PlanId plan, const std::vector<ReportScheduleItem>& items) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteReportSchedule(w, plan, items); });
+  }
+  Result<ReportId> PutReport(const ReportRecord& report) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteReport(w, report); });
+  }
+  Status AppendReportEvent(const ReportEvent& event) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteReportEvent(w, event); });
+  }
+
+  // --- Urging, notifications and the outbox (sqlite/urging.h) ---
+  Status PutUrgingRules(PlanId plan, const UrgingRules& rules) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteUrgingRules(w, plan, rules); });
+  }
+  Result<UrgingId> PutUrging(const UrgingRecord& urging) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteUrging(w, urging); });
+  }
+  Status AnswerUrging(UrgingId id, std::string_view text, std::string_view answered_by) override {
+    return Write([&](sqlite::WriteContext& w) {
+      return sqlite::WriteUrgingAnswer(w, id, text, answered_by);
+    });
+  }
+  Result<NotificationId> PutNotification(const NotificationRecord& notification) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteNotification(w, notification); });
+  }
+  Status MarkNotificationRead(NotificationId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteNotificationRead(w, id); });
+  }
+  Result<int> MarkNotificationsRead(UserId user) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteNotificationsReadOf(w, user); });
+  }
+  Result<WebhookId> PutWebhook(const WebhookRecord& webhook) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteWebhook(w, webhook); });
+  }
+  Status DeleteWebhook(WebhookId id) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteWebhookRow(w, id); });
+  }
+  Result<OutboxId> PutOutbox(const OutboxRecord& message) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteOutbox(w, message); });
+  }
+  Result<int> StartDeliveryAttempt(OutboxId id, const std::string& started_at) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteAttemptStart(w, id, started_at); });
+  }
+  Status FinishDeliveryAttempt(OutboxId id, const DeliveryAttemptEnd& end) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteAttemptEnd(w, id, end); });
+  }
+
+  // --- Reviews (sqlite/reviews.h) ---
+  Result<ReviewId> PutReview(const ReviewRecord& review) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteReview(w, review); });
+  }
+  Status PublishReview(ReviewId id, std::string_view by) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::PublishReviewRow(w, id, by); });
+  }
+  Status PutScorecardWeights(const ScorecardWeightsRecord& weights) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteScorecardWeights(w, weights); });
+  }
+
+  // --- Feedback (sqlite/feedback.h) ---
+  Result<FeedbackId> AddFeedback(const FeedbackRecord& feedback) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteFeedback(w, feedback); });
+  }
+  Status AppendFeedbackEvent(const FeedbackEvent& event) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteFeedbackEvent(w, event); });
   }
 
   Status Commit() override {
