@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -378,9 +377,19 @@ Result<json> Reviews::Compare(const Principal& p, const QueryParams& params) {
 
   const auto groups_a = ByCode(Member(Member(fa, "status"), "rows"), {"code"});
   const auto groups_b = ByCode(Member(Member(fb, "status"), "rows"), {"code"});
-  std::set<std::string> group_codes;
-  for (const auto& [code, row] : groups_a) group_codes.insert(code);
-  for (const auto& [code, row] : groups_b) group_codes.insert(code);
+  // In the plan's order of groups (the later review's rows), then the groups only the earlier
+  // one has: "N2" before "N10", as on the dashboard.
+  std::vector<std::string> group_codes;
+  for (const json* rows :
+       {&Member(Member(fb, "status"), "rows"), &Member(Member(fa, "status"), "rows")}) {
+    if (!rows->is_array()) continue;
+    for (const json& row : *rows) {
+      const json& code = Member(row, "code");
+      if (code.is_string() &&
+          std::ranges::find(group_codes, code.get<std::string>()) == group_codes.end())
+        group_codes.push_back(code.get<std::string>());
+    }
+  }
   json groups = json::array();
   for (const std::string& code : group_codes) {
     const json* ga = groups_a.contains(code) ? groups_a.at(code) : nullptr;
