@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "planwatch/storage/sqlite/rows.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 #include "planwatch/storage/sqlite/timestamp.h"
 
@@ -344,18 +345,6 @@ constexpr char kSelectDataValueHistory[] =
     "SELECT indicator_id, unit_id, period, value, comment, state, stored_by, stored_at, deleted "
     "FROM data_value_versions WHERE indicator_id = ?1 AND unit_id = ?2 AND period_start = ?3 "
     "AND period_rank = ?4 ORDER BY sequence";
-
-// Reads every row of `stmt` through `row`.
-template <typename T, typename RowFn>
-Result<std::vector<T>> Collect(Statement& stmt, RowFn row) {
-  std::vector<T> out;
-  while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
-    if (!has_row) return out;
-    PW_SQLITE_ASSIGN(T item, row(stmt));
-    out.push_back(std::move(item));
-  }
-}
 
 }  // namespace
 

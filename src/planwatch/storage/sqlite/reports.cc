@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "planwatch/storage/sqlite/rows.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 
 namespace planwatch::sqlite {
@@ -60,12 +61,6 @@ constexpr char kInsertEvent[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 std::string ReportName(ReportId id) { return "report " + std::to_string(id.value); }
-
-Result<bool> HasRow(Connection& connection, const char* sql, std::int64_t id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
-  stmt.BindInt(1, id);
-  return stmt.Step();
-}
 
 // Stored text of an enum column through its domain parser; internal when it does not parse.
 template <typename T, typename ParseFn>

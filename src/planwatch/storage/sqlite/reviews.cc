@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "planwatch/storage/sqlite/rows.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 
 namespace planwatch::sqlite {
@@ -50,12 +51,6 @@ Result<ReviewRecord> ReviewRow(const Statement& s) {
   review.published_at = s.Text(10);  // NULL reads as ""
   review.published_by = s.Text(11);
   return review;
-}
-
-Result<bool> HasRow(Connection& connection, const char* sql, std::int64_t id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
-  stmt.BindInt(1, id);
-  return stmt.Step();
 }
 
 Status CheckWeight(std::string_view field, double w) {

@@ -4,36 +4,12 @@
 #include <string>
 #include <utility>
 
+#include "planwatch/storage/sqlite/rows.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 #include "planwatch/storage/sqlite/timestamp.h"
 
 namespace planwatch::sqlite {
 namespace {
-
-template <typename T, typename RowFn>
-Result<std::vector<T>> Collect(Statement& stmt, RowFn row) {
-  std::vector<T> out;
-  while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
-    if (!has_row) return out;
-    PW_SQLITE_ASSIGN(T item, row(stmt));
-    out.push_back(std::move(item));
-  }
-}
-
-template <typename T, typename RowFn>
-Result<std::optional<T>> First(Statement& stmt, RowFn row) {
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
-  if (!has_row) return std::optional<T>();
-  PW_SQLITE_ASSIGN(T item, row(stmt));
-  return std::optional<T>(std::move(item));
-}
-
-Result<bool> HasRow(Connection& connection, const char* sql, std::int64_t id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
-  stmt.BindInt(1, id);
-  return stmt.Step();
-}
 
 // A stored enum name through `parse`; internal (naming the column) when it does not parse.
 template <typename Parse>

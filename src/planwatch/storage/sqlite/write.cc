@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "planwatch/storage/sqlite/read.h"
+#include "planwatch/storage/sqlite/rows.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 #include "planwatch/storage/sqlite/timestamp.h"
 
@@ -44,14 +45,6 @@ constexpr char kTaskAncestry[] =
     "JOIN up ON t.id = up.id WHERE t.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 
 std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-Result<bool> HasRow(Connection& connection, std::string_view sql, std::int64_t a,
-                    std::optional<std::int64_t> b = std::nullopt) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
-  stmt.BindInt(1, a);
-  if (b) stmt.BindInt(2, *b);
-  return stmt.Step();
-}
 
 // invalid_argument "<subject>: <what> <id> does not exist" unless `id` is none or exists.
 template <typename Tag>
