@@ -1,7 +1,11 @@
 #include "planwatch/storage/sqlite/sqlite_store.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +31,55 @@ namespace {
 
 using sqlite::Connection;
 using sqlite::ConnectionOptions;
+
+// The order in which this process's writers take SQLite's write lock: first come, first
+// served. SQLite's own busy handler polls with sleeps, so a thread that commits and begins
+// again in a loop (the urging scan, a bulk import) would win the lock every time and starve a
+// request waiting beside it; here the waiting request is next. Thread-safe.
+class WriterTurns {
+ public:
+  // Waits until every writer that asked earlier is done; false after `timeout`.
+  bool Acquire(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    const std::uint64_t ticket = next_++;
+    if (turn_.wait_for(lock, timeout, [&] { return serving_ == ticket; })) return true;
+    abandoned_.insert(ticket);
+    return false;
+  }
+
+  void Release() {
+    std::lock_guard lock(mu_);
+    ++serving_;
+    while (abandoned_.erase(serving_) > 0) ++serving_;
+    turn_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable turn_;
+  std::uint64_t next_ = 0;
+  std::uint64_t serving_ = 0;
+  std::set<std::uint64_t> abandoned_;  // tickets whose writer stopped waiting
+};
+
+// One writer's turn, given back once.
+class WriterTurn {
+ public:
+  WriterTurn() = default;
+  explicit WriterTurn(std::shared_ptr<WriterTurns> turns) : turns_(std::move(turns)) {}
+  WriterTurn(WriterTurn&& other) noexcept : turns_(std::move(other.turns_)) {}
+  WriterTurn& operator=(WriterTurn&&) = delete;
+  WriterTurn(const WriterTurn&) = delete;
+  WriterTurn& operator=(const WriterTurn&) = delete;
+  ~WriterTurn() { Release(); }
+
+  void Release() {
+    if (turns_) std::exchange(turns_, nullptr)->Release();
+  }
+
+ private:
+  std::shared_ptr<WriterTurns> turns_;
+};
 
 // Idle connections to one file. Thread-safe.
 class ConnectionPool {
@@ -273,8 +326,11 @@ class ConnectionReader : public Base {
 
 class SqliteTransaction final : public ConnectionReader<Transaction> {
  public:
-  SqliteTransaction(PooledConnection connection, std::function<std::int64_t()> now_ms)
-      : connection_(std::move(connection)), context_(*connection_, std::move(now_ms)) {}
+  SqliteTransaction(WriterTurn turn, PooledConnection connection,
+                    std::function<std::int64_t()> now_ms)
+      : turn_(std::move(turn)),
+        connection_(std::move(connection)),
+        context_(*connection_, std::move(now_ms)) {}
 
   ~SqliteTransaction() override {
     if (state_ == State::kOpen) (void)connection_->Run("ROLLBACK");
@@ -449,9 +505,11 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     if (!committed) {
       if (connection_->InTransaction()) (void)connection_->Run("ROLLBACK");
       state_ = State::kRolledBack;
+      turn_.Release();
       return committed;
     }
     state_ = State::kCommitted;
+    turn_.Release();
     return {};
   }
 
@@ -497,6 +555,7 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     return result;
   }
 
+  WriterTurn turn_;  // declared first: given back after the rollback in the destructor
   PooledConnection connection_;
   sqlite::WriteContext context_;
   State state_ = State::kOpen;
@@ -505,17 +564,29 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
 class SqliteStore final : public ConnectionReader<Store> {
  public:
   SqliteStore(std::shared_ptr<ConnectionPool> pool, std::function<std::int64_t()> now_ms,
-              int schema_version)
-      : pool_(std::move(pool)), now_ms_(std::move(now_ms)), schema_version_(schema_version) {}
+              int schema_version, std::chrono::milliseconds busy_timeout)
+      : pool_(std::move(pool)),
+        now_ms_(std::move(now_ms)),
+        schema_version_(schema_version),
+        busy_timeout_(busy_timeout) {}
 
   Result<std::unique_ptr<Transaction>> Begin() override {
+    if (!turns_->Acquire(busy_timeout_)) {
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot start a write transaction: database is locked: other writers held it "
+                  "for longer than " +
+                      std::to_string(busy_timeout_.count()) + " ms");
+    }
+    WriterTurn turn(turns_);
     PW_SQLITE_ASSIGN(PooledConnection connection, Lease(pool_));
+    // Another process (the CLI beside a server) may still hold the lock: SQLite's busy handler
+    // waits for it.
     if (auto begun = connection->Run("BEGIN IMMEDIATE"); !begun) {
       Error error = std::move(begun).error();
       error.message = "cannot start a write transaction: " + error.message;
       return std::unexpected(std::move(error));
     }
-    return std::make_unique<SqliteTransaction>(std::move(connection), now_ms_);
+    return std::make_unique<SqliteTransaction>(std::move(turn), std::move(connection), now_ms_);
   }
 
   int SchemaVersion() const override { return schema_version_; }
@@ -535,6 +606,9 @@ class SqliteStore final : public ConnectionReader<Store> {
   const std::shared_ptr<ConnectionPool> pool_;
   const std::function<std::int64_t()> now_ms_;
   const int schema_version_;
+  const std::chrono::milliseconds busy_timeout_;
+  // Shared with the transactions, which may outlive the store.
+  const std::shared_ptr<WriterTurns> turns_ = std::make_shared<WriterTurns>();
 };
 
 }  // namespace
@@ -563,7 +637,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   auto pool = std::make_shared<ConnectionPool>(options.path, connection_options,
                                                options.max_idle_connections);
   pool->Release(std::move(first));
-  return std::make_unique<SqliteStore>(std::move(pool), std::move(now_ms), version);
+  return std::make_unique<SqliteStore>(std::move(pool), std::move(now_ms), version,
+                                       options.busy_timeout);
 }
 
 }  // namespace planwatch

@@ -4,8 +4,9 @@
 // synchronous=FULL (a committed transaction survives power loss) and foreign_keys=ON. Store
 // reads take a pooled connection and read one consistent snapshot (WAL readers never block and
 // are never blocked by the writer). Begin() takes a pooled connection of its own and runs
-// BEGIN IMMEDIATE on it, so writers are serialised by SQLite's write lock; a writer that waits
-// longer than busy_timeout for it gets unavailable.
+// BEGIN IMMEDIATE on it, so writers are serialised by SQLite's write lock. Within one process
+// writers take their turns first come, first served, so a loop of short transactions cannot
+// starve a request; a writer that waits longer than busy_timeout gets unavailable.
 //
 // Thread-safety: a SqliteStore may be shared by threads (the pool is guarded by a mutex and a
 // connection is used by one thread at a time); each Transaction belongs to one thread. A

@@ -7,9 +7,11 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -522,6 +524,33 @@ TEST(SqliteStoreTest, SecondWriterGetsUnavailableAfterTheBusyTimeoutWhileReadsGo
   Must(next->PutOrgUnit(Unit("NEXT")));
   MustOk(next->Commit());
   EXPECT_THAT(Must(store->OrgUnits()), SizeIs(1));
+}
+
+TEST(SqliteStoreTest, AWriterIsNotStarvedByALoopOfShortTransactions) {
+  TempDb db;
+  SqliteOptions options = Options(db);
+  options.busy_timeout = std::chrono::milliseconds(2000);
+  auto store = Must(OpenSqliteStore(options));
+  std::atomic<bool> stop = false;
+  std::atomic<int> loops = 0;
+  std::thread looper([&] {
+    // Commits and begins again at once, as a scan or an import does, for up to 6 s.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+    while (!stop && std::chrono::steady_clock::now() < until) {
+      auto tx = Must(store->Begin());
+      Must(tx->PutOrgUnit(Unit("L" + std::to_string(loops++))));
+      MustOk(tx->Commit());
+    }
+  });
+  while (loops < 20) std::this_thread::yield();
+  auto tx = store->Begin();  // waits for one of the loop's transactions at most
+  stop = true;
+  ASSERT_TRUE(tx.has_value()) << tx.error().message;
+  Must((*tx)->PutOrgUnit(Unit("REQUEST")));
+  MustOk((*tx)->Commit());
+  tx->reset();
+  looper.join();
+  EXPECT_THAT(Must(store->OrgUnits()), SizeIs(loops.load() + 1));
 }
 
 TEST(SqliteStoreTest, AFailedPutUndoesItsPartialWrites) {
