@@ -15,6 +15,7 @@ void AddStatusCommand(CLI::App& app, int& exit_code);
 void AddIndicatorsCommand(CLI::App& app, int& exit_code);
 void AddUserCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
+void AddGenerateCommand(CLI::App& app, int& exit_code);
 // `report pdf` and `report xlsx` under the `report` subcommand (report_documents_command.cc).
 void AddReportDocumentCommands(CLI::App& report, int& exit_code);
 CLI::App& AddReportCommand(CLI::App& app, int& exit_code);      // `report`, returned to add more to

@@ -6,6 +6,7 @@
 #include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
 #include "planwatch/service/indicator_figures.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/storage/store.h"
 
 namespace planwatch::cli {
@@ -37,7 +38,9 @@ int RunIndicators(const IndicatorsCommandOptions& options) {
   if (!window) return Report(window.error());
   auto store = Store::Open(StoreOptions{options.db, false});
   if (!store) return Report(store.error());
-  auto figures = GetIndicatorFigures(**store, options.unit, *window, options.indicator);
+  auto analytics = LoadAnalytics(**store);
+  if (!analytics) return Report(analytics.error());
+  auto figures = GetIndicatorFigures(**analytics, options.unit, *window, options.indicator);
   if (!figures) return Report(figures.error());
   if (options.json) {
     fmt::print("{}\n", ToJson(*figures).dump(2));

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   planwatch::cli::AddIndicatorsCommand(app, exit_code);
   planwatch::cli::AddUserCommand(app, exit_code);
   planwatch::cli::AddServeCommand(app, exit_code);
+  planwatch::cli::AddGenerateCommand(app, exit_code);
   CLI::App& report = planwatch::cli::AddReportCommand(app, exit_code);
   planwatch::cli::AddReportDocumentCommands(report, exit_code);
   try {

@@ -11,6 +11,7 @@
 #include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
 #include "planwatch/service/documents.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/storage/store.h"
 
 namespace planwatch::cli {
@@ -81,8 +82,10 @@ int RunDocument(const DocumentOptions& o, bool pdf) {
   if (!store) return Report(store.error());
   auto principal = FileHolder(**store, o.plan);
   if (!principal) return Report(principal.error());
-  auto file = ExportDocument(**store, *principal, kind, params, today, std::chrono::minutes(0),
-                             DocumentLanguage::kVi);
+  auto analytics = LoadAnalytics(**store);
+  if (!analytics) return Report(analytics.error());
+  auto file = ExportDocument(**store, **analytics, *principal, kind, params, today,
+                             std::chrono::minutes(0), DocumentLanguage::kVi);
   if (!file) return Report(file.error());
   if (auto ok = WriteFile(o.out, file->bytes); !ok) return Report(ok.error());
   fmt::print("wrote {} ({} bytes)\n", o.out, file->bytes.size());

@@ -16,6 +16,7 @@
 #include "planwatch/http/web_assets.h"
 #include "planwatch/http/web_files.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/service/signing.h"
 #include "planwatch/service/urging_worker.h"
 #include "planwatch/storage/store.h"
@@ -88,7 +89,16 @@ int RunServe(const ServeOptions& options) {
       return Report(relay.error());
     }
   }
-  http::Api api(**store, std::move(api_options));
+  // The analytics index: loaded once, then kept current by every commit.
+  const auto loading = std::chrono::steady_clock::now();
+  auto analytics = AttachAnalytics(**store);
+  if (!analytics) return Report(analytics.error());
+  const Analytics::Size size = (*analytics)->size();
+  fmt::print(stderr,
+             "planwatch: analytics index: {} values, {} tasks, {} events, {} MiB, in {:.1f} s\n",
+             size.values, size.tasks, size.events, (size.value_bytes + size.task_bytes) >> 20,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count());
+  http::Api api(**store, *analytics, std::move(api_options));
   http::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = static_cast<std::uint16_t>(options.port);
@@ -97,7 +107,8 @@ int RunServe(const ServeOptions& options) {
                           : static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
   auto server = http::Server::Start(
       server_options, [&api](http::Request&& request) { return api.Handle(std::move(request)); },
-      [&api](int status, const http::Request& request) { return api.Refuse(status, request); });
+      [&api](int status, const http::Request& request) { return api.Refuse(status, request); },
+      [&api](const http::Request& head) { return api.OpenStream(head); });
   if (!server) return Report(server.error());
   const std::string host = options.bind.find(':') != std::string::npos
                                ? fmt::format("[{}]", options.bind)

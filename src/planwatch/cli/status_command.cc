@@ -5,6 +5,7 @@
 
 #include "planwatch/base/clock.h"
 #include "planwatch/cli/commands.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/service/plan_status.h"
 #include "planwatch/storage/store.h"
 
@@ -85,7 +86,9 @@ int RunStatus(const StatusCommandOptions& options) {
   }
   auto store = Store::Open(StoreOptions{options.db, false});
   if (!store) return Report(store.error());
-  auto status = GetPlanStatus(**store, query);
+  auto analytics = LoadAnalytics(**store);
+  if (!analytics) return Report(analytics.error());
+  auto status = GetPlanStatus(**analytics, query);
   if (!status) return Report(status.error());
   if (options.json) {
     fmt::print("{}\n", ToJson(*status).dump(2));

@@ -125,6 +125,26 @@ bool Matches(const Task& task, const TaskState& state, const TaskFilter& filter)
   return true;
 }
 
+StatusSummary Combine(const StatusSummary& a, const StatusSummary& b) {
+  StatusSummary s;
+  s.total = a.total + b.total;
+  s.done = a.done + b.done;
+  s.done_on_time = a.done_on_time + b.done_on_time;
+  s.done_late = a.done_late + b.done_late;
+  s.in_progress_on_time = a.in_progress_on_time + b.in_progress_on_time;
+  s.overdue = a.overdue + b.overdue;
+  s.cancelled = a.cancelled + b.cancelled;
+  s.due = a.due + b.due;
+  s.due_done_on_time = a.due_done_on_time + b.due_done_on_time;
+  s.recurring_reported = a.recurring_reported + b.recurring_reported;
+  s.recurring_missing = a.recurring_missing + b.recurring_missing;
+  s.recurring_not_due = a.recurring_not_due + b.recurring_not_due;
+  s.recurring_cancelled = a.recurring_cancelled + b.recurring_cancelled;
+  s.slip_days = a.slip_days + b.slip_days;
+  ComputeRates(s);
+  return s;
+}
+
 StatusSummary Summarize(std::span<const Task> tasks, std::span<const TaskEvent> events, Date d,
                         CompletionView view, const TaskFilter& filter) {
   StatusSummary s;

@@ -52,6 +52,10 @@ struct StatusSummary {
   friend bool operator==(const StatusSummary&, const StatusSummary&) = default;
 };
 
+// The summary of two disjoint sets of tasks judged on the same date in the same view: every
+// count added, the rates computed again from the sums.
+StatusSummary Combine(const StatusSummary& a, const StatusSummary& b);
+
 // Which tasks a summary covers; every condition that is present must hold, an absent condition
 // admits every task. Sets are matched exactly: the caller expands a group into its sub-groups,
 // and a unit into its subtree when asked to include it.

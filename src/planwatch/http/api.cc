@@ -19,6 +19,7 @@
 #include "planwatch/service/accounts.h"
 #include "planwatch/service/analytics_queries.h"
 #include "planwatch/service/file_imports.h"
+#include "planwatch/service/ingest.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/task_actions.h"
 #include "planwatch/service/user_admin.h"
@@ -88,6 +89,72 @@ bool IsUiPath(std::string_view raw_path) {
   return !raw_path.starts_with("/api/") && raw_path != "/api" &&
          !raw_path.starts_with("/healthz") && !raw_path.starts_with("/metrics");
 }
+
+// The body of POST /api/v1/data-values, parsed as it arrives.
+class IngestSink final : public BodySink {
+ public:
+  IngestSink(std::unique_ptr<IngestRequest> request, Lang lang)
+      : request_(std::move(request)), lang_(lang) {}
+
+  bool Write(std::string_view bytes) override { return request_->Write(bytes); }
+
+  Response Finish() override {
+    auto done = request_->Finish();
+    if (done) return JsonResponse(200, json{{"written", done->written}});
+    const planwatch::Error& e = done.error();
+    const std::string detail = lang_ == Lang::kEn ? e.message : std::string();
+    switch (request_->fault()) {
+      case BodyFault::kMalformed:
+        return MakeProblem(ProblemType::kBadRequest, lang_, detail);
+      case BodyFault::kTooLarge:
+        return MakeProblem(ProblemType::kPayloadTooLarge, lang_, detail);
+      case BodyFault::kNone:
+        break;
+    }
+    if (e.code == ErrorCode::kInternal || e.code == ErrorCode::kUnavailable) {
+      std::fprintf(stderr, "planwatch: POST /api/v1/data-values: %s\n", e.ToString().c_str());
+    }
+    return ProblemFor(e, lang_, true);
+  }
+
+ private:
+  std::unique_ptr<IngestRequest> request_;
+  Lang lang_;
+};
+
+// A streamed route's sink, finishing its answer as Api::Handle finishes every answer.
+class FinalizedSink final : public BodySink {
+ public:
+  FinalizedSink(std::unique_ptr<BodySink> inner, std::function<void(Response&)> finalize,
+                std::string route, std::string method, Lang lang)
+      : inner_(std::move(inner)),
+        finalize_(std::move(finalize)),
+        route_(std::move(route)),
+        method_(std::move(method)),
+        lang_(lang) {}
+
+  bool Write(std::string_view bytes) override { return inner_->Write(bytes); }
+
+  Response Finish() override {
+    Response r;
+    try {
+      r = inner_->Finish();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "planwatch: %s %s: unexpected exception: %s\n", method_.c_str(),
+                   route_.c_str(), e.what());
+      r = MakeProblem(ProblemType::kInternal, lang_);
+    }
+    finalize_(r);
+    return r;
+  }
+
+ private:
+  std::unique_ptr<BodySink> inner_;
+  std::function<void(Response&)> finalize_;
+  std::string route_;
+  std::string method_;
+  Lang lang_;
+};
 
 }  // namespace
 
@@ -456,8 +523,23 @@ void Api::Impl::AddRoutes() {
   Add(
       "GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
       [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); }, true);
-  Add("POST", "/api/v1/data-values", Access::kSignedIn, BodyKind::kJson,
-      [this](Ctx& c) { return Reply(c, values.PutMany(*c.principal, c.body)); });
+  // Bulk ingest: CSV, {"values": […]} or a DHIS2 data value set, streamed (service/ingest.h).
+  AddStream("POST", "/api/v1/data-values",
+            [this](Ctx& c) -> std::expected<std::unique_ptr<BodySink>, Response> {
+              const std::string_view declared = c.req.HeaderValue("Content-Type");
+              const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
+              IngestFormat format = IngestFormat::kJson;
+              if (EqualsIgnoreCase(type, "text/csv")) {
+                format = IngestFormat::kCsv;
+              } else if (!EqualsIgnoreCase(type, "application/json")) {
+                return std::unexpected(MakeProblem(
+                    ProblemType::kUnsupportedMediaType, c.lang,
+                    c.lang == Lang::kEn ? "send Content-Type: application/json or text/csv" : ""));
+              }
+              auto request = ingest.Begin(*c.principal, format);
+              if (!request) return std::unexpected(Error(c, request.error()));
+              return std::make_unique<IngestSink>(std::move(*request), c.lang);
+            });
   const std::string value_path = "/api/v1/data-values/{indicator}/{unit}/{period}";
   Add("GET", value_path, Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
     auto key = KeyParams(c);
@@ -513,13 +595,13 @@ void Api::Impl::AddRoutes() {
   Add(
       "GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone,
       [this](Ctx& c) {
-        return Reply(c, TaskAnalytics(store, *c.principal, c.query, resources.today()));
+        return Reply(c, TaskAnalytics(*analytics, *c.principal, c.query, resources.today()));
       },
       true);
   Add(
       "GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone,
       [this](Ctx& c) {
-        return Reply(c, IndicatorAnalytics(store, *c.principal, c.query, resources.today()));
+        return Reply(c, IndicatorAnalytics(*analytics, *c.principal, c.query, resources.today()));
       },
       true);
 
@@ -531,7 +613,20 @@ void Api::Impl::AddRoutes() {
   AddScorecardRoutes();
 }
 
-Response Api::Impl::Route(const Request& req, std::string& route_name) {
+bool Api::Impl::Streams(const Request& req) const {
+  std::string_view target = req.target;
+  std::vector<std::string> segments;
+  for (const std::string& raw : Router<Entry>::Split(target.substr(0, target.find('?')))) {
+    auto decoded = PercentDecode(raw, false);
+    if (!decoded) return false;
+    segments.push_back(std::move(*decoded));
+  }
+  auto match = router.Find(req.method, segments);
+  return match.route != nullptr && match.route->handler.body == BodyKind::kStream;
+}
+
+Response Api::Impl::Route(const Request& req, std::string& route_name,
+                          std::unique_ptr<BodySink>* stream) {
   Lang lang = NegotiateLanguage(req.HeaderValue("Accept-Language"));
   std::string_view target = req.target;
   if (target.empty() || target.front() != '/') {
@@ -643,6 +738,16 @@ Response Api::Impl::Route(const Request& req, std::string& route_name) {
   }
 
   // The body.
+  if (entry.body == BodyKind::kStream) {
+    auto sink = entry.stream(c);
+    if (!sink) return std::move(sink.error());
+    if (stream != nullptr) {
+      *stream = std::move(*sink);
+      return {};
+    }
+    if (!req.body.empty()) (*sink)->Write(req.body);
+    return (*sink)->Finish();
+  }
   if (entry.body == BodyKind::kJson) {
     if (req.body.size() > options.json_body_limit) {
       return MakeProblem(ProblemType::kPayloadTooLarge, lang,
@@ -674,8 +779,8 @@ Response Api::Impl::Route(const Request& req, std::string& route_name) {
   return entry.fn(c);
 }
 
-Api::Api(Store& store, ApiOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Api::Api(Store& store, std::shared_ptr<const Analytics> analytics, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(analytics), std::move(options))) {}
 Api::~Api() = default;
 
 Response Api::Handle(Request&& request) {
@@ -691,13 +796,49 @@ Response Api::Handle(Request&& request) {
     r = MakeProblem(ProblemType::kInternal,
                     NegotiateLanguage(request.HeaderValue("Accept-Language")));
   }
+  impl_->Finalize(r, route, request.method, started);
+  return r;
+}
+
+void Api::Impl::Finalize(Response& r, const std::string& route, const std::string& method,
+                         std::chrono::steady_clock::time_point started) {
   AddSecurityHeaders(r);
   if (r.HeaderValue("Cache-Control").empty()) r.SetHeader("Cache-Control", "no-store");
   if (r.HeaderValue("Vary").empty()) r.SetHeader("Vary", "Accept-Language, Cookie, Authorization");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  impl_->metrics.Observe(route, request.method, r.status, seconds);
-  return r;
+  metrics.Observe(route, method, r.status, seconds);
+}
+
+StreamDecision Api::OpenStream(const Request& head) {
+  if (!impl_->Streams(head)) return {};
+  const auto started = std::chrono::steady_clock::now();
+  const Lang lang = NegotiateLanguage(head.HeaderValue("Accept-Language"));
+  std::string route = "unmatched";
+  std::unique_ptr<BodySink> sink;
+  Response r;
+  try {
+    r = impl_->Route(head, route, &sink);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "planwatch: %s %s: unexpected exception: %s\n", head.method.c_str(),
+                 head.target.c_str(), e.what());
+    sink.reset();
+    r = MakeProblem(ProblemType::kInternal, lang);
+  }
+  StreamDecision decision;
+  if (sink) {
+    Impl* impl = impl_.get();
+    decision.sink = std::make_unique<FinalizedSink>(
+        std::move(sink),
+        [impl, route, method = head.method, started](Response& answer) {
+          impl->Finalize(answer, route, method, started);
+        },
+        route, head.method, lang);
+  } else {
+    impl_->Finalize(r, route, head.method, started);
+    decision.answer = std::move(r);
+  }
+  return decision;
 }
 
 Response Api::Refuse(int status, const Request& request) {

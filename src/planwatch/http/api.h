@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "planwatch/analytics/analytics.h"
 #include "planwatch/http/message.h"
 #include "planwatch/http/web_files.h"
 #include "planwatch/service/resources.h"
@@ -53,7 +54,9 @@ void AddSecurityHeaders(Response& response);
 
 class Api {
  public:
-  Api(Store& store, ApiOptions options);
+  // `analytics` answers the analytics routes; it must follow `store`'s commits
+  // (AttachAnalytics in service/live_analytics.h).
+  Api(Store& store, std::shared_ptr<const Analytics> analytics, ApiOptions options);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -63,6 +66,10 @@ class Api {
   Response Handle(Request&& request);
   // The answer to a request the server refused before routing (400, 413, 431, 503).
   Response Refuse(int status, const Request& request);
+  // For the server's StreamOpener: once `head`'s headers are read, a sink when its route streams
+  // its body (POST /api/v1/data-values), an answer when the request fails before its body
+  // (sign-in, CSRF, media type, permission), nothing otherwise. Thread-safe.
+  StreamDecision OpenStream(const Request& head);
 
   // Every route as (method, path template), in registration order.
   std::vector<std::pair<std::string, std::string>> Routes() const;

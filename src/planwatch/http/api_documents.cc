@@ -11,7 +11,7 @@ void Api::Impl::AddDocumentRoutes() {
     return [this, kind](Ctx& c) {
       const DocumentLanguage lang =
           c.lang == Lang::kEn ? DocumentLanguage::kEn : DocumentLanguage::kVi;
-      auto file = ExportDocument(store, *c.principal, kind, c.query, resources.today(),
+      auto file = ExportDocument(store, *analytics, *c.principal, kind, c.query, resources.today(),
                                  options.utc_offset, lang);
       if (!file) return Error(c, file.error());
       Response r;

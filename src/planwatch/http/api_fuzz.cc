@@ -13,6 +13,7 @@
 
 #include "planwatch/http/api.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/storage/store.h"
 
 namespace {
@@ -39,7 +40,10 @@ Fixture& Get() {
     auto token = accounts.CreateToken(
         planwatch::Principal{user->id, "fuzz", planwatch::Role::kAdmin, user->unit}, "fuzz");
     Check(token.has_value());
-    f.api = std::make_unique<planwatch::http::Api>(*f.store, planwatch::http::ApiOptions{});
+    auto analytics = planwatch::AttachAnalytics(*f.store);
+    Check(analytics.has_value());
+    f.api =
+        std::make_unique<planwatch::http::Api>(*f.store, *analytics, planwatch::http::ApiOptions{});
     f.token = token->token;
     return f;
   }();

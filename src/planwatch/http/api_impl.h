@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -23,6 +24,7 @@
 #include "planwatch/http/problem.h"
 #include "planwatch/http/router.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/ingest.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/resources.h"
 #include "planwatch/service/task_actions.h"
@@ -44,7 +46,8 @@ using nlohmann::json;
 inline constexpr std::string_view kSessionCookie = "pw_session";
 
 enum class Access { kPublic, kSignedIn };
-enum class BodyKind { kNone, kJson, kRaw };
+// kStream: the body goes to the route's sink as it arrives (Entry::stream, Api::OpenStream).
+enum class BodyKind { kNone, kJson, kRaw, kStream };
 
 // What a handler gets: the request, its decoded parts and the caller.
 struct Ctx {
@@ -64,6 +67,8 @@ struct Entry {
   BodyKind body = BodyKind::kNone;
   bool takes_query = false;  // false: any query parameter is refused (nothing is silently ignored)
   std::function<Response(Ctx&)> fn;
+  // BodyKind::kStream: the sink for the body, or the answer without reading it.
+  std::function<std::expected<std::unique_ptr<BodySink>, Response>(Ctx&)> stream;
 };
 
 Response JsonResponse(int status, const json& body);
@@ -77,23 +82,29 @@ bool IfNoneMatchHits(std::string_view header, std::string_view etag);
 json PageJson(Page&& page);
 
 struct Api::Impl {
-  Impl(Store& s, ApiOptions o)
+  Impl(Store& s, std::shared_ptr<const Analytics> a, ApiOptions o)
       : store(s),
+        analytics(std::move(a)),
         options(std::move(o)),
         resources(s, options.today ? options.today : TodayFn(&TodayUtc)),
         actions(resources),
         values(s),
+        committer(s),
+        ingest(s, committer),
         accounts(s, account_options),
         users(s, accounts) {
     AddRoutes();
   }
 
   Store& store;
+  std::shared_ptr<const Analytics> analytics;  // follows every commit of `store`
   ApiOptions options;
   AccountsOptions account_options;
   Resources resources;
   TaskActions actions;
   Values values;
+  ValueCommitter committer;  // group commit of bulk data values
+  Ingest ingest;
   Accounts accounts;
   UserAdmin users;
   Metrics metrics;
@@ -108,7 +119,7 @@ struct Api::Impl {
                       return o;
                     }()};
   Scorecards scorecards{store, [this] { return resources.today(); }, options.utc_offset};
-  Reviews reviews{store, [this] { return resources.today(); }, options.utc_offset};
+  Reviews reviews{store, *analytics, [this] { return resources.today(); }, options.utc_offset};
   std::optional<Signer> signer{options.signing_key
                                    ? std::optional<Signer>(std::in_place, *options.signing_key)
                                    : std::nullopt};
@@ -163,7 +174,14 @@ struct Api::Impl {
   void Add(std::string method, std::string pattern, Access access, BodyKind body,
            std::function<Response(Ctx&)> fn, bool takes_query = false) {
     router.Add(std::move(method), std::move(pattern),
-               Entry{access, body, takes_query, std::move(fn)});
+               Entry{access, body, takes_query, std::move(fn), {}});
+  }
+
+  // A route that takes its body as a stream (BodyKind::kStream).
+  void AddStream(std::string method, std::string pattern,
+                 std::function<std::expected<std::unique_ptr<BodySink>, Response>(Ctx&)> open) {
+    router.Add(std::move(method), std::move(pattern),
+               Entry{Access::kSignedIn, BodyKind::kStream, false, nullptr, std::move(open)});
   }
 
   void AddResource(ResourceKind kind, bool deletable);
@@ -213,7 +231,16 @@ struct Api::Impl {
   void AddReportRoutes();     // api_reports.cc: periodic reports, schedules and compliance
   void AddScorecardRoutes();  // api_scorecards.cc: scorecards, weights and reviews
 
-  Response Route(const Request& req, std::string& route_name);
+  // `stream`: for a BodyKind::kStream route whose body has not been read (Api::OpenStream), set
+  // to its sink instead of answering; the returned response is then meaningless. Null: the
+  // body is in `req` (a stream route gets it as one piece).
+  Response Route(const Request& req, std::string& route_name,
+                 std::unique_ptr<BodySink>* stream = nullptr);
+  // Whether the request's route streams its body.
+  bool Streams(const Request& req) const;
+  // The headers every answer carries, and the metrics.
+  void Finalize(Response& r, const std::string& route, const std::string& method,
+                std::chrono::steady_clock::time_point started);
 };
 
 }  // namespace planwatch::http

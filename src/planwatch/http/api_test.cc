@@ -11,6 +11,7 @@
 
 #include "planwatch/http/problem.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch::http {
 namespace {
@@ -30,7 +31,9 @@ class ApiTest : public ::testing::Test {
     auto store = Store::Open(StoreOptions{(dir_ / "api.db").string(), true});
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);
-    api_ = std::make_unique<Api>(*store_, ApiOptions{});
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics) << analytics.error().ToString();
+    api_ = std::make_unique<Api>(*store_, *analytics, ApiOptions{});
   }
   void TearDown() override {
     api_.reset();

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,5 +46,29 @@ struct Response {
 
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Takes a request body piece by piece as it arrives, for a route that streams its body (see
+// StreamDecision). Used by one connection, one call at a time; never concurrently.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+
+  // The next bytes of the body, in order. Should not block: it runs on a thread that serves
+  // connections. false: the sink has seen enough to answer (say, a malformed body); the server
+  // reads no more of the body, calls Finish() and closes the connection after the answer.
+  // Must not throw.
+  virtual bool Write(std::string_view bytes) = 0;
+
+  // The body is complete (or Write() returned false): the answer. Called at most once; may block
+  // (a commit). A sink destroyed without Finish() lost its client. Must not throw.
+  virtual Response Finish() = 0;
+};
+
+// What to do with a request's body, decided once its headers are read.
+struct StreamDecision {
+  std::unique_ptr<BodySink> sink;  // set: the body streams into it; its Finish() answers
+  std::optional<Response> answer;  // set (no sink): the answer, sent before reading the body
+  // Neither: the body is read whole and the request goes to the server's Handler.
+};
 
 }  // namespace planwatch::http

@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -88,6 +89,66 @@ bool HasToken(std::string_view list, std::string_view token) {
   return false;
 }
 
+// The body of a request: read whole into `text`, or, once `sink` is set (after the header, for
+// a route that streams), handed to the sink piece by piece and not kept.
+struct RequestBody {
+  struct value_type {
+    std::string text;
+    BodySink* sink = nullptr;
+    bool stopped = false;  // the sink wants no more
+    bool failed = false;   // the sink threw
+  };
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
+      ec = {};
+      // The declared length is within the body limit, checked before the body is read.
+      if (length && body_.sink == nullptr && *length <= (std::uint64_t{64} << 20)) {
+        body_.text.reserve(static_cast<std::size_t>(*length));
+      }
+    }
+
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+      ec = {};
+      std::size_t n = 0;
+      for (const auto piece : beast::buffers_range_ref(buffers)) {
+        const std::string_view bytes(static_cast<const char*>(piece.data()), piece.size());
+        n += bytes.size();
+        if (body_.sink == nullptr) {
+          body_.text.append(bytes);
+          continue;
+        }
+        bool more = false;
+        try {
+          more = body_.sink->Write(bytes);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "planwatch http: body sink threw: %s\n", e.what());
+          body_.failed = true;
+        } catch (...) {
+          std::fprintf(stderr, "planwatch http: body sink threw\n");
+          body_.failed = true;
+        }
+        if (!more) {
+          body_.stopped = true;
+          ec = asio::error::operation_aborted;  // ends the read; OnStreamPiece looks at `stopped`
+          return n;
+        }
+      }
+      return n;
+    }
+
+    void finish(error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
 class ServerImpl;
 
 // One connection. Every step runs on the connection's strand, so its members need no lock.
@@ -113,6 +174,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnContinueSent(const error_code& ec);
   void ReadBody();
   void OnBody(const error_code& ec);
+  // Streaming routes: the body goes to sink_ as it arrives.
+  void ReadStream();
+  void OnStreamPiece(const error_code& ec);
+  void FinishStream(bool keep_alive);
   void Refuse(int status);
   void Handle();
   void Send(Response response, bool keep_alive, bool head);
@@ -126,7 +191,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::string remote_address_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<RequestBody>> parser_;
+  std::unique_ptr<BodySink> sink_;  // the current request's, when its route streams
   bhttp::response<bhttp::string_body> response_;
   bhttp::response<bhttp::empty_body> continue_;
   std::array<char, 4096> linger_buffer_{};
@@ -136,10 +202,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class ServerImpl final : public Server {
  public:
-  ServerImpl(const ServerOptions& options, Handler handler, RefusalHandler refuse)
+  ServerImpl(const ServerOptions& options, Handler handler, RefusalHandler refuse,
+             StreamOpener open_stream)
       : options_(options),
         handler_(std::move(handler)),
         refuse_(std::move(refuse)),
+        open_stream_(std::move(open_stream)),
         io_(std::max(1, options.threads)),
         control_(asio::make_strand(io_)),
         acceptor_(control_),
@@ -205,6 +273,7 @@ class ServerImpl final : public Server {
   const ServerOptions& options() const { return options_; }
   const Handler& handler() const { return handler_; }
   const RefusalHandler& refuse() const { return refuse_; }
+  const StreamOpener& open_stream() const { return open_stream_; }
   // True from the moment Stop() is called or a signal arrives.
   bool stopping() const { return stop_requested_.load(std::memory_order_acquire); }
 
@@ -290,6 +359,7 @@ class ServerImpl final : public Server {
   const ServerOptions options_;
   const Handler handler_;
   const RefusalHandler refuse_;
+  const StreamOpener open_stream_;
 
   // Declared before io_ so that sessions destroyed with io_ can still unregister.
   std::mutex mu_;
@@ -331,9 +401,12 @@ void Session::AwaitRequest() {
   phase_ = Phase::kIdle;
   if (server_.stopping()) return Close();
   parser_.emplace();
+  sink_.reset();
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
       server_.options().header_limit, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(server_.options().body_limit);
+  // Which limit applies is known once the route is: the declared length is checked in OnHeader.
+  parser_->body_limit(std::max(server_.options().body_limit,
+                               server_.open_stream() ? server_.options().stream_body_limit : 0));
   if (buffer_.size() > 0) {  // a pipelined request is already here
     phase_ = Phase::kReading;
     stream_.expires_after(server_.options().read_timeout);
@@ -371,6 +444,34 @@ void Session::OnHeader(const error_code& ec) {
   }
   if (ec) return Refuse(400);
   if (parser_->is_done()) return Handle();
+  std::size_t limit = server_.options().body_limit;
+  if (server_.open_stream()) {
+    StreamDecision decision;
+    try {
+      decision = server_.open_stream()(PartialRequest());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "planwatch http: stream opener threw: %s\n", e.what());
+      decision.answer = InternalError();
+    } catch (...) {
+      std::fprintf(stderr, "planwatch http: stream opener threw\n");
+      decision.answer = InternalError();
+    }
+    if (decision.sink) {
+      sink_ = std::move(decision.sink);
+      limit = server_.options().stream_body_limit;
+    } else if (decision.answer) {
+      // Answered from the headers alone; the body is left unread, so the connection closes.
+      phase_ = Phase::kHandling;
+      stream_.expires_never();
+      return Send(std::move(*decision.answer), false, false);
+    }
+  }
+  if (auto declared = parser_->content_length(); declared && *declared > limit) {
+    sink_.reset();
+    return Refuse(413);
+  }
+  parser_->body_limit(limit);
+  if (sink_) parser_->get().body().sink = sink_.get();
   const auto& request = parser_->get();
   if (request.version() == 11 && HasToken(request[bhttp::field::expect], "100-continue")) {
     continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, 11);
@@ -380,12 +481,66 @@ void Session::OnHeader(const error_code& ec) {
                        });
     return;
   }
+  if (sink_) return ReadStream();
   ReadBody();
 }
 
 void Session::OnContinueSent(const error_code& ec) {
   if (ec) return Close();
+  if (sink_) return ReadStream();
   ReadBody();
+}
+
+void Session::ReadStream() {
+  // Each piece restarts the clock: a large body may take long, a stalled one may not.
+  stream_.expires_after(server_.options().stream_piece_timeout);
+  bhttp::async_read_some(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnStreamPiece(ec); });
+}
+
+void Session::OnStreamPiece(const error_code& ec) {
+  const auto& body = parser_->get().body();
+  if (body.failed) {
+    sink_.reset();
+    phase_ = Phase::kHandling;
+    stream_.expires_never();
+    return Send(InternalError(), false, false);
+  }
+  if (body.stopped) return FinishStream(false);  // the rest of the body stays unread
+  if (ec == bhttp::error::body_limit) {
+    sink_.reset();
+    return Refuse(413);
+  }
+  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
+    sink_.reset();
+    return Close();
+  }
+  if (ec) {
+    sink_.reset();
+    return Refuse(400);
+  }
+  if (parser_->is_done()) return FinishStream(parser_->get().keep_alive());
+  ReadStream();
+}
+
+void Session::FinishStream(bool keep_alive) {
+  phase_ = Phase::kHandling;
+  stream_.expires_never();
+  Response response;
+  try {
+    response = sink_->Finish();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "planwatch http: body sink threw: %s\n", e.what());
+    response = InternalError();
+  } catch (...) {
+    std::fprintf(stderr, "planwatch http: body sink threw\n");
+    response = InternalError();
+  }
+  sink_.reset();
+  Send(std::move(response), keep_alive, false);
 }
 
 void Session::ReadBody() {
@@ -440,7 +595,7 @@ void Session::Handle() {
   auto& message = parser_->get();
   const bool keep_alive = message.keep_alive();
   Request request = PartialRequest();
-  request.body = std::move(message.body());
+  request.body = std::move(message.body().text);
   const bool head = request.method == "HEAD";
   Response response;
   try {
@@ -535,8 +690,9 @@ void Session::Close() {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler handler,
-                                              RefusalHandler refuse) {
-  auto server = std::make_unique<ServerImpl>(options, std::move(handler), std::move(refuse));
+                                              RefusalHandler refuse, StreamOpener open_stream) {
+  auto server = std::make_unique<ServerImpl>(options, std::move(handler), std::move(refuse),
+                                             std::move(open_stream));
   if (Status listening = server->Listen(); !listening) {
     return std::unexpected(std::move(listening.error()));
   }

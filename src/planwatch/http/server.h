@@ -21,6 +21,11 @@ struct ServerOptions {
   int threads = 2;                                   // threads that run connections and handlers
   std::size_t header_limit = std::size_t{16} << 10;  // request line + headers; larger: 431
   std::size_t body_limit = std::size_t{32} << 20;    // larger (declared or streamed): 413
+  // The body limit of requests whose route streams its body (StreamOpener); larger: 413.
+  std::size_t stream_body_limit = std::size_t{2} << 30;
+  // A streamed body must keep arriving: each piece within this (instead of read_timeout for
+  // the whole request).
+  std::chrono::milliseconds stream_piece_timeout{30'000};
   std::chrono::milliseconds read_timeout{30'000};    // a request must arrive whole within this
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection closed when idle
   std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long to finish
@@ -35,12 +40,21 @@ using Handler = std::function<Response(Request&& request)>;
 // read (possibly only the headers). Must be thread-safe and must not throw.
 using RefusalHandler = std::function<Response(int status, const Request& request)>;
 
+// Called once a request's headers are read, when a body follows: whether its route takes the
+// body as a stream (StreamDecision). `head` has no body. Called on a pool thread, concurrently:
+// must be thread-safe and must not throw. None (empty function): every body is read whole.
+// A sink gets the body's pieces on the connection's thread as they arrive; no lock is held
+// while the client is slow, and a client that stops sending for stream_piece_timeout is cut off
+// (the sink is destroyed without Finish()).
+using StreamOpener = std::function<StreamDecision(const Request& head)>;
+
 class Server {
  public:
   // Binds and listens; requests are not served until Run(). unavailable when the address cannot
   // be bound (in use, not local), invalid_argument when it is not an IP address.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler handler,
-                                               RefusalHandler refuse);
+                                               RefusalHandler refuse,
+                                               StreamOpener open_stream = {});
   virtual ~Server() = default;
 
   // The port actually bound (the chosen one when options.port was 0).

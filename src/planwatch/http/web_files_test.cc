@@ -13,6 +13,7 @@
 
 #include "planwatch/http/api.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch::http {
 namespace {
@@ -211,7 +212,9 @@ class ApiWebTest : public ::testing::Test {
   void StartWith(std::shared_ptr<const WebFiles> web) {
     ApiOptions options;
     options.web = std::move(web);
-    api_ = std::make_unique<Api>(*store_, std::move(options));
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics) << analytics.error().ToString();
+    api_ = std::make_unique<Api>(*store_, *analytics, std::move(options));
   }
   void StartWithDirectory() {
     auto files = WebFiles::FromDirectory(dir_ / "ui");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,7 +20,6 @@
 #include "planwatch/service/indicator_figures.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/plan_status.h"
-#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -116,8 +116,8 @@ std::vector<Period> PeriodsWithin(const PeriodRange& window, PeriodType type) {
 // GetIndicatorFigures per (unit, window), each computed once per request.
 class FigureSource {
  public:
-  FigureSource(StoreReader& store, std::string indicator_code)
-      : store_(store), indicator_code_(std::move(indicator_code)) {}
+  FigureSource(const Analytics& analytics, std::string indicator_code)
+      : analytics_(analytics), indicator_code_(std::move(indicator_code)) {}
 
   // The figure of `indicator` for `unit`'s subtree over `window`; internal if it is missing.
   Result<const IndicatorFigure*> Figure(const OrgUnit& unit, const PeriodRange& window,
@@ -125,7 +125,7 @@ class FigureSource {
     const auto key = std::make_pair(unit.code, window.ToString());
     auto it = cache_.find(key);
     if (it == cache_.end()) {
-      auto figures = GetIndicatorFigures(store_, unit.code, window, indicator_code_);
+      auto figures = GetIndicatorFigures(analytics_, unit.code, window, indicator_code_);
       if (!figures) return std::unexpected(figures.error());
       it = cache_.emplace(key, std::move(*figures)).first;
     }
@@ -136,7 +136,7 @@ class FigureSource {
   }
 
  private:
-  StoreReader& store_;
+  const Analytics& analytics_;
   std::string indicator_code_;
   std::map<std::pair<std::string, std::string>, IndicatorFigures> cache_;
 };
@@ -203,8 +203,8 @@ Result<json> Row(FigureSource& figures, const OrgUnit& unit, const PeriodRange& 
 
 }  // namespace
 
-Result<json> TaskAnalytics(StoreReader& store, const Principal& p, const QueryParams& params,
-                           Date today) {
+Result<json> TaskAnalytics(const Analytics& analytics, const Principal& p,
+                           const QueryParams& params, Date today) {
   if (auto known = RefuseUnknown(params, kTaskParams); !known) {
     return std::unexpected(known.error());
   }
@@ -239,8 +239,8 @@ Result<json> TaskAnalytics(StoreReader& store, const Principal& p, const QueryPa
     query.group_by = *group_by;
   }
 
-  auto tree = LoadOrgTree(store);
-  if (!tree) return std::unexpected(tree.error());
+  const std::shared_ptr<const Catalog> catalog = analytics.catalog();
+  const OrgTree* tree = &catalog->tree;
   const AccessPolicy policy(*tree);
   if (*unit_code) {
     const OrgUnit* unit = tree->FindByCode(**unit_code);
@@ -261,13 +261,13 @@ Result<json> TaskAnalytics(StoreReader& store, const Principal& p, const QueryPa
     }
   }
 
-  auto status = GetPlanStatus(store, query);
+  auto status = GetPlanStatus(analytics, query);
   if (!status) return std::unexpected(status.error());
   return ToJson(*status);
 }
 
-Result<json> IndicatorAnalytics(StoreReader& store, const Principal& p, const QueryParams& params,
-                                Date today) {
+Result<json> IndicatorAnalytics(const Analytics& analytics, const Principal& p,
+                                const QueryParams& params, Date today) {
   if (auto known = RefuseUnknown(params, kIndicatorParams); !known) {
     return std::unexpected(known.error());
   }
@@ -298,8 +298,8 @@ Result<json> IndicatorAnalytics(StoreReader& store, const Principal& p, const Qu
     }
   }
 
-  auto tree = LoadOrgTree(store);
-  if (!tree) return std::unexpected(tree.error());
+  const std::shared_ptr<const Catalog> catalog = analytics.catalog();
+  const OrgTree* tree = &catalog->tree;
   const AccessPolicy policy(*tree);
   const OrgUnit* unit = nullptr;
   if (*unit_code) {
@@ -311,18 +311,14 @@ Result<json> IndicatorAnalytics(StoreReader& store, const Principal& p, const Qu
   }
   if (!policy.CanReadAnalytics(p, unit->id)) return Denied(p, "unit " + unit->code);
 
-  auto indicators = store.Indicators();
-  if (!indicators) return std::unexpected(indicators.error());
   std::vector<const Indicator*> wanted;
-  for (const Indicator& i : *indicators) {
+  for (const Indicator& i : catalog->indicators) {
     if (!*indicator_code || i.code == **indicator_code) wanted.push_back(&i);
   }
   if (*indicator_code && wanted.empty()) {
     return NotFound(fmt::format("no indicator '{}'", EchoForMessage(**indicator_code)));
   }
   std::ranges::sort(wanted, {}, &Indicator::code);
-  auto targets = store.Targets();
-  if (!targets) return std::unexpected(targets.error());
 
   std::vector<const OrgUnit*> children;
   if (by == IndicatorRowsBy::kChildren) {
@@ -333,11 +329,11 @@ Result<json> IndicatorAnalytics(StoreReader& store, const Principal& p, const Qu
     }
   }
 
-  FigureSource figures(store, indicator_code->value_or(""));
+  FigureSource figures(analytics, indicator_code->value_or(""));
   json rows = json::array();
   for (const Indicator* indicator : wanted) {
     std::vector<Target> own;
-    for (const Target& t : *targets) {
+    for (const Target& t : catalog->targets) {
       if (t.indicator == indicator->id) own.push_back(t);
     }
     switch (by) {

@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "planwatch/analytics/analytics.h"
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/domain/access.h"
 #include "planwatch/service/resources.h"
-#include "planwatch/storage/store.h"
 
 namespace planwatch {
 
@@ -21,7 +21,7 @@ namespace planwatch {
 // Answers exactly ToJson(PlanStatus) — the fields of `planwatch status --format json`.
 // invalid_argument naming the parameter; not_found for an unknown plan or unit;
 // permission_denied when the unit is outside the caller's scope.
-Result<nlohmann::json> TaskAnalytics(StoreReader& store, const Principal& p,
+Result<nlohmann::json> TaskAnalytics(const Analytics& analytics, const Principal& p,
                                      const QueryParams& params, Date today);
 
 // GET /api/v1/analytics/indicators?indicator=&unit=&periods=&by=children|period
@@ -33,7 +33,7 @@ Result<nlohmann::json> TaskAnalytics(StoreReader& store, const Principal& p,
 // value (rollup per SPEC §3; null without data), target (value and date, or null), expected (the
 // trajectory value at the row's end date, or null without baseline), achievement (or null) and
 // status (on_track, at_risk, off_track, no_data).
-Result<nlohmann::json> IndicatorAnalytics(StoreReader& store, const Principal& p,
+Result<nlohmann::json> IndicatorAnalytics(const Analytics& analytics, const Principal& p,
                                           const QueryParams& params, Date today);
 
 }  // namespace planwatch

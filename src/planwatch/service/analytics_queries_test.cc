@@ -15,6 +15,7 @@
 #include "planwatch/service/demo.h"
 #include "planwatch/service/import.h"
 #include "planwatch/service/indicator_figures.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/service/plan_status.h"
 
 namespace planwatch {
@@ -37,8 +38,13 @@ class AnalyticsDemoTest : public ::testing::Test {
     store_ = store->release();
     auto loaded = LoadDemo(*store_, DefaultDemoDir());
     ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+    auto analytics = LoadAnalytics(*store_);
+    ASSERT_TRUE(analytics.has_value()) << analytics.error().ToString();
+    analytics_ = analytics->release();
   }
   static void TearDownTestSuite() {
+    delete analytics_;
+    analytics_ = nullptr;
     delete store_;
     store_ = nullptr;
     Remove();
@@ -65,18 +71,18 @@ class AnalyticsDemoTest : public ::testing::Test {
     return Principal{UserId{2}, "sl.agency", Role::kStandingAgency, Unit("SL").id};
   }
   static json Status(const StatusQuery& query) {
-    auto status = GetPlanStatus(*store_, query);
+    auto status = GetPlanStatus(*analytics_, query);
     EXPECT_TRUE(status.has_value()) << status.error().ToString();
     return status ? ToJson(*status) : json();
   }
   static double Figure(const char* unit, const char* periods, const char* indicator) {
-    auto figures = GetIndicatorFigures(*store_, unit, *PeriodRange::Parse(periods), indicator);
+    auto figures = GetIndicatorFigures(*analytics_, unit, *PeriodRange::Parse(periods), indicator);
     EXPECT_TRUE(figures.has_value()) << figures.error().ToString();
     EXPECT_TRUE(figures->figures.at(0).value.has_value()) << indicator << " " << periods;
     return figures->figures.at(0).value.value_or(-1);
   }
   static json Indicators(const QueryParams& params, const Principal& p = Province()) {
-    auto out = IndicatorAnalytics(*store_, p, params, D("2026-10-31"));
+    auto out = IndicatorAnalytics(*analytics_, p, params, D("2026-10-31"));
     EXPECT_TRUE(out.has_value()) << out.error().ToString();
     return out ? *out : json();
   }
@@ -105,15 +111,17 @@ class AnalyticsDemoTest : public ::testing::Test {
 
   static std::filesystem::path* path_;
   static Store* store_;
+  static Analytics* analytics_;
 };
 std::filesystem::path* AnalyticsDemoTest::path_ = nullptr;
 Store* AnalyticsDemoTest::store_ = nullptr;
+Analytics* AnalyticsDemoTest::analytics_ = nullptr;
 
 // ---------------------------------------------------------------------------------------------
 // Tasks
 
 TEST_F(AnalyticsDemoTest, TaskFiguresOfThePlanAreThoseOfPlanStatus) {
-  auto out = TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}},
+  auto out = TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}},
                            D("2026-10-31"));
   ASSERT_TRUE(out.has_value()) << out.error().ToString();
   StatusQuery query;
@@ -127,7 +135,7 @@ TEST_F(AnalyticsDemoTest, TaskFiguresOfThePlanAreThoseOfPlanStatus) {
 
   // group_by=status is the breakdown itself, the same answer.
   auto status = TaskAnalytics(
-      *store_, Root(), {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}, {"group_by", "status"}},
+      *analytics_, Root(), {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}, {"group_by", "status"}},
       D("2026-10-31"));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, *out);
@@ -135,7 +143,7 @@ TEST_F(AnalyticsDemoTest, TaskFiguresOfThePlanAreThoseOfPlanStatus) {
 
 TEST_F(AnalyticsDemoTest, TaskFiguresByGroupAndClaimed) {
   auto out = TaskAnalytics(
-      *store_, Root(),
+      *analytics_, Root(),
       {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}, {"group_by", "group"}, {"claimed", "true"}},
       D("2026-10-31"));
   ASSERT_TRUE(out.has_value()) << out.error().ToString();
@@ -156,7 +164,7 @@ TEST_F(AnalyticsDemoTest, TaskFiguresByGroupAndClaimed) {
 TEST_F(AnalyticsDemoTest, CommuneOfficerSeesItsSubtreeByDefault) {
   // as_of defaults to today.
   auto out =
-      TaskAnalytics(*store_, Officer("SL-C-DOANKET"), {{"plan", "333-KH/TU"}}, D("2025-12-31"));
+      TaskAnalytics(*analytics_, Officer("SL-C-DOANKET"), {{"plan", "333-KH/TU"}}, D("2025-12-31"));
   ASSERT_TRUE(out.has_value()) << out.error().ToString();
   StatusQuery query;
   query.plan_code = "333-KH/TU";
@@ -171,20 +179,20 @@ TEST_F(AnalyticsDemoTest, CommuneOfficerSeesItsSubtreeByDefault) {
   EXPECT_GE((*out)["total"].get<int>(), 1);  // task 7.14 is cascaded to every commune
   EXPECT_LT((*out)["total"].get<int>(), 169);
 
-  auto province = TaskAnalytics(*store_, Officer("SL-C-DOANKET"),
+  auto province = TaskAnalytics(*analytics_, Officer("SL-C-DOANKET"),
                                 {{"plan", "333-KH/TU"}, {"unit", "SL"}}, D("2025-12-31"));
   ASSERT_FALSE(province.has_value());
   EXPECT_EQ(province.error().code, ErrorCode::kPermissionDenied);
   EXPECT_NE(province.error().message.find("SL"), std::string::npos);
 
   auto indicators =
-      IndicatorAnalytics(*store_, Officer("SL-C-DOANKET"), {{"unit", "SL"}}, D("2025-12-31"));
+      IndicatorAnalytics(*analytics_, Officer("SL-C-DOANKET"), {{"unit", "SL"}}, D("2025-12-31"));
   ASSERT_FALSE(indicators.has_value());
   EXPECT_EQ(indicators.error().code, ErrorCode::kPermissionDenied);
 }
 
 TEST_F(AnalyticsDemoTest, ProvinceCallerNamesAUnitWithoutSubtree) {
-  auto out = TaskAnalytics(*store_, Province(),
+  auto out = TaskAnalytics(*analytics_, Province(),
                            {{"plan", "333-KH/TU"},
                             {"as_of", "2025-12-31"},
                             {"unit", "SL-SKHCN"},
@@ -198,8 +206,8 @@ TEST_F(AnalyticsDemoTest, ProvinceCallerNamesAUnitWithoutSubtree) {
   EXPECT_EQ((*out)["subtree"], false);
 
   // Without a unit, a province (not a root) sees its own subtree: the whole plan's tasks here.
-  auto own = TaskAnalytics(*store_, Province(), {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}},
-                           D("2026-10-31"));
+  auto own = TaskAnalytics(*analytics_, Province(),
+                           {{"plan", "333-KH/TU"}, {"as_of", "2025-12-31"}}, D("2026-10-31"));
   ASSERT_TRUE(own.has_value());
   EXPECT_EQ((*own)["unit"], "SL");
   EXPECT_EQ((*own)["subtree"], true);
@@ -208,35 +216,39 @@ TEST_F(AnalyticsDemoTest, ProvinceCallerNamesAUnitWithoutSubtree) {
 
 TEST_F(AnalyticsDemoTest, TaskParameterErrorsNameTheParameter) {
   const Date today = D("2026-10-31");
-  ExpectInvalid(TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"colour", "red"}}, today),
-                "colour", "unknown_field");
   ExpectInvalid(
-      TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"as_of", "2025-13-01"}}, today),
+      TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"colour", "red"}}, today),
+      "colour", "unknown_field");
+  ExpectInvalid(
+      TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"as_of", "2025-13-01"}}, today),
       "as_of", "invalid");
-  ExpectInvalid(TaskAnalytics(*store_, Root(), {{"as_of", "2025-12-31"}}, today), "plan",
+  ExpectInvalid(TaskAnalytics(*analytics_, Root(), {{"as_of", "2025-12-31"}}, today), "plan",
                 "required");
-  ExpectInvalid(TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"subtree", "yes"}}, today),
-                "subtree", "invalid");
-  ExpectInvalid(TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"claimed", "True"}}, today),
-                "claimed", "invalid");
   ExpectInvalid(
-      TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"group_by", "task"}}, today),
+      TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"subtree", "yes"}}, today),
+      "subtree", "invalid");
+  ExpectInvalid(
+      TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"claimed", "True"}}, today),
+      "claimed", "invalid");
+  ExpectInvalid(
+      TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"group_by", "task"}}, today),
       "group_by", "invalid");
-  ExpectInvalid(TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"unit", ""}}, today),
+  ExpectInvalid(TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"unit", ""}}, today),
                 "unit", "invalid");
 
-  auto plan = TaskAnalytics(*store_, Root(), {{"plan", "999-KH/TU"}}, today);
+  auto plan = TaskAnalytics(*analytics_, Root(), {{"plan", "999-KH/TU"}}, today);
   ASSERT_FALSE(plan.has_value());
   EXPECT_EQ(plan.error().code, ErrorCode::kNotFound);
   EXPECT_NE(plan.error().message.find("999-KH/TU"), std::string::npos);
-  auto unit = TaskAnalytics(*store_, Root(), {{"plan", "333-KH/TU"}, {"unit", "SL-NOPE"}}, today);
+  auto unit =
+      TaskAnalytics(*analytics_, Root(), {{"plan", "333-KH/TU"}, {"unit", "SL-NOPE"}}, today);
   ASSERT_FALSE(unit.has_value());
   EXPECT_EQ(unit.error().code, ErrorCode::kNotFound);
   EXPECT_NE(unit.error().message.find("SL-NOPE"), std::string::npos);
 
   Principal anonymous = Root();
   anonymous.user = UserId{};
-  auto denied = TaskAnalytics(*store_, anonymous, {{"plan", "333-KH/TU"}}, today);
+  auto denied = TaskAnalytics(*analytics_, anonymous, {{"plan", "333-KH/TU"}}, today);
   ASSERT_FALSE(denied.has_value());
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
 }
@@ -379,18 +391,19 @@ TEST_F(AnalyticsDemoTest, IndicatorsByPeriod) {
 
 TEST_F(AnalyticsDemoTest, IndicatorParameterErrors) {
   const Date today = D("2026-10-31");
-  ExpectInvalid(IndicatorAnalytics(*store_, Province(), {{"periods", "2025W1"}}, today), "periods",
-                "invalid");
-  ExpectInvalid(IndicatorAnalytics(*store_, Province(), {{"periods", "2025Q4..2025Q1"}}, today),
+  ExpectInvalid(IndicatorAnalytics(*analytics_, Province(), {{"periods", "2025W1"}}, today),
                 "periods", "invalid");
-  ExpectInvalid(IndicatorAnalytics(*store_, Province(), {{"by", "unit"}}, today), "by", "invalid");
-  ExpectInvalid(IndicatorAnalytics(*store_, Province(), {{"plan", "333-KH/TU"}}, today), "plan",
+  ExpectInvalid(IndicatorAnalytics(*analytics_, Province(), {{"periods", "2025Q4..2025Q1"}}, today),
+                "periods", "invalid");
+  ExpectInvalid(IndicatorAnalytics(*analytics_, Province(), {{"by", "unit"}}, today), "by",
+                "invalid");
+  ExpectInvalid(IndicatorAnalytics(*analytics_, Province(), {{"plan", "333-KH/TU"}}, today), "plan",
                 "unknown_field");
-  auto indicator = IndicatorAnalytics(*store_, Province(), {{"indicator", "NOPE"}}, today);
+  auto indicator = IndicatorAnalytics(*analytics_, Province(), {{"indicator", "NOPE"}}, today);
   ASSERT_FALSE(indicator.has_value());
   EXPECT_EQ(indicator.error().code, ErrorCode::kNotFound);
   EXPECT_NE(indicator.error().message.find("NOPE"), std::string::npos);
-  auto unit = IndicatorAnalytics(*store_, Province(), {{"unit", "NOPE"}}, today);
+  auto unit = IndicatorAnalytics(*analytics_, Province(), {{"unit", "NOPE"}}, today);
   ASSERT_FALSE(unit.has_value());
   EXPECT_EQ(unit.error().code, ErrorCode::kNotFound);
 }
@@ -408,6 +421,9 @@ class FlowAnalyticsTest : public ::testing::Test {
     auto store = Store::Open(StoreOptions{path_.string(), true});
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics.has_value()) << analytics.error().ToString();
+    analytics_ = std::move(*analytics);
   }
   void TearDown() override {
     store_.reset();
@@ -425,6 +441,7 @@ class FlowAnalyticsTest : public ::testing::Test {
 
   std::filesystem::path path_;
   std::unique_ptr<Store> store_;
+  std::shared_ptr<Analytics> analytics_;
 };
 
 TEST_F(FlowAnalyticsTest, FlowIsJudgedByItsLevelAccumulatedOnTheBaseline) {
@@ -443,8 +460,8 @@ TEST_F(FlowAnalyticsTest, FlowIsJudgedByItsLevelAccumulatedOnTheBaseline) {
 
   const Principal admin{UserId{1}, "admin", Role::kAdmin, store_->OrgUnits()->at(0).id};
   ASSERT_EQ(store_->OrgUnits()->at(0).code, "P");
-  auto out =
-      IndicatorAnalytics(*store_, admin, {{"periods", "2025"}, {"by", "period"}}, D("2025-07-15"));
+  auto out = IndicatorAnalytics(*analytics_, admin, {{"periods", "2025"}, {"by", "period"}},
+                                D("2025-07-15"));
   ASSERT_TRUE(out.has_value()) << out.error().ToString();
   EXPECT_EQ((*out)["unit"]["code"], "P");
   ASSERT_EQ((*out)["rows"].size(), 12u);
@@ -461,7 +478,7 @@ TEST_F(FlowAnalyticsTest, FlowIsJudgedByItsLevelAccumulatedOnTheBaseline) {
   EXPECT_EQ(july["status"], "no_data");
 
   // Over the year: 240 flowed (value), the level is 340 against the target 220.
-  auto year = IndicatorAnalytics(*store_, admin, {{"periods", "2025"}, {"by", "children"}},
+  auto year = IndicatorAnalytics(*analytics_, admin, {{"periods", "2025"}, {"by", "children"}},
                                  D("2025-07-15"));
   ASSERT_TRUE(year.has_value()) << year.error().ToString();
   ASSERT_EQ((*year)["rows"].size(), 2u);

@@ -112,12 +112,13 @@ Result<std::vector<JudgedTask>> VisibleTasks(StoreReader& store, const AccessPol
   return out;
 }
 
-Result<std::vector<IndicatorAchievement>> IndicatorSection(StoreReader& store, const Principal& p,
+Result<std::vector<IndicatorAchievement>> IndicatorSection(const Analytics& analytics,
+                                                           const Principal& p,
                                                            const OrgUnit& issuer,
                                                            const Period& period, Date today,
                                                            DocumentLanguage lang) {
   QueryParams params{{"unit", issuer.code}, {"periods", period.ToString()}};
-  auto rows = IndicatorAnalytics(store, p, params, today);
+  auto rows = IndicatorAnalytics(analytics, p, params, today);
   if (!rows) {
     // A plan administrator outside the issuer's subtree sees the tasks but not its indicators.
     if (rows.error().code == ErrorCode::kPermissionDenied) {
@@ -238,9 +239,9 @@ std::string DateText(Date d) {
 
 }  // namespace
 
-Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Principal& p,
-                                         const PlanSummaryRequest& request, Date today,
-                                         std::chrono::minutes utc_offset) {
+Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Analytics& analytics,
+                                         const Principal& p, const PlanSummaryRequest& request,
+                                         Date today, std::chrono::minutes utc_offset) {
   if (request.period.start() > today) {
     return InvalidArgument(fmt::format("period {} has not started yet (today is {})",
                                        request.period.ToString(), today.ToString()));
@@ -267,11 +268,11 @@ Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Principal& p,
   query.plan_code = plan->code;
   query.as_of = d;
   query.group_by = StatusGroupBy::kGroup;
-  auto verified = GetPlanStatus(store, query);
+  auto verified = GetPlanStatus(analytics, query);
   if (!verified) return std::unexpected(verified.error());
   query.group_by = StatusGroupBy::kNone;
   query.view = CompletionView::kClaimed;
-  auto claimed = GetPlanStatus(store, query);
+  auto claimed = GetPlanStatus(analytics, query);
   if (!claimed) return std::unexpected(claimed.error());
   const StatusSummary& v = verified->summary;
   doc.headline.verified = v;
@@ -290,7 +291,7 @@ Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Principal& p,
 
   const OrgUnit* issuer = tree->Find(plan->issuer);
   if (issuer != nullptr) {
-    auto indicators = IndicatorSection(store, p, *issuer, request.period, today, lang);
+    auto indicators = IndicatorSection(analytics, p, *issuer, request.period, today, lang);
     if (!indicators) return std::unexpected(indicators.error());
     doc.indicators = std::move(*indicators);
   }
@@ -340,10 +341,10 @@ Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Principal& p,
   return doc;
 }
 
-Result<std::string> PlanSummaryPdf(StoreReader& store, const Principal& p,
-                                   const PlanSummaryRequest& request, Date today,
-                                   std::chrono::minutes utc_offset) {
-  auto doc = BuildPlanSummary(store, p, request, today, utc_offset);
+Result<std::string> PlanSummaryPdf(StoreReader& store, const Analytics& analytics,
+                                   const Principal& p, const PlanSummaryRequest& request,
+                                   Date today, std::chrono::minutes utc_offset) {
+  auto doc = BuildPlanSummary(store, analytics, p, request, today, utc_offset);
   if (!doc) return std::unexpected(doc.error());
   return RenderSummaryPdf(*doc);
 }
@@ -482,9 +483,10 @@ Result<std::string> ScorecardsXlsx(StoreReader& store, const Principal& p,
   return RenderWorkbook(*wb);
 }
 
-Result<ExportFile> ExportDocument(StoreReader& store, const Principal& p, ExportKind kind,
-                                  const QueryParams& params, Date today,
-                                  std::chrono::minutes utc_offset, DocumentLanguage default_lang) {
+Result<ExportFile> ExportDocument(StoreReader& store, const Analytics& analytics,
+                                  const Principal& p, ExportKind kind, const QueryParams& params,
+                                  Date today, std::chrono::minutes utc_offset,
+                                  DocumentLanguage default_lang) {
   static constexpr std::string_view kSummaryParams[] = {"plan", "period", "lang"};
   static constexpr std::string_view kScorecardParams[] = {"plan", "period"};
   static constexpr std::string_view kTaskParams[] = {"plan", "as_of"};
@@ -504,8 +506,8 @@ Result<ExportFile> ExportDocument(StoreReader& store, const Principal& p, Export
         }
         lang = *parsed;
       }
-      auto pdf =
-          PlanSummaryPdf(store, p, PlanSummaryRequest{*plan, *period, lang}, today, utc_offset);
+      auto pdf = PlanSummaryPdf(store, analytics, p, PlanSummaryRequest{*plan, *period, lang},
+                                today, utc_offset);
       if (!pdf) return std::unexpected(pdf.error());
       return ExportFile{ExportFileName("plan-summary", *plan, period->ToString(), "pdf"),
                         "application/pdf", std::move(*pdf)};

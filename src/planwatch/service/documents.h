@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "planwatch/analytics/analytics.h"
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/documents/summary_pdf.h"
@@ -42,9 +43,9 @@ struct PlanSummaryRequest {
 // ranking is none otherwise). `utc_offset` is the deployment's offset, for scorecard freshness.
 // invalid_argument when the period starts after `today`; not_found for an unknown plan;
 // permission_denied (naming the caller) when the caller may not read the plan's figures.
-Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Principal& p,
-                                         const PlanSummaryRequest& request, Date today,
-                                         std::chrono::minutes utc_offset);
+Result<SummaryDocument> BuildPlanSummary(StoreReader& store, const Analytics& analytics,
+                                         const Principal& p, const PlanSummaryRequest& request,
+                                         Date today, std::chrono::minutes utc_offset);
 // BuildPlanSummary rendered (RenderSummaryPdf): the PDF's bytes.
 Result<std::string> PlanSummaryPdf(StoreReader& store, const Principal& p,
                                    const PlanSummaryRequest& request, Date today,
@@ -90,9 +91,10 @@ struct ExportFile {
 inline constexpr std::string_view kXlsxContentType =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-Result<ExportFile> ExportDocument(StoreReader& store, const Principal& p, ExportKind kind,
-                                  const QueryParams& params, Date today,
-                                  std::chrono::minutes utc_offset, DocumentLanguage default_lang);
+Result<ExportFile> ExportDocument(StoreReader& store, const Analytics& analytics,
+                                  const Principal& p, ExportKind kind, const QueryParams& params,
+                                  Date today, std::chrono::minutes utc_offset,
+                                  DocumentLanguage default_lang);
 
 // A download's file name: `stem`, the plan code and `qualifier` joined by "-", with anything but
 // ASCII letters, digits, "-" and "_" replaced by "-", then `.extension`:

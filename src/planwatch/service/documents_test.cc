@@ -12,6 +12,7 @@
 #include <string>
 
 #include "planwatch/service/demo.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch {
 namespace {
@@ -47,10 +48,14 @@ class DocumentsDemoTest : public ::testing::Test {
     auto store = Store::Open(StoreOptions{path_->string(), true});
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = store->release();
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics.has_value()) << analytics.error().ToString();
+    analytics_ = std::move(*analytics);
     auto loaded = LoadDemo(*store_, DefaultDemoDir());
     ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
   }
   static void TearDownTestSuite() {
+    analytics_.reset();
     delete store_;
     store_ = nullptr;
     Remove();
@@ -85,10 +90,11 @@ class DocumentsDemoTest : public ::testing::Test {
 
   static inline std::filesystem::path* path_ = nullptr;
   static inline Store* store_ = nullptr;
+  static inline std::shared_ptr<Analytics> analytics_;
 };
 
 TEST_F(DocumentsDemoTest, SummaryReproducesTheProvincesFigures) {
-  auto doc = BuildPlanSummary(*store_, Agency(), Year2025(), D("2026-02-10"), 420min);
+  auto doc = BuildPlanSummary(*store_, *analytics_, Agency(), Year2025(), D("2026-02-10"), 420min);
   ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
   EXPECT_EQ(doc->as_of, D("2025-12-31"));
   EXPECT_EQ(doc->plan_code, "333-KH/TU");
@@ -117,8 +123,8 @@ TEST_F(DocumentsDemoTest, SummaryReproducesTheProvincesFigures) {
 }
 
 TEST_F(DocumentsDemoTest, SummaryOfARunningPeriodIsJudgedToday) {
-  auto doc =
-      BuildPlanSummary(*store_, Agency(), Year2025(DocumentLanguage::kEn), D("2025-09-15"), 420min);
+  auto doc = BuildPlanSummary(*store_, *analytics_, Agency(), Year2025(DocumentLanguage::kEn),
+                              D("2025-09-15"), 420min);
   ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
   EXPECT_EQ(doc->as_of, D("2025-09-15"));
   EXPECT_EQ(doc->lang, DocumentLanguage::kEn);
@@ -126,20 +132,21 @@ TEST_F(DocumentsDemoTest, SummaryOfARunningPeriodIsJudgedToday) {
 }
 
 TEST_F(DocumentsDemoTest, SummaryRefusesOutsidersUnknownPlansAndFuturePeriods) {
-  auto denied = BuildPlanSummary(*store_, Officer("SL-SNV"), Year2025(), D("2026-02-10"), 0min);
+  auto denied =
+      BuildPlanSummary(*store_, *analytics_, Officer("SL-SNV"), Year2025(), D("2026-02-10"), 0min);
   ASSERT_FALSE(denied.has_value());
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(denied.error().message, "officer may not read the figures of plan 333-KH/TU");
 
   PlanSummaryRequest unknown = Year2025();
   unknown.plan_code = "999-KH/XX";
-  auto missing = BuildPlanSummary(*store_, Agency(), unknown, D("2026-02-10"), 0min);
+  auto missing = BuildPlanSummary(*store_, *analytics_, Agency(), unknown, D("2026-02-10"), 0min);
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(missing.error().message, "no plan '999-KH/XX'");
 
   PlanSummaryRequest future{"333-KH/TU", Period::Year(2027), DocumentLanguage::kVi};
-  auto early = BuildPlanSummary(*store_, Agency(), future, D("2026-02-10"), 0min);
+  auto early = BuildPlanSummary(*store_, *analytics_, Agency(), future, D("2026-02-10"), 0min);
   ASSERT_FALSE(early.has_value());
   EXPECT_EQ(early.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(early.error().message, "period 2027 has not started yet (today is 2026-02-10)");

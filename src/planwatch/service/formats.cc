@@ -5,6 +5,8 @@
 #include <array>
 #include <string>
 
+#include "planwatch/base/text.h"
+
 namespace planwatch {
 namespace {
 
@@ -183,6 +185,30 @@ std::span<const ColumnSpec> ColumnsOf(DataKind kind) {
       return kDataValues;
   }
   return kUnits;
+}
+
+namespace {
+
+std::string NormalizeHeader(std::string_view header) {
+  std::string folded = FoldForSearch(header);
+  for (char& c : folded) {
+    if (c == '_' || c == '-') c = ' ';
+  }
+  return FoldForSearch(folded);  // collapses the spaces the replacement made
+}
+
+}  // namespace
+
+std::optional<std::size_t> FindColumn(DataKind kind, std::string_view header) {
+  const std::string normalized = NormalizeHeader(header);
+  const auto columns = ColumnsOf(kind);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (NormalizeHeader(columns[i].name) == normalized ||
+        NormalizeHeader(columns[i].name_vi) == normalized) {
+      return i;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace planwatch

@@ -2,6 +2,8 @@
 // English and Vietnamese column names (docs/import-formats.md is the user-facing description).
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -35,5 +37,10 @@ struct ColumnSpec {
 
 // The columns of `kind`, in export order.
 std::span<const ColumnSpec> ColumnsOf(DataKind kind);
+
+// The position in ColumnsOf(kind) of the column a file's header cell names, in English or
+// Vietnamese; case, diacritics, `_`, `-` and runs of spaces are ignored ("Ma don vi" and
+// "MÃ ĐƠN VỊ" name unit_code). none for a header that names no column of `kind`.
+std::optional<std::size_t> FindColumn(DataKind kind, std::string_view header);
 
 }  // namespace planwatch

@@ -30,14 +30,6 @@ namespace {
 
 constexpr std::size_t kProgressEvery = 10'000;
 
-std::string NormalizeHeader(std::string_view header) {
-  std::string folded = FoldForSearch(header);
-  for (char& c : folded) {
-    if (c == '_' || c == '-') c = ' ';
-  }
-  return FoldForSearch(folded);  // collapses the spaces the replacement made
-}
-
 struct Problems {
   std::vector<ErrorDetail> details;
 
@@ -64,15 +56,13 @@ class Sheet {
     for (std::size_t f = 0; f < header.fields.size(); ++f) {
       const std::string& name = header.fields[f];
       sheet.header_.push_back(name);
-      const std::string normalized = NormalizeHeader(name);
-      auto spec = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& c) {
-        return NormalizeHeader(c.name) == normalized || NormalizeHeader(c.name_vi) == normalized;
-      });
-      if (spec == columns.end()) {
+      const std::optional<std::size_t> found = FindColumn(kind, name);
+      if (!found) {
         problems.Add(1, name, fmt::format("unknown column '{}' for {}", name, DataKindName(kind)));
         continue;
       }
-      auto index = static_cast<std::size_t>(spec - columns.begin());
+      const std::size_t index = *found;
+      const ColumnSpec* spec = &columns[index];
       if (sheet.field_of_[index] >= 0) {
         problems.Add(1, name, fmt::format("column '{}' appears twice", spec->name));
         continue;

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "planwatch/analytics/analytics.h"
 #include "planwatch/base/error.h"
 #include "planwatch/domain/indicator.h"
 #include "planwatch/domain/org_unit.h"
 #include "planwatch/domain/period.h"
-#include "planwatch/storage/store.h"
 
 namespace planwatch {
 
@@ -34,7 +34,7 @@ struct IndicatorFigures {
 
 // Every indicator (or only `indicator_code` when not empty) for `unit_code` over `window`.
 // not_found when the unit or the indicator does not exist.
-Result<IndicatorFigures> GetIndicatorFigures(StoreReader& store, std::string_view unit_code,
+Result<IndicatorFigures> GetIndicatorFigures(const Analytics& analytics, std::string_view unit_code,
                                              const PeriodRange& window,
                                              std::string_view indicator_code = {});
 

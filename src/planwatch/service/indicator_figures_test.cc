@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "planwatch/service/demo.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch {
 namespace {
@@ -21,10 +22,14 @@ class DemoIndicatorsTest : public ::testing::Test {
     auto store = Store::Open(StoreOptions{path_->string(), true});
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = store->release();
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics.has_value()) << analytics.error().ToString();
+    analytics_ = std::move(*analytics);
     auto loaded = LoadDemo(*store_, DefaultDemoDir());
     ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
   }
   static void TearDownTestSuite() {
+    analytics_.reset();
     delete store_;
     for (const char* suffix : {"", "-wal", "-shm"})
       std::filesystem::remove(path_->string() + suffix);
@@ -34,7 +39,7 @@ class DemoIndicatorsTest : public ::testing::Test {
   static IndicatorFigure Figure(const char* unit, const char* periods, const char* indicator) {
     auto window = PeriodRange::Parse(periods);
     EXPECT_TRUE(window.has_value());
-    auto figures = GetIndicatorFigures(*store_, unit, *window, indicator);
+    auto figures = GetIndicatorFigures(*analytics_, unit, *window, indicator);
     EXPECT_TRUE(figures.has_value()) << figures.error().ToString();
     EXPECT_EQ(figures->figures.size(), 1u);
     return figures->figures.at(0);
@@ -47,6 +52,7 @@ class DemoIndicatorsTest : public ::testing::Test {
 
   static std::filesystem::path* path_;
   static Store* store_;
+  static inline std::shared_ptr<Analytics> analytics_;
 };
 std::filesystem::path* DemoIndicatorsTest::path_ = nullptr;
 Store* DemoIndicatorsTest::store_ = nullptr;
@@ -101,10 +107,10 @@ TEST_F(DemoIndicatorsTest, NationalTargetsFor2030And2045) {
 TEST_F(DemoIndicatorsTest, UnknownUnitOrIndicatorIsNotFound) {
   auto window = PeriodRange::Parse("2025");
   ASSERT_TRUE(window.has_value());
-  auto figures = GetIndicatorFigures(*store_, "NOPE", *window);
+  auto figures = GetIndicatorFigures(*analytics_, "NOPE", *window);
   ASSERT_FALSE(figures.has_value());
   EXPECT_EQ(figures.error().code, ErrorCode::kNotFound);
-  figures = GetIndicatorFigures(*store_, "SL", *window, "NOPE");
+  figures = GetIndicatorFigures(*analytics_, "SL", *window, "NOPE");
   ASSERT_FALSE(figures.has_value());
   EXPECT_EQ(figures.error().code, ErrorCode::kNotFound);
 }

@@ -3,8 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <unordered_set>
+#include <tuple>
 
 #include "planwatch/domain/org_tree.h"
 
@@ -50,12 +51,10 @@ Result<StatusGroupBy> ParseStatusGroupBy(std::string_view text) {
   return InvalidArgument(fmt::format("unknown grouping '{}' (accepted: group, unit)", text));
 }
 
-Result<PlanStatus> GetPlanStatus(StoreReader& store, const StatusQuery& query) {
-  auto plans = store.Plans();
-  if (!plans) return std::unexpected(plans.error());
-  auto plan =
-      std::ranges::find_if(*plans, [&](const Plan& p) { return p.code == query.plan_code; });
-  if (plan == plans->end()) return NotFound(fmt::format("no plan '{}'", query.plan_code));
+Result<PlanStatus> GetPlanStatus(const Analytics& analytics, const StatusQuery& query) {
+  const std::shared_ptr<const Catalog> catalog = analytics.catalog();
+  const Plan* plan = catalog->FindPlanByCode(query.plan_code);
+  if (!plan) return NotFound(fmt::format("no plan '{}'", query.plan_code));
 
   PlanStatus status;
   status.plan = *plan;
@@ -63,55 +62,47 @@ Result<PlanStatus> GetPlanStatus(StoreReader& store, const StatusQuery& query) {
   status.view = query.view;
   status.subtree = query.subtree;
 
-  auto units = store.OrgUnits();
-  if (!units) return std::unexpected(units.error());
-  auto successions = store.Successions();
-  if (!successions) return std::unexpected(successions.error());
-  auto tree = OrgTree::Build(*units, *successions);
-  if (!tree) return std::unexpected(tree.error());
-
-  TaskFilter filter;
-  filter.plan = plan->id;
+  const OrgTree& tree = catalog->tree;
+  TaskScope scope;
+  scope.plan = plan->id;
+  scope.as_of = query.as_of;
+  scope.view = query.view;
   if (!query.unit_code.empty()) {
-    const OrgUnit* unit = tree->FindByCode(query.unit_code);
+    const OrgUnit* unit = tree.FindByCode(query.unit_code);
     if (!unit) return NotFound(fmt::format("no unit '{}'", query.unit_code));
     status.unit = *unit;
     // A unit answers for the tasks of the units it succeeded (a ward formed by merging communes
     // carries on their tasks), and with its subtree for every unit beneath it.
-    std::unordered_set<OrgUnitId> leads;
-    const std::vector<OrgUnitId> roots =
-        query.subtree ? tree->Subtree(unit->id) : std::vector<OrgUnitId>{unit->id};
-    for (OrgUnitId id : roots) {
-      leads.insert(id);
-      for (OrgUnitId predecessor : tree->Predecessors(id)) leads.insert(predecessor);
-    }
-    filter.lead_units = std::move(leads);
+    scope.unit = unit->id;
+    scope.subtree = query.subtree;
   }
 
-  auto tasks = store.Tasks(plan->id);
-  if (!tasks) return std::unexpected(tasks.error());
-  auto events = store.TaskEvents(plan->id);
-  if (!events) return std::unexpected(events.error());
-  status.summary = Summarize(*tasks, *events, query.as_of, query.view, filter);
+  auto summary = analytics.SummarizeTasks(scope);
+  if (!summary) return std::unexpected(summary.error());
+  status.summary = *summary;
 
   if (query.group_by == StatusGroupBy::kGroup) {
-    auto groups = store.TaskGroups(plan->id);
-    if (!groups) return std::unexpected(groups.error());
-    std::ranges::sort(*groups, [](const TaskGroup& a, const TaskGroup& b) {
+    std::vector<TaskGroup> groups;
+    for (const TaskGroup& g : catalog->task_groups) {
+      if (g.plan == plan->id) groups.push_back(g);
+    }
+    std::ranges::sort(groups, [](const TaskGroup& a, const TaskGroup& b) {
       return std::tie(a.order, a.code) < std::tie(b.order, b.code);
     });
-    const auto by_group = SummarizeByGroup(*tasks, *events, query.as_of, query.view, filter);
-    for (const TaskGroup& g : *groups) {
-      auto it = by_group.find(g.id);
-      if (it == by_group.end()) continue;
+    auto by_group = analytics.SummarizeTasksByGroup(scope);
+    if (!by_group) return std::unexpected(by_group.error());
+    for (const TaskGroup& g : groups) {
+      auto it = by_group->find(g.id);
+      if (it == by_group->end()) continue;
       status.rows.push_back(StatusRow{g.code, g.title_vi, g.title_en, it->second});
     }
   } else if (query.group_by == StatusGroupBy::kUnit) {
-    const auto by_unit = SummarizeByLeadUnit(*tasks, *events, query.as_of, query.view, filter);
-    for (const auto& [id, summary] : by_unit) {
-      const OrgUnit* u = tree->Find(id);
+    auto by_unit = analytics.SummarizeTasksByLeadUnit(scope);
+    if (!by_unit) return std::unexpected(by_unit.error());
+    for (const auto& [id, summary_of_unit] : *by_unit) {
+      const OrgUnit* u = tree.Find(id);
       status.rows.push_back(StatusRow{u ? u->code : std::to_string(id.value), u ? u->name_vi : "",
-                                      u ? u->name_en : "", summary});
+                                      u ? u->name_en : "", summary_of_unit});
     }
     std::ranges::sort(status.rows, {}, &StatusRow::code);
   }

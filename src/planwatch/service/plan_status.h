@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "planwatch/analytics/analytics.h"
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/domain/org_unit.h"
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task_rates.h"
 #include "planwatch/domain/task_status.h"
-#include "planwatch/storage/store.h"
 
 namespace planwatch {
 
@@ -57,7 +57,7 @@ struct PlanStatus {
 std::optional<double> RatePercent(int numerator, int denominator);
 
 // not_found when the plan or the unit does not exist.
-Result<PlanStatus> GetPlanStatus(StoreReader& store, const StatusQuery& query);
+Result<PlanStatus> GetPlanStatus(const Analytics& analytics, const StatusQuery& query);
 
 // The JSON form shared by the CLI and the API: plan, as_of, view, total, done, done_on_time,
 // done_late, in_progress_on_time, overdue, cancelled, due, due_done_on_time, recurring_*,

@@ -9,6 +9,7 @@
 
 #include "planwatch/service/demo.h"
 #include "planwatch/service/import.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch {
 namespace {
@@ -23,6 +24,9 @@ class PlanStatusTest : public ::testing::Test {
     auto store = Store::Open(StoreOptions{path_.string(), true});
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics.has_value()) << analytics.error().ToString();
+    analytics_ = std::move(*analytics);
   }
   void TearDown() override {
     store_.reset();
@@ -47,6 +51,7 @@ class PlanStatusTest : public ::testing::Test {
 
   std::filesystem::path path_;
   std::unique_ptr<Store> store_;
+  std::shared_ptr<Analytics> analytics_;
 };
 
 TEST(RatePercentTest, TruncatesToOneDecimalWithoutFloatingError) {
@@ -80,7 +85,7 @@ TEST_F(PlanStatusTest, SmallPlanBySubtreeAndGroup) {
 
   StatusQuery query{"K",   D("2025-12-31"),           "",
                     false, CompletionView::kVerified, StatusGroupBy::kGroup};
-  auto status = GetPlanStatus(*store_, query);
+  auto status = GetPlanStatus(*analytics_, query);
   ASSERT_TRUE(status.has_value()) << status.error().ToString();
   EXPECT_EQ(status->summary.total, 3);
   EXPECT_EQ(status->summary.done_on_time, 1);
@@ -100,18 +105,18 @@ TEST_F(PlanStatusTest, SmallPlanBySubtreeAndGroup) {
 
   query.view = CompletionView::kClaimed;
   query.group_by = StatusGroupBy::kNone;
-  status = GetPlanStatus(*store_, query);
+  status = GetPlanStatus(*analytics_, query);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->summary.done, 2);
   EXPECT_EQ(status->summary.done_late, 1);
 
   query.unit_code = "C";
   query.view = CompletionView::kVerified;
-  status = GetPlanStatus(*store_, query);
+  status = GetPlanStatus(*analytics_, query);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->summary.total, 1);
   query.subtree = true;
-  status = GetPlanStatus(*store_, query);
+  status = GetPlanStatus(*analytics_, query);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->summary.total, 2);  // T2 and T3 (village V is under commune C)
 }
@@ -130,18 +135,18 @@ TEST_F(PlanStatusTest, MergedUnitAnswersForItsPredecessorsTasks) {
          "K,T4,Bốn,D,2025-01-01,2025-12-31\n");
   StatusQuery query = Query("K", D("2025-12-31"));
   query.unit_code = "W";
-  auto status = GetPlanStatus(*store_, query);
+  auto status = GetPlanStatus(*analytics_, query);
   ASSERT_TRUE(status.has_value()) << status.error().ToString();
   EXPECT_EQ(status->summary.total, 3);  // T3, and T1 and T2 carried over from A and B
   query.unit_code = "A";
-  status = GetPlanStatus(*store_, query);
+  status = GetPlanStatus(*analytics_, query);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->summary.total, 1);  // a closed unit still shows its own history
 }
 
 TEST_F(PlanStatusTest, UnknownPlanAndUnitAreNotFound) {
   Import(DataKind::kUnits, "code,name_vi,type\nP,Tỉnh,province\n");
-  auto status = GetPlanStatus(*store_, Query("NOPE", D("2025-12-31")));
+  auto status = GetPlanStatus(*analytics_, Query("NOPE", D("2025-12-31")));
   ASSERT_FALSE(status.has_value());
   EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
   EXPECT_NE(status.error().message.find("NOPE"), std::string::npos);
@@ -150,7 +155,7 @@ TEST_F(PlanStatusTest, UnknownPlanAndUnitAreNotFound) {
 TEST_F(PlanStatusTest, DemoReproducesTheSeedsFigures) {
   auto loaded = LoadDemo(*store_, DefaultDemoDir());
   ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
-  auto status = GetPlanStatus(*store_, Query("333-KH/TU", D("2025-12-31")));
+  auto status = GetPlanStatus(*analytics_, Query("333-KH/TU", D("2025-12-31")));
   ASSERT_TRUE(status.has_value()) << status.error().ToString();
   EXPECT_EQ(status->summary.total, 169);
   EXPECT_EQ(status->summary.done, 124);
@@ -163,7 +168,7 @@ TEST_F(PlanStatusTest, DemoReproducesTheSeedsFigures) {
   EXPECT_GT(status->summary.slip_days, 0);
   StatusQuery claimed_query = Query("333-KH/TU", D("2025-12-31"));
   claimed_query.view = CompletionView::kClaimed;
-  auto claimed = GetPlanStatus(*store_, claimed_query);
+  auto claimed = GetPlanStatus(*analytics_, claimed_query);
   ASSERT_TRUE(claimed.has_value());
   EXPECT_GT(claimed->summary.done, 124);
 }

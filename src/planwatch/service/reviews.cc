@@ -171,13 +171,13 @@ json Summary(const ReviewRecord& r) {
 
 }  // namespace
 
-Result<json> FreezeFigures(StoreReader& store, const Plan& plan, Date as_of,
-                           std::chrono::minutes utc_offset) {
+Result<json> FreezeFigures(StoreReader& store, const Analytics& analytics, const Plan& plan,
+                           Date as_of, std::chrono::minutes utc_offset) {
   StatusQuery query;
   query.plan_code = plan.code;
   query.as_of = as_of;
   query.group_by = StatusGroupBy::kGroup;
-  auto status = GetPlanStatus(store, query);
+  auto status = GetPlanStatus(analytics, query);
   if (!status) return std::unexpected(status.error());
 
   const Period year = Period::Year(as_of.year());
@@ -187,7 +187,7 @@ Result<json> FreezeFigures(StoreReader& store, const Plan& plan, Date as_of,
     if (!tree) return std::unexpected(tree.error());
     const OrgUnit* issuer = tree->Find(plan.issuer);
     if (!issuer) return Internal(fmt::format("plan {} has no issuing unit", plan.code));
-    auto figures = GetIndicatorFigures(store, issuer->code, PeriodRange{year, year});
+    auto figures = GetIndicatorFigures(analytics, issuer->code, PeriodRange{year, year});
     if (!figures) return std::unexpected(figures.error());
     indicators = ToJson(*figures);
   }
@@ -209,8 +209,9 @@ Result<json> FreezeFigures(StoreReader& store, const Plan& plan, Date as_of,
               {"scorecards", {{"period", year.ToString()}, {"items", std::move(items)}}}};
 }
 
-Reviews::Reviews(Store& store, TodayFn today, std::chrono::minutes utc_offset)
-    : store_(store), today_(std::move(today)), utc_offset_(utc_offset) {}
+Reviews::Reviews(Store& store, const Analytics& analytics, TodayFn today,
+                 std::chrono::minutes utc_offset)
+    : store_(store), analytics_(analytics), today_(std::move(today)), utc_offset_(utc_offset) {}
 
 Result<Resource> Reviews::Create(const Principal& p, const json& body) {
   JsonFields f(body, JsonFields::Mode::kCreate, {"plan", "as_of", "kind", "title_vi", "title_en"});
@@ -244,7 +245,7 @@ Result<Resource> Reviews::Create(const Principal& p, const json& body) {
   auto tx = store_.Begin();
   if (!tx) return std::unexpected(tx.error());
   // Frozen from the transaction's own reads, so the figures are one consistent state.
-  auto figures = FreezeFigures(**tx, *plan, review.as_of, utc_offset_);
+  auto figures = FreezeFigures(**tx, analytics_, *plan, review.as_of, utc_offset_);
   if (!figures) return std::unexpected(figures.error());
   review.figures = figures->dump();
   review.created_by = p.login;

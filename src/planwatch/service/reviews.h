@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "planwatch/analytics/analytics.h"
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/domain/access.h"
@@ -35,12 +36,12 @@
 namespace planwatch {
 
 // The figures a review of `plan` freezes as of `as_of` (see above). Errors as the reads.
-Result<nlohmann::json> FreezeFigures(StoreReader& store, const Plan& plan, Date as_of,
-                                     std::chrono::minutes utc_offset);
+Result<nlohmann::json> FreezeFigures(StoreReader& store, const Analytics& analytics,
+                                     const Plan& plan, Date as_of, std::chrono::minutes utc_offset);
 
 class Reviews {
  public:
-  Reviews(Store& store, TodayFn today, std::chrono::minutes utc_offset);
+  Reviews(Store& store, const Analytics& analytics, TodayFn today, std::chrono::minutes utc_offset);
 
   // POST /api/v1/reviews {plan (id), as_of (date, not after today), kind (interim | annual |
   // final), title_vi, title_en?} → the review (ToJson with figures). invalid_argument with a
@@ -76,6 +77,7 @@ class Reviews {
 
  private:
   Store& store_;
+  const Analytics& analytics_;
   TodayFn today_;
   std::chrono::minutes utc_offset_;
 };

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "planwatch/service/import.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch {
 namespace {
@@ -27,6 +28,9 @@ class ReviewsTest : public ::testing::Test {
     auto store = Store::Open(StoreOptions{path_.string(), true});
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
+    auto analytics = AttachAnalytics(*store_);
+    ASSERT_TRUE(analytics.has_value()) << analytics.error().ToString();
+    analytics_ = std::move(*analytics);
     Import(DataKind::kUnits,
            "code,name_vi,type,parent_code\nP,Tỉnh,province,\nD,Sở,department,P\n"
            "C1,Xã Một,commune,P\nC2,Xã Hai,commune,P\n");
@@ -70,7 +74,7 @@ class ReviewsTest : public ::testing::Test {
     ASSERT_TRUE(summary.has_value()) << summary.error().ToString();
   }
   Reviews Service() {
-    return Reviews(*store_, [] { return *Date::Parse("2026-01-10"); }, {});
+    return Reviews(*store_, *analytics_, [] { return *Date::Parse("2026-01-10"); }, {});
   }
   Principal Agency() { return Principal{UserId{1}, "vanphong", Role::kStandingAgency, unit_["D"]}; }
   Principal Officer(const std::string& unit) {
@@ -91,6 +95,7 @@ class ReviewsTest : public ::testing::Test {
 
   std::filesystem::path path_;
   std::unique_ptr<Store> store_;
+  std::shared_ptr<Analytics> analytics_;
   std::map<std::string, OrgUnitId> unit_;
   std::map<std::string, PlanId> plan_;
 };

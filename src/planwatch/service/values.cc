@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
 
 #include "planwatch/base/text.h"
 #include "planwatch/domain/indicator_rules.h"
@@ -16,8 +15,6 @@ namespace planwatch {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::size_t kMaxBatch = 10'000;
 
 Status Denied(std::string message) {
   return Fail(ErrorCode::kPermissionDenied, std::move(message));
@@ -262,88 +259,6 @@ Result<json> Values::History(const Principal& p, const ValueKey& key) {
   json out = json::array();
   for (const DataValue& v : *history) out.push_back(ToJson(v));
   return out;
-}
-
-Result<json> Values::PutMany(const Principal& p, const json& body) {
-  JsonFields top(body, JsonFields::Mode::kCreate, {"values"});
-  if (top.Has("values") &&
-      (!body["values"].is_array() || body["values"].empty() || body["values"].size() > kMaxBatch)) {
-    top.Add("values", "type", fmt::format("expected an array of 1 to {} values", kMaxBatch));
-  } else if (!top.Has("values") && body.is_object()) {
-    top.Add("values", "required", "this field is required");
-  }
-  if (auto done = top.Finish(); !done) return std::unexpected(done.error());
-
-  auto tx = store_.Begin();
-  if (!tx) return std::unexpected(tx.error());
-  auto tree = LoadOrgTree(**tx);
-  if (!tree) return std::unexpected(tree.error());
-  AccessPolicy policy(*tree);
-  auto indicators = (*tx)->Indicators();
-  if (!indicators) return std::unexpected(indicators.error());
-
-  std::vector<ErrorDetail> problems;
-  std::vector<DataValue> rows;
-  std::map<std::tuple<std::int64_t, std::int64_t, std::string>, std::size_t> seen;
-  bool denied = false;
-  const json& items = body["values"];
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string prefix = fmt::format("values[{}].", i);
-    DataValue v;
-    v.state = MayApprove(p.role) ? ValueState::kApproved : ValueState::kSubmitted;
-    v.stored_by = p.login;
-    JsonFields f(items[i], JsonFields::Mode::kCreate,
-                 {"indicator", "unit", "period", "value", "comment", "state"});
-    f.Ref("indicator", v.indicator, true);
-    f.Ref("unit", v.unit, true);
-    f.PeriodField("period", v.period, true);
-    f.Number("value", v.value, true);
-    f.Text("comment", v.comment, false, 4096);
-    f.Enum("state", v.state, ParseValueState);
-    if (f.errors().empty()) {
-      JsonFields checks(json::object(), JsonFields::Mode::kPatch, {});
-      CheckValue(checks, prefix, v, FindIndicator(*indicators, v.indicator), *tree);
-      for (const ErrorDetail& d : checks.errors()) problems.push_back(d);
-      if (checks.errors().empty()) {
-        if (!policy.CanWriteValues(p, v.unit) ||
-            (v.state == ValueState::kApproved && !MayApprove(p.role))) {
-          denied = true;
-        }
-        auto [it, inserted] =
-            seen.emplace(std::tuple{v.indicator.value, v.unit.value, v.period.ToString()}, i);
-        if (!inserted) {
-          problems.push_back(ErrorDetail{
-              0, prefix + "period",
-              FieldMessage("invalid", fmt::format("the same value as values[{}]", it->second))});
-        }
-      }
-    }
-    for (ErrorDetail d : f.errors()) {
-      d.field = d.field.empty() ? prefix.substr(0, prefix.size() - 1) : prefix + d.field;
-      problems.push_back(std::move(d));
-    }
-    rows.push_back(std::move(v));
-  }
-  if (!problems.empty()) return Fail(ErrorCode::kInvalidArgument, "invalid request body", problems);
-  if (denied)
-    return std::unexpected(
-        Denied("some values are for units outside your scope, or you may not approve").error());
-
-  int written = 0;
-  int unchanged = 0;
-  for (const DataValue& v : rows) {
-    auto current = CurrentValue(**tx, ValueKey{v.indicator, v.unit, v.period});
-    if (!current) return std::unexpected(current.error());
-    if (*current && (*current)->value == v.value && (*current)->comment == v.comment &&
-        (*current)->state == v.state) {
-      ++unchanged;
-      continue;
-    }
-    if (auto put = (*tx)->PutDataValue(v); !put) return std::unexpected(put.error());
-    ++written;
-  }
-  if (auto done = (*tx)->Commit(); !done) return std::unexpected(done.error());
-  return json{{"written", written}, {"unchanged", unchanged}};
 }
 
 Result<json> Values::Targets(const Principal& p, IndicatorId indicator) {

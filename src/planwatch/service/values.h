@@ -38,10 +38,7 @@ class Values {
                 const std::optional<std::string>& if_match);
   // Every version, oldest first (tombstones marked "deleted": true).
   Result<nlohmann::json> History(const Principal& p, const ValueKey& key);
-  // {"values": [{indicator, unit, period, value, comment?, state?}, …]} (at most 10,000), all
-  // or nothing: invalid_argument with a detail per bad item ("values[3].period"), or
-  // {"written": n, "unchanged": m}.
-  Result<nlohmann::json> PutMany(const Principal& p, const nlohmann::json& body);
+  // Many values in one request: see Ingest (service/ingest.h), which streams the body.
 
   // Targets of an indicator (readable by every signed-in user) and setting one ({unit (id or
   // null for every unit), date, value}) by those who manage the indicator.

@@ -18,8 +18,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +55,30 @@ struct DataValueQuery {
   std::optional<OrgUnitId> unit;         // none: every unit
   // Only the state as it was at this instant (ISO 8601 UTC, compared as stored_at); none: now.
   std::optional<std::string> as_of;
+};
+
+// One current value as the analytics index loads it: no comment, state or stamps.
+struct ValueCell {
+  IndicatorId indicator;
+  OrgUnitId unit;
+  Period period = Period::Year(1970);
+  double value = 0;
+};
+
+// What one committed transaction changed that the analytics index keeps in memory, in the order
+// the writes were made (only writes that succeeded). Store::SetCommitObserver hands it over.
+struct CommittedChanges {
+  struct Value {
+    ValueCell cell;
+    bool erased = false;  // DeleteDataValue: cell.value is meaningless
+  };
+  std::vector<Value> values;
+  std::vector<Task> tasks;        // PutTask, with the id assigned
+  std::vector<TaskEvent> events;  // AppendTaskEvent, after the tasks above
+  // Org units, successions, indicators, targets, plans or task groups changed (read them again).
+  bool catalog = false;
+
+  bool empty() const { return values.empty() && tasks.empty() && events.empty() && !catalog; }
 };
 
 using ApiTokenId = Id<struct ApiTokenTag>;
@@ -155,6 +181,10 @@ class StoreReader {
   virtual Result<std::vector<Target>> Targets() = 0;
   // The current value of each (indicator, unit, period), or the value it had at `as_of`.
   virtual Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) = 0;
+  // Calls `visit` once for the current value of every (indicator, unit, period), in no
+  // particular order, from one snapshot, without building DataValue records (the analytics
+  // index loads tens of millions of them at start).
+  virtual Status ScanDataValues(const std::function<void(const ValueCell&)>& visit) = 0;
   // Every version ever stored of one value, oldest first.
   virtual Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
                                                           const Period& period) = 0;
@@ -278,6 +308,12 @@ class Transaction : public StoreReader {
   // Sets the current value of (indicator, unit, period); the previous one stays in history.
   // stored_at is set by the store.
   virtual Status PutDataValue(const DataValue& value) = 0;
+
+  // Sets many values: the same as PutDataValue for each, in order (a later item for the same
+  // key replaces an earlier one), but checked and written in bulk. All or nothing: when an item
+  // is refused, nothing of this call is written and the error's message starts with the item's
+  // position, "values[12]: ".
+  virtual Status PutDataValues(std::span<const DataValue> values) = 0;
 
   // Soft deletes: the record stays in the database (and in history) marked deleted, and the
   // reads above no longer return it; its code stays taken. not_found when it does not exist or
@@ -421,6 +457,12 @@ class Store : public StoreReader {
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
   virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+
+  // Called after every transaction of this Store that commits a change CommittedChanges keeps,
+  // before its Commit() returns, one commit at a time and in commit order (so an observer that
+  // applies them sees the database's order). It must not throw and must not write through this
+  // Store; it may read. Set it before sharing the Store between threads; empty: none.
+  virtual void SetCommitObserver(std::function<void(const CommittedChanges&)> observer) = 0;
 
   // The schema version after migrations.
   virtual int SchemaVersion() const = 0;

@@ -544,6 +544,21 @@ Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const Data
   return Collect<DataValue>(stmt, DataValueRow);
 }
 
+Status ScanDataValues(Connection& connection, const std::function<void(const ValueCell&)>& visit) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(
+                                  "SELECT indicator_id, unit_id, period, value FROM data_values"));
+  while (true) {
+    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    if (!row) return {};
+    ValueCell cell;
+    cell.indicator = IndicatorId{stmt.Int(0)};
+    cell.unit = OrgUnitId{stmt.Int(1)};
+    PW_SQLITE_ASSIGN(cell.period, ParseStored<Period>(stmt, 2, "period", Period::Parse));
+    cell.value = stmt.Double(3);
+    visit(cell);
+  }
+}
+
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period) {
   PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectDataValueHistory));

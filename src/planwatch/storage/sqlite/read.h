@@ -6,6 +6,7 @@
 // written by something else or is corrupt.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ Result<std::vector<Target>> ReadTargets(Connection& connection);
 // A value whose latest version (now, or at as_of) is a tombstone is absent.
 // invalid_argument when query.as_of is not an instant (see ParseTimestamp).
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query);
+Status ScanDataValues(Connection& connection, const std::function<void(const ValueCell&)>& visit);
 // Tombstones included, with `deleted` set.
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period);

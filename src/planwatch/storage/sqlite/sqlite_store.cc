@@ -1,12 +1,13 @@
 #include "planwatch/storage/sqlite/sqlite_store.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -30,6 +31,7 @@ namespace planwatch {
 namespace {
 
 using sqlite::Connection;
+using CommitObserver = std::function<void(const CommittedChanges&)>;
 using sqlite::ConnectionOptions;
 
 // The order in which this process's writers take SQLite's write lock: first come, first
@@ -172,6 +174,9 @@ class ConnectionReader : public Base {
   }
   Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) override {
     return Read([&](Connection& c) { return sqlite::ReadDataValues(c, query); });
+  }
+  Status ScanDataValues(const std::function<void(const ValueCell&)>& visit) override {
+    return Read([&](Connection& c) { return sqlite::ScanDataValues(c, visit); });
   }
   Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
                                                   const Period& period) override {
@@ -327,63 +332,86 @@ class ConnectionReader : public Base {
 class SqliteTransaction final : public ConnectionReader<Transaction> {
  public:
   SqliteTransaction(WriterTurn turn, PooledConnection connection,
-                    std::function<std::int64_t()> now_ms)
+                    std::function<std::int64_t()> now_ms,
+                    std::shared_ptr<const CommitObserver> observer)
       : turn_(std::move(turn)),
         connection_(std::move(connection)),
-        context_(*connection_, std::move(now_ms)) {}
+        context_(*connection_, std::move(now_ms)),
+        observer_(std::move(observer)) {}
 
   ~SqliteTransaction() override {
     if (state_ == State::kOpen) (void)connection_->Run("ROLLBACK");
   }
 
   Result<OrgUnitId> PutOrgUnit(const OrgUnit& unit) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteOrgUnit(w, unit); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WriteOrgUnit(w, unit); });
   }
   Status PutSuccession(const Succession& succession) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteSuccession(w, succession); });
+    return CatalogWrite(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteSuccession(w, succession); });
   }
   Result<DirectiveId> PutDirective(const Directive& directive) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteDirective(w, directive); });
   }
   Result<PlanId> PutPlan(const Plan& plan) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WritePlan(w, plan); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WritePlan(w, plan); });
   }
   Result<TaskGroupId> PutTaskGroup(const TaskGroup& group) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskGroup(w, group); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WriteTaskGroup(w, group); });
   }
   Result<TaskId> PutTask(const Task& task) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTask(w, task); });
+    auto id = Write([&](sqlite::WriteContext& w) { return sqlite::WriteTask(w, task); });
+    if (id) {
+      changes_.tasks.push_back(task);
+      changes_.tasks.back().id = *id;
+    }
+    return id;
   }
   Status AppendTaskEvent(const TaskEvent& event) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskEvent(w, event); });
+    Status appended =
+        Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskEvent(w, event); });
+    if (appended) changes_.events.push_back(event);
+    return appended;
   }
   Result<IndicatorId> PutIndicator(const Indicator& indicator) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteIndicator(w, indicator); });
+    return CatalogWrite(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteIndicator(w, indicator); });
   }
   Status PutTarget(const Target& target) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTarget(w, target); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WriteTarget(w, target); });
   }
   Status PutDataValue(const DataValue& value) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValue(w, value); });
+    Status put = Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValue(w, value); });
+    if (put) NoteValue(value);
+    return put;
+  }
+  Status PutDataValues(std::span<const DataValue> values) override {
+    Status put = Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValues(w, values); });
+    if (put) {
+      for (const DataValue& value : values) NoteValue(value);
+    }
+    return put;
   }
 
   Status DeleteDirective(DirectiveId id) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteDirectiveRow(w, id); });
   }
   Status DeletePlan(PlanId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeletePlanRow(w, id); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::DeletePlanRow(w, id); });
   }
   Status DeleteTaskGroup(TaskGroupId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteTaskGroupRow(w, id); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::DeleteTaskGroupRow(w, id); });
   }
   Status DeleteIndicator(IndicatorId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteIndicatorRow(w, id); });
+    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::DeleteIndicatorRow(w, id); });
   }
   Status DeleteDataValue(IndicatorId indicator, OrgUnitId unit, const Period& period,
                          std::string_view stored_by) override {
-    return Write([&](sqlite::WriteContext& w) {
+    Status deleted = Write([&](sqlite::WriteContext& w) {
       return sqlite::DeleteDataValueRow(w, indicator, unit, period, stored_by);
     });
+    if (deleted) changes_.values.push_back({ValueCell{indicator, unit, period, 0}, true});
+    return deleted;
   }
 
   Result<UserId> PutUser(const UserRecord& user) override {
@@ -509,6 +537,8 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
       return committed;
     }
     state_ = State::kCommitted;
+    // Still this writer's turn: observers see commits in the order SQLite made them.
+    if (*observer_ && !changes_.empty()) (*observer_)(changes_);
     turn_.Release();
     return {};
   }
@@ -555,9 +585,23 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     return result;
   }
 
+  // A write that changes the catalog the analytics index keeps.
+  template <typename F>
+  std::invoke_result_t<F, sqlite::WriteContext&> CatalogWrite(F f) {
+    auto result = Write(std::move(f));
+    if (result) changes_.catalog = true;
+    return result;
+  }
+
+  void NoteValue(const DataValue& value) {
+    changes_.values.push_back({ValueCell{value.indicator, value.unit, value.period, value.value}});
+  }
+
   WriterTurn turn_;  // declared first: given back after the rollback in the destructor
   PooledConnection connection_;
   sqlite::WriteContext context_;
+  std::shared_ptr<const CommitObserver> observer_;
+  CommittedChanges changes_;
   State state_ = State::kOpen;
 };
 
@@ -586,7 +630,12 @@ class SqliteStore final : public ConnectionReader<Store> {
       error.message = "cannot start a write transaction: " + error.message;
       return std::unexpected(std::move(error));
     }
-    return std::make_unique<SqliteTransaction>(std::move(turn), std::move(connection), now_ms_);
+    return std::make_unique<SqliteTransaction>(std::move(turn), std::move(connection), now_ms_,
+                                               std::atomic_load(&observer_));
+  }
+
+  void SetCommitObserver(CommitObserver observer) override {
+    std::atomic_store(&observer_, std::make_shared<const CommitObserver>(std::move(observer)));
   }
 
   int SchemaVersion() const override { return schema_version_; }
@@ -609,6 +658,7 @@ class SqliteStore final : public ConnectionReader<Store> {
   const std::chrono::milliseconds busy_timeout_;
   // Shared with the transactions, which may outlive the store.
   const std::shared_ptr<WriterTurns> turns_ = std::make_shared<WriterTurns>();
+  std::shared_ptr<const CommitObserver> observer_ = std::make_shared<const CommitObserver>();
 };
 
 }  // namespace

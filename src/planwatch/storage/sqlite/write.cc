@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -731,6 +732,171 @@ Status WriteDataValue(WriteContext& context, const DataValue& value) {
   current.BindText(10, stamp);
   current.BindInt(11, sequence);
   return current.Run();
+}
+
+namespace {
+
+// Whether each distinct indicator (live) and org unit of one bulk call exists, looked up once.
+class ReferenceChecks {
+ public:
+  explicit ReferenceChecks(Connection& connection) : connection_(connection) {}
+
+  Result<bool> IndicatorLive(IndicatorId id) {
+    return Known(indicators_, kIndicatorLive, id.value);
+  }
+  Result<bool> OrgUnitExists(OrgUnitId id) { return Known(units_, kOrgUnitExists, id.value); }
+
+ private:
+  // Values usually come grouped by indicator and unit: the previous answer is checked first.
+  struct Cache {
+    std::int64_t last_id = 0;
+    bool last_found = false;
+    std::unordered_map<std::int64_t, bool> found;
+  };
+
+  Result<bool> Known(Cache& cache, std::string_view sql, std::int64_t id) {
+    if (id == cache.last_id) return cache.last_found;
+    auto it = cache.found.find(id);
+    if (it == cache.found.end()) {
+      PW_SQLITE_ASSIGN(bool found, HasRow(connection_, sql, id));
+      it = cache.found.emplace(id, found).first;
+    }
+    cache.last_id = id;
+    cache.last_found = it->second;
+    return it->second;
+  }
+
+  Connection& connection_;
+  Cache indicators_;
+  Cache units_;
+};
+
+// The first check of WriteDataValue that `value` fails, with the same message; OK otherwise.
+Status CheckDataValue(ReferenceChecks& checks, const DataValue& value) {
+  auto refused = [&](std::string_view what) {
+    return InvalidArgument("data value of indicator " + std::to_string(value.indicator.value) +
+                           ", org unit " + std::to_string(value.unit.value) + ", period " +
+                           value.period.ToString() + ": " + std::string(what));
+  };
+  if (!value.indicator) return refused("indicator is required");
+  if (!value.unit) return refused("org unit is required");
+  PW_SQLITE_ASSIGN(bool indicator, checks.IndicatorLive(value.indicator));
+  if (!indicator) {
+    return refused("indicator " + std::to_string(value.indicator.value) + " does not exist");
+  }
+  PW_SQLITE_ASSIGN(bool unit, checks.OrgUnitExists(value.unit));
+  if (!unit) return refused("org unit " + std::to_string(value.unit.value) + " does not exist");
+  if (!std::isfinite(value.value)) return refused("value is not a finite number");
+  return {};
+}
+
+// Rows of data_value_versions inserted by one statement: fewer statement runs per value.
+constexpr int kVersionBlockRows = 64;
+constexpr int kVersionColumns = 9;  // every column of kInsertDataValueVersion but stored_at
+
+// INSERT of kVersionBlockRows versions: row r binds ?(9r+1)..?(9r+9) in kInsertDataValueVersion's
+// order; the stamp, shared by all, is the last parameter.
+const std::string& VersionBlockSql() {
+  static const std::string sql = [] {
+    std::string text =
+        "INSERT INTO data_value_versions (indicator_id, unit_id, period, period_start, "
+        "period_rank, value, comment, state, stored_by, stored_at) VALUES ";
+    const int stamp = kVersionBlockRows * kVersionColumns + 1;
+    for (int row = 0; row < kVersionBlockRows; ++row) {
+      text += row == 0 ? "(" : ", (";
+      for (int column = 1; column <= kVersionColumns; ++column) {
+        text += "?" + std::to_string(row * kVersionColumns + column) + ", ";
+      }
+      text += "?" + std::to_string(stamp) + ")";
+    }
+    return text;
+  }();
+  return sql;
+}
+
+// Binds one version's columns from parameter `first` on, in kInsertDataValueVersion's order.
+void BindVersion(Statement& stmt, int first, const DataValue& value, std::string& period,
+                 std::string& period_start) {
+  period = value.period.ToString();
+  period_start = value.period.start().ToString();
+  stmt.BindInt(first, value.indicator.value);
+  stmt.BindInt(first + 1, value.unit.value);
+  stmt.BindText(first + 2, period);
+  stmt.BindText(first + 3, period_start);
+  stmt.BindInt(first + 4, static_cast<std::int64_t>(value.period.type()));
+  stmt.BindDouble(first + 5, value.value);
+  stmt.BindText(first + 6, value.comment);
+  stmt.BindText(first + 7, ValueStateName(value.state));
+  stmt.BindText(first + 8, value.stored_by);
+}
+
+constexpr char kLastDataValueVersion[] = "SELECT ifnull(max(sequence), 0) FROM data_value_versions";
+// Makes every version after sequence ?1 current, in sequence order, so that of two versions of
+// one key the later one stays current.
+constexpr char kUpsertDataValuesFromVersions[] =
+    "INSERT INTO data_values (indicator_id, unit_id, period_start, period_rank, period, value, "
+    "comment, state, stored_by, stored_at, version_sequence) SELECT indicator_id, unit_id, "
+    "period_start, period_rank, period, value, comment, state, stored_by, stored_at, sequence "
+    "FROM data_value_versions WHERE sequence > ?1 ORDER BY sequence ON CONFLICT (indicator_id, "
+    "unit_id, period_start, period_rank) DO UPDATE SET period = excluded.period, "
+    "value = excluded.value, comment = excluded.comment, state = excluded.state, "
+    "stored_by = excluded.stored_by, stored_at = excluded.stored_at, "
+    "version_sequence = excluded.version_sequence";
+
+Error AtItem(Error error, std::size_t index) {
+  error.message = "values[" + std::to_string(index) + "]: " + error.message;
+  return error;
+}
+
+// Appends one version per value (blocks of kVersionBlockRows, the rest one by one), then makes
+// them current with one statement. The values have been checked.
+Status WriteDataValueRows(Connection& c, std::span<const DataValue> values,
+                          const std::string& stamp) {
+  std::int64_t before = 0;
+  {
+    PW_SQLITE_ASSIGN(auto last, c.Prepare(kLastDataValueVersion));
+    PW_SQLITE_ASSIGN(bool row, last.Step());
+    if (row) before = last.Int(0);
+  }
+  std::string period;
+  std::string period_start;
+  const std::size_t blocks = values.size() / kVersionBlockRows;
+  for (std::size_t block = 0; block < blocks; ++block) {
+    const std::size_t first = block * kVersionBlockRows;
+    auto stmt = c.Prepare(VersionBlockSql());
+    if (!stmt) return std::unexpected(AtItem(std::move(stmt).error(), first));
+    for (int row = 0; row < kVersionBlockRows; ++row) {
+      BindVersion(*stmt, row * kVersionColumns + 1, values[first + row], period, period_start);
+    }
+    stmt->BindText(kVersionBlockRows * kVersionColumns + 1, stamp);
+    if (Status run = stmt->Run(); !run)
+      return std::unexpected(AtItem(std::move(run).error(), first));
+  }
+  for (std::size_t i = blocks * kVersionBlockRows; i < values.size(); ++i) {
+    auto stmt = c.Prepare(kInsertDataValueVersion);
+    if (!stmt) return std::unexpected(AtItem(std::move(stmt).error(), i));
+    BindVersion(*stmt, 1, values[i], period, period_start);
+    stmt->BindText(kVersionColumns + 1, stamp);
+    if (Status run = stmt->Run(); !run) return std::unexpected(AtItem(std::move(run).error(), i));
+  }
+  PW_SQLITE_ASSIGN(auto current, c.Prepare(kUpsertDataValuesFromVersions));
+  current.BindInt(1, before);
+  if (Status run = current.Run(); !run) return std::unexpected(AtItem(std::move(run).error(), 0));
+  return {};
+}
+
+}  // namespace
+
+Status WriteDataValues(WriteContext& context, std::span<const DataValue> values) {
+  if (values.empty()) return {};
+  ReferenceChecks checks(context.connection());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (Status checked = CheckDataValue(checks, values[i]); !checked) {
+      return std::unexpected(AtItem(std::move(checked).error(), i));
+    }
+  }
+  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  return WriteDataValueRows(context.connection(), values, stamp);
 }
 
 namespace {

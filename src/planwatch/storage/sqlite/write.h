@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,7 @@ Status WriteTaskEvent(WriteContext& context, const TaskEvent& event);
 Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& indicator);
 Status WriteTarget(WriteContext& context, const Target& target);
 Status WriteDataValue(WriteContext& context, const DataValue& value);
+Status WriteDataValues(WriteContext& context, std::span<const DataValue> values);
 
 // Soft deletes: deleted_at = the transaction's stamp. not_found (naming the id) when the row
 // does not exist or is already deleted.

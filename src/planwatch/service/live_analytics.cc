@@ -1,0 +1,135 @@
+#include "planwatch/service/live_analytics.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+#include "planwatch/domain/org_tree.h"
+
+namespace planwatch {
+namespace {
+
+Result<Catalog> ReadCatalog(StoreReader& store) {
+  Catalog catalog;
+  auto units = store.OrgUnits();
+  if (!units) return std::unexpected(units.error());
+  auto successions = store.Successions();
+  if (!successions) return std::unexpected(successions.error());
+  auto tree = OrgTree::Build(std::move(*units), std::move(*successions));
+  if (!tree) return std::unexpected(tree.error());
+  catalog.tree = std::move(*tree);
+  auto indicators = store.Indicators();
+  if (!indicators) return std::unexpected(indicators.error());
+  catalog.indicators = std::move(*indicators);
+  auto targets = store.Targets();
+  if (!targets) return std::unexpected(targets.error());
+  catalog.targets = std::move(*targets);
+  auto plans = store.Plans();
+  if (!plans) return std::unexpected(plans.error());
+  catalog.plans = std::move(*plans);
+  for (const Plan& plan : catalog.plans) {
+    auto groups = store.TaskGroups(plan.id);
+    if (!groups) return std::unexpected(groups.error());
+    catalog.task_groups.insert(catalog.task_groups.end(), groups->begin(), groups->end());
+  }
+  return catalog;
+}
+
+// Values go to the index in batches of this many: bounded memory, few column re-layouts.
+constexpr std::size_t kLoadBatch = std::size_t{1} << 20;
+
+Status LoadInto(Analytics& analytics, StoreReader& store, const LoadProgress& progress) {
+  auto catalog = ReadCatalog(store);
+  if (!catalog) return std::unexpected(catalog.error());
+  const std::vector<Plan> plans = catalog->plans;
+  if (progress) progress("units", catalog->tree.size());
+  analytics.SetCatalog(std::move(*catalog));
+
+  std::vector<CellValue> batch;
+  batch.reserve(kLoadBatch);
+  std::size_t loaded = 0;
+  Status scanned = store.ScanDataValues([&](const ValueCell& cell) {
+    batch.push_back(CellValue{cell.indicator, cell.unit, cell.period, cell.value});
+    if (batch.size() == kLoadBatch) {
+      analytics.SetValues(batch);
+      loaded += batch.size();
+      batch.clear();
+      if (progress) progress("values", loaded);
+    }
+  });
+  if (!scanned) return scanned;
+  analytics.SetValues(batch);
+  loaded += batch.size();
+  if (progress) progress("values", loaded);
+
+  std::size_t tasks_loaded = 0;
+  for (const Plan& plan : plans) {
+    auto tasks = store.Tasks(plan.id);
+    if (!tasks) return std::unexpected(tasks.error());
+    auto events = store.TaskEvents(plan.id);
+    if (!events) return std::unexpected(events.error());
+    for (const Task& task : *tasks) analytics.PutTask(task);
+    for (const TaskEvent& event : *events) analytics.AppendTaskEvent(event);
+    tasks_loaded += tasks->size();
+    if (progress) progress("tasks", tasks_loaded);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Analytics>> LoadAnalytics(StoreReader& store, const LoadProgress& progress) {
+  auto analytics = std::make_unique<Analytics>();
+  if (Status loaded = LoadInto(*analytics, store, progress); !loaded) {
+    return std::unexpected(loaded.error());
+  }
+  return analytics;
+}
+
+Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgress& progress) {
+  auto loaded = LoadAnalytics(store, progress);
+  if (!loaded) return std::unexpected(loaded.error());
+  std::shared_ptr<Analytics> analytics = std::move(*loaded);
+  // The observer runs inside Commit(), in commit order, one commit at a time.
+  store.SetCommitObserver([&store, index = analytics](const CommittedChanges& changes) {
+    if (changes.catalog) {
+      auto catalog = ReadCatalog(store);
+      if (catalog) {
+        index->SetCatalog(std::move(*catalog));
+      } else {
+        // The index keeps the previous catalog; the values below still apply to known units.
+        fmt::print(stderr, "planwatch: analytics cannot read the catalog after a commit: {}\n",
+                   catalog.error().message);
+      }
+    }
+    if (changes.values.size() > 64) {
+      std::vector<CellValue> set;
+      set.reserve(changes.values.size());
+      for (const CommittedChanges::Value& v : changes.values) {
+        if (v.erased) {
+          index->SetValues(set);
+          set.clear();
+          index->EraseValue(v.cell.indicator, v.cell.unit, v.cell.period);
+        } else {
+          set.push_back(CellValue{v.cell.indicator, v.cell.unit, v.cell.period, v.cell.value});
+        }
+      }
+      index->SetValues(set);
+    } else {
+      for (const CommittedChanges::Value& v : changes.values) {
+        if (v.erased) {
+          index->EraseValue(v.cell.indicator, v.cell.unit, v.cell.period);
+        } else {
+          index->SetValue(v.cell.indicator, v.cell.unit, v.cell.period, v.cell.value);
+        }
+      }
+    }
+    for (const Task& task : changes.tasks) index->PutTask(task);
+    for (const TaskEvent& event : changes.events) index->AppendTaskEvent(event);
+  });
+  return analytics;
+}
+
+}  // namespace planwatch

@@ -1,0 +1,30 @@
+// The analytics index of a store, kept current: loaded once, then every transaction committed
+// through the store is applied to it before that transaction's Commit() returns, so the next
+// query sees it.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "planwatch/analytics/analytics.h"
+#include "planwatch/base/error.h"
+#include "planwatch/storage/store.h"
+
+namespace planwatch {
+
+// Called while loading: the stage ("units", "values", "tasks"), and how far it got.
+using LoadProgress = std::function<void(std::string_view stage, std::size_t done)>;
+
+// Reads the catalog, every current value and every plan's tasks and ledger from `store` into a
+// new index (the catalog only from what it reads; values from ScanDataValues).
+Result<std::unique_ptr<Analytics>> LoadAnalytics(StoreReader& store,
+                                                 const LoadProgress& progress = {});
+
+// LoadAnalytics, then installs the store's commit observer so that the index follows every
+// write made through `store` (the observer re-reads the catalog when a commit changed it).
+// The index must outlive the store's use; the returned pointer is shared with the observer.
+Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgress& progress = {});
+
+}  // namespace planwatch
