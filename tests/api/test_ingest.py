@@ -81,6 +81,33 @@ class IngestTest(unittest.TestCase):
         history = self.admin.ok("GET", harness.value_path(dv, c1, "203001") + "/history").json()
         self.assertEqual([h["value"] for h in history["items"]], [4, 4, 4])
 
+    def test_every_acknowledged_write_is_in_the_next_rollup(self):
+        # The analytics index follows each commit: no refresh, no delay between the answer to a
+        # write and the figures. I-DV sums over units and over time.
+        f = self.f
+        dv, c1 = f.indicator["I-DV"], f.unit["C1"]
+
+        def rollup(unit):
+            r = self.admin.ok("GET", f"/api/v1/analytics/indicators?indicator=I-DV&unit={unit}"
+                                     "&periods=205001")
+            return r.json()["rows"][0]["value"]
+
+        self.assertIsNone(rollup("P"))
+        r = self.csv(self.admin, "indicator_code,unit_code,period,value\n"
+                                 "I-DV,C1,205001,7\nI-DV,C2,205001,5\n")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((rollup("C1"), rollup("P")), (7, 12))
+        for value in (1, 2, 3):
+            path = harness.value_path(dv, c1, "205001")
+            r = self.admin.put(path, {"value": value},
+                               if_match=self.admin.ok("GET", path).header("ETag"))
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(rollup("P"), 5 + value)
+        path = harness.value_path(dv, c1, "205001")
+        r = self.admin.delete(path, if_match=self.admin.ok("GET", path).header("ETag"))
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual((rollup("C1"), rollup("P")), (None, 5))
+
     def test_bad_row_anywhere_refuses_everything(self):
         ind = self.f.indicator["I-C1"]
         before = self.count(ind)

@@ -252,6 +252,9 @@ struct Analytics::State {
 
   std::shared_ptr<const Generation> current = std::make_shared<Generation>();
   std::mutex write_mu;  // writers come one at a time; this only guards against misuse
+  std::atomic<std::int64_t> serial = 0;
+  // The plan of every task, for the writers (one at a time) to find an event's task.
+  std::unordered_map<TaskId, PlanId> task_plans;
 };
 
 Analytics::Analytics() : state_(std::make_unique<State>()) {
@@ -263,6 +266,19 @@ Analytics::Analytics() : state_(std::make_unique<State>()) {
 Analytics::~Analytics() = default;
 
 std::shared_ptr<const Catalog> Analytics::catalog() const { return state_->Current()->catalog; }
+
+void Analytics::Clear() {
+  std::lock_guard write(state_->write_mu);
+  state_->task_plans.clear();
+  auto next = std::make_shared<State::Generation>();
+  next->number = state_->Current()->number + 1;
+  next->catalog = std::make_shared<const Catalog>();
+  std::atomic_store(&state_->current, std::shared_ptr<const State::Generation>(std::move(next)));
+}
+
+std::int64_t Analytics::commit_serial() const { return state_->serial.load(); }
+
+void Analytics::SetCommitSerial(std::int64_t serial) { state_->serial.store(serial); }
 
 void Analytics::SetCatalog(Catalog catalog) {
   std::lock_guard write(state_->write_mu);
@@ -366,6 +382,7 @@ void Analytics::PutTask(const Task& task) {
   auto it = gen->plans.find(task.plan);
   if (it == gen->plans.end()) return;
   PlanTasks& plan = *it->second;
+  state_->task_plans[task.id] = task.plan;
   std::unique_lock lock(plan.mu);
   auto home = plan.home.find(task.id);
   if (home == plan.home.end()) {
@@ -384,18 +401,19 @@ void Analytics::PutTask(const Task& task) {
 
 void Analytics::AppendTaskEvent(const TaskEvent& event) {
   auto gen = state_->Current();
-  for (const auto& [id, plan_tasks] : gen->plans) {
-    PlanTasks& plan = *plan_tasks;
-    std::unique_lock lock(plan.mu);
-    auto home = plan.home.find(event.task);
-    if (home == plan.home.end()) continue;
-    if (event.new_lead_unit && !plan.moving.contains(event.task)) {
-      MoveTask(event.task, plan.by_unit[home->second], plan.movers);
-      plan.moving.insert(event.task);
-    }
-    plan.BucketOf(event.task).events.push_back(Slim(event));
-    return;
+  auto owner = state_->task_plans.find(event.task);
+  if (owner == state_->task_plans.end()) return;
+  auto it = gen->plans.find(owner->second);
+  if (it == gen->plans.end()) return;
+  PlanTasks& plan = *it->second;
+  std::unique_lock lock(plan.mu);
+  auto home = plan.home.find(event.task);
+  if (home == plan.home.end()) return;
+  if (event.new_lead_unit && !plan.moving.contains(event.task)) {
+    MoveTask(event.task, plan.by_unit[home->second], plan.movers);
+    plan.moving.insert(event.task);
   }
+  plan.BucketOf(event.task).events.push_back(Slim(event));
 }
 
 namespace {

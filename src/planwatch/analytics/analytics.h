@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,6 +88,12 @@ class Analytics {
   std::shared_ptr<const Catalog> catalog() const;
 
   // --- Writes, in commit order.
+
+  // Forgets everything: an empty catalog, no values, no tasks (before loading again).
+  void Clear();
+  // The store's commit serial (Store::CommitSerial) this index reflects; set by its loader.
+  std::int64_t commit_serial() const;
+  void SetCommitSerial(std::int64_t serial);
 
   // Replaces the catalog. Values of indicators or units no longer in it are dropped; the others
   // are kept (moved to the new positions when the tree changed).

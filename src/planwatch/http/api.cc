@@ -21,6 +21,7 @@
 #include "planwatch/service/file_imports.h"
 #include "planwatch/service/ingest.h"
 #include "planwatch/service/json_fields.h"
+#include "planwatch/service/live_analytics.h"
 #include "planwatch/service/task_actions.h"
 #include "planwatch/service/user_admin.h"
 #include "planwatch/service/values.h"
@@ -595,12 +596,14 @@ void Api::Impl::AddRoutes() {
   Add(
       "GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone,
       [this](Ctx& c) {
+        if (Status fresh = CatchUp(store, *analytics); !fresh) return Error(c, fresh.error());
         return Reply(c, TaskAnalytics(*analytics, *c.principal, c.query, resources.today()));
       },
       true);
   Add(
       "GET", "/api/v1/analytics/indicators", Access::kSignedIn, BodyKind::kNone,
       [this](Ctx& c) {
+        if (Status fresh = CatchUp(store, *analytics); !fresh) return Error(c, fresh.error());
         return Reply(c, IndicatorAnalytics(*analytics, *c.principal, c.query, resources.today()));
       },
       true);
@@ -779,7 +782,7 @@ Response Api::Impl::Route(const Request& req, std::string& route_name,
   return entry.fn(c);
 }
 
-Api::Api(Store& store, std::shared_ptr<const Analytics> analytics, ApiOptions options)
+Api::Api(Store& store, std::shared_ptr<Analytics> analytics, ApiOptions options)
     : impl_(std::make_unique<Impl>(store, std::move(analytics), std::move(options))) {}
 Api::~Api() = default;
 

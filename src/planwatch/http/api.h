@@ -56,7 +56,7 @@ class Api {
  public:
   // `analytics` answers the analytics routes; it must follow `store`'s commits
   // (AttachAnalytics in service/live_analytics.h).
-  Api(Store& store, std::shared_ptr<const Analytics> analytics, ApiOptions options);
+  Api(Store& store, std::shared_ptr<Analytics> analytics, ApiOptions options);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "planwatch/http/api_impl.h"
+#include "planwatch/service/live_analytics.h"
 
 namespace planwatch::http {
 
@@ -11,6 +12,7 @@ void Api::Impl::AddDocumentRoutes() {
     return [this, kind](Ctx& c) {
       const DocumentLanguage lang =
           c.lang == Lang::kEn ? DocumentLanguage::kEn : DocumentLanguage::kVi;
+      if (Status fresh = CatchUp(store, *analytics); !fresh) return Error(c, fresh.error());
       auto file = ExportDocument(store, *analytics, *c.principal, kind, c.query, resources.today(),
                                  options.utc_offset, lang);
       if (!file) return Error(c, file.error());

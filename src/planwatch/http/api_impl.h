@@ -82,7 +82,7 @@ bool IfNoneMatchHits(std::string_view header, std::string_view etag);
 json PageJson(Page&& page);
 
 struct Api::Impl {
-  Impl(Store& s, std::shared_ptr<const Analytics> a, ApiOptions o)
+  Impl(Store& s, std::shared_ptr<Analytics> a, ApiOptions o)
       : store(s),
         analytics(std::move(a)),
         options(std::move(o)),
@@ -97,7 +97,7 @@ struct Api::Impl {
   }
 
   Store& store;
-  std::shared_ptr<const Analytics> analytics;  // follows every commit of `store`
+  std::shared_ptr<Analytics> analytics;  // follows every commit of `store`
   ApiOptions options;
   AccountsOptions account_options;
   Resources resources;

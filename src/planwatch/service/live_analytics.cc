@@ -41,6 +41,9 @@ Result<Catalog> ReadCatalog(StoreReader& store) {
 constexpr std::size_t kLoadBatch = std::size_t{1} << 20;
 
 Status LoadInto(Analytics& analytics, StoreReader& store, const LoadProgress& progress) {
+  auto serial = store.CommitSerial();
+  if (!serial) return std::unexpected(serial.error());
+  analytics.SetCommitSerial(*serial);
   auto catalog = ReadCatalog(store);
   if (!catalog) return std::unexpected(catalog.error());
   const std::vector<Plan> plans = catalog->plans;
@@ -89,9 +92,13 @@ Result<std::unique_ptr<Analytics>> LoadAnalytics(StoreReader& store, const LoadP
 }
 
 Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgress& progress) {
-  auto loaded = LoadAnalytics(store, progress);
-  if (!loaded) return std::unexpected(loaded.error());
-  std::shared_ptr<Analytics> analytics = std::move(*loaded);
+  // The writer's turn, held while loading and until the observer is in place.
+  auto turn = store.Begin();
+  if (!turn) return std::unexpected(turn.error());
+  auto analytics = std::make_shared<Analytics>();
+  if (Status loaded = LoadInto(*analytics, **turn, progress); !loaded) {
+    return std::unexpected(loaded.error());
+  }
   // The observer runs inside Commit(), in commit order, one commit at a time.
   store.SetCommitObserver([&store, index = analytics](const CommittedChanges& changes) {
     if (changes.catalog) {
@@ -128,8 +135,24 @@ Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgr
     }
     for (const Task& task : changes.tasks) index->PutTask(task);
     for (const TaskEvent& event : changes.events) index->AppendTaskEvent(event);
+    index->SetCommitSerial(changes.serial);
   });
   return analytics;
+}
+
+Status CatchUp(Store& store, Analytics& analytics) {
+  auto serial = store.CommitSerial();
+  if (!serial) return std::unexpected(serial.error());
+  if (*serial == analytics.commit_serial()) return {};
+  // Commits of this process are applied before they release the turn: with the turn held, a
+  // serial that still differs was made elsewhere.
+  auto turn = store.Begin();
+  if (!turn) return std::unexpected(turn.error());
+  serial = (*turn)->CommitSerial();
+  if (!serial) return std::unexpected(serial.error());
+  if (*serial == analytics.commit_serial()) return {};
+  analytics.Clear();
+  return LoadInto(analytics, **turn, {});
 }
 
 }  // namespace planwatch

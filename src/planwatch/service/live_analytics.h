@@ -22,9 +22,16 @@ using LoadProgress = std::function<void(std::string_view stage, std::size_t done
 Result<std::unique_ptr<Analytics>> LoadAnalytics(StoreReader& store,
                                                  const LoadProgress& progress = {});
 
-// LoadAnalytics, then installs the store's commit observer so that the index follows every
-// write made through `store` (the observer re-reads the catalog when a commit changed it).
+// LoadAnalytics inside a write transaction (so that no commit falls between the load and the
+// observer), then installs the store's commit observer so that the index follows every write
+// made through `store` (the observer re-reads the catalog when a commit changed it).
 // The index must outlive the store's use; the returned pointer is shared with the observer.
 Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgress& progress = {});
+
+// Brings `analytics` (attached to `store`) up to date when another process committed through the
+// same database since it was loaded: compares Store::CommitSerial with the index's and, when they
+// differ, loads everything again while holding the store's write turn (so no commit slips by).
+// Cheap when nothing changed: one read of the serial. Call before answering from the index.
+Status CatchUp(Store& store, Analytics& analytics);
 
 }  // namespace planwatch

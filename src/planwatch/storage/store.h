@@ -77,6 +77,8 @@ struct CommittedChanges {
   std::vector<TaskEvent> events;  // AppendTaskEvent, after the tasks above
   // Org units, successions, indicators, targets, plans or task groups changed (read them again).
   bool catalog = false;
+  // CommitSerial() after this commit.
+  std::int64_t serial = 0;
 
   bool empty() const { return values.empty() && tasks.empty() && events.empty() && !catalog; }
 };
@@ -181,6 +183,9 @@ class StoreReader {
   virtual Result<std::vector<Target>> Targets() = 0;
   // The current value of each (indicator, unit, period), or the value it had at `as_of`.
   virtual Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) = 0;
+  // How many commits, by any process, changed what CommittedChanges keeps: an index that
+  // followed every commit of this Store stands at this number unless another process wrote.
+  virtual Result<std::int64_t> CommitSerial() = 0;
   // Calls `visit` once for the current value of every (indicator, unit, period), in no
   // particular order, from one snapshot, without building DataValue records (the analytics
   // index loads tens of millions of them at start).

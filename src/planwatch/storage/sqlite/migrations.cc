@@ -14,6 +14,7 @@ extern const char kSchemaV8[];   // schema_reports.cc
 extern const char kSchemaV9[];   // schema_urging.cc
 extern const char kSchemaV10[];  // schema_reviews.cc
 extern const char kSchemaV11[];  // schema_feedback.cc
+extern const char kSchemaV12[];  // schema_analytics.cc
 
 namespace {
 
@@ -425,7 +426,7 @@ CREATE TRIGGER task_comments_append_only_delete BEFORE DELETE ON task_comments
   BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations = {{
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
@@ -437,6 +438,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {9, "urging, notifications and the delivery outbox", kSchemaV9},
     {10, "reviews", kSchemaV10},
     {11, "feedback", kSchemaV11},
+    {12, "commit serial", kSchemaV12},
 }};
 
 constexpr char kCreateMigrationsTable[] =

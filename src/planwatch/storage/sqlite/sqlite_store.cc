@@ -175,6 +175,14 @@ class ConnectionReader : public Base {
   Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) override {
     return Read([&](Connection& c) { return sqlite::ReadDataValues(c, query); });
   }
+  Result<std::int64_t> CommitSerial() override {
+    return Read([](Connection& c) -> Result<std::int64_t> {
+      PW_SQLITE_ASSIGN(auto stmt, c.Prepare("SELECT serial FROM commit_serial WHERE id = 1"));
+      PW_SQLITE_ASSIGN(bool row, stmt.Step());
+      if (!row) return Internal("commit_serial has no row");
+      return stmt.Int(0);
+    });
+  }
   Status ScanDataValues(const std::function<void(const ValueCell&)>& visit) override {
     return Read([&](Connection& c) { return sqlite::ScanDataValues(c, visit); });
   }
@@ -529,6 +537,16 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
       state_ = State::kRolledBack;
       return Fail(ErrorCode::kUnavailable, "the database rolled the transaction back");
     }
+    if (!changes_.empty()) {
+      auto serial = NextSerial();
+      if (!serial) {
+        (void)connection_->Run("ROLLBACK");
+        state_ = State::kRolledBack;
+        turn_.Release();
+        return std::unexpected(serial.error());
+      }
+      changes_.serial = *serial;
+    }
     Status committed = connection_->Run("COMMIT");
     if (!committed) {
       if (connection_->InTransaction()) (void)connection_->Run("ROLLBACK");
@@ -591,6 +609,14 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     auto result = Write(std::move(f));
     if (result) changes_.catalog = true;
     return result;
+  }
+
+  Result<std::int64_t> NextSerial() {
+    PW_SQLITE_ASSIGN(auto stmt, connection_->Prepare("UPDATE commit_serial SET serial = serial + 1 "
+                                                     "WHERE id = 1 RETURNING serial"));
+    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    if (!row) return Internal("commit_serial has no row");
+    return stmt.Int(0);
   }
 
   void NoteValue(const DataValue& value) {
