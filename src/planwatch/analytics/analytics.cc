@@ -336,6 +336,33 @@ void Analytics::SetValue(IndicatorId indicator, OrgUnitId unit, const Period& pe
   it->second->Set(position, period, value);
 }
 
+namespace {
+
+// A period as one integer, for lookups: its first day and its type identify it.
+std::int64_t PeriodKey(const Period& p) {
+  return (static_cast<std::int64_t>(p.start().days_since_epoch()) << 4) |
+         static_cast<std::int64_t>(p.type());
+}
+
+// The period slots of a column by PeriodKey, sorted for binary search.
+std::vector<std::pair<std::int64_t, std::size_t>> SlotsByKey(const Column& column) {
+  std::vector<std::pair<std::int64_t, std::size_t>> out;
+  out.reserve(column.periods.size());
+  for (std::size_t i = 0; i < column.periods.size(); ++i) {
+    out.emplace_back(PeriodKey(column.periods[i]), i);
+  }
+  std::ranges::sort(out);
+  return out;
+}
+
+const std::pair<std::int64_t, std::size_t>* FindSlot(
+    const std::vector<std::pair<std::int64_t, std::size_t>>& slots, std::int64_t key) {
+  auto it = std::ranges::lower_bound(slots, key, {}, &std::pair<std::int64_t, std::size_t>::first);
+  return it != slots.end() && it->first == key ? &*it : nullptr;
+}
+
+}  // namespace
+
 void Analytics::SetValues(std::span<const CellValue> cells) {
   auto gen = state_->Current();
   const OrgTree& tree = gen->catalog->tree;
@@ -349,22 +376,29 @@ void Analytics::SetValues(std::span<const CellValue> cells) {
   for (const auto& [id, batch] : by_column) {
     Column& column = *gen->columns.at(id);
     std::unique_lock lock(column.mu);
+    auto slots = SlotsByKey(column);
     std::vector<int> new_units;
     std::vector<Period> new_periods;
     for (const auto& [position, cell] : batch) {
       if (!std::ranges::binary_search(column.units, position)) new_units.push_back(position);
-      if (!std::ranges::binary_search(column.periods, cell->period)) {
-        new_periods.push_back(cell->period);
-      }
+      if (!FindSlot(slots, PeriodKey(cell->period))) new_periods.push_back(cell->period);
     }
-    for (auto* list : {&new_units}) {
-      std::ranges::sort(*list);
-      list->erase(std::unique(list->begin(), list->end()), list->end());
+    if (!new_units.empty() || !new_periods.empty()) {
+      std::ranges::sort(new_units);
+      new_units.erase(std::unique(new_units.begin(), new_units.end()), new_units.end());
+      std::ranges::sort(new_periods);
+      new_periods.erase(std::unique(new_periods.begin(), new_periods.end()), new_periods.end());
+      column.Grow(new_units, new_periods);
+      slots = SlotsByKey(column);
     }
-    std::ranges::sort(new_periods);
-    new_periods.erase(std::unique(new_periods.begin(), new_periods.end()), new_periods.end());
-    column.Grow(new_units, new_periods);
-    for (const auto& [position, cell] : batch) column.Set(position, cell->period, cell->value);
+    for (const auto& [position, cell] : batch) {
+      const std::size_t p = FindSlot(slots, PeriodKey(cell->period))->second;
+      const auto u = static_cast<std::size_t>(std::ranges::lower_bound(column.units, position) -
+                                              column.units.begin());
+      double& target = column.cells[p][u];
+      if (!Present(target)) ++column.count;
+      target = cell->value;
+    }
   }
 }
 
