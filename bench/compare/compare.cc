@@ -198,26 +198,9 @@ Result<Answer> PlanwatchAnswer(const Analytics& index, const OrgTree& tree, cons
 
 std::vector<QueryTimes> RunPlanwatch(const Analytics& index, const OrgTree& tree,
                                      const std::vector<Query>& queries, const RunPlan& plan) {
-  std::vector<QueryTimes> out;
-  for (const Query& q : queries) {
-    QueryTimes t;
-    double first_ms = 0;
-    for (const Instance& in : q.instances) {
-      const auto start = Clock::now();
-      t.answers.push_back(Must(PlanwatchAnswer(index, tree, in), "planwatch " + in.label));
-      first_ms += MsSince(start);
-    }
-    const int runs = plan.RunsFor(first_ms / q.instances.size());
-    for (int i = 0; i < runs; ++i) {
-      const Instance& in = q.instances[i % q.instances.size()];
-      const auto start = Clock::now();
-      auto answer = PlanwatchAnswer(index, tree, in);
-      t.ms.push_back(MsSince(start));
-      if (!answer) Die("planwatch " + in.label + ": " + answer.error().ToString());
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
+  return Must(TimeQueries(queries, plan,
+                          [&](const Instance& in) { return PlanwatchAnswer(index, tree, in); }),
+              "planwatch");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -146,28 +146,7 @@ class SqlitePeer final : public Peer {
 
   Result<std::vector<QueryTimes>> Run(const std::vector<Query>& queries,
                                       const RunPlan& plan) override {
-    std::vector<QueryTimes> out;
-    for (const Query& q : queries) {
-      QueryTimes t;
-      double first_ms = 0;
-      for (const Instance& in : q.instances) {
-        const auto start = Clock::now();
-        auto answer = Answer1(in);
-        first_ms += MsSince(start);
-        if (!answer) return std::unexpected(answer.error());
-        t.answers.push_back(std::move(*answer));
-      }
-      const int runs = plan.RunsFor(first_ms / q.instances.size());
-      for (int i = 0; i < runs; ++i) {
-        const Instance& in = q.instances[i % q.instances.size()];
-        const auto start = Clock::now();
-        auto answer = Answer1(in);
-        t.ms.push_back(MsSince(start));
-        if (!answer) return std::unexpected(answer.error());
-      }
-      out.push_back(std::move(t));
-    }
-    return out;
+    return TimeQueries(queries, plan, [this](const Instance& in) { return Answer1(in); });
   }
 
   Result<double> Ingest(const std::string& csv, std::size_t) override {
@@ -394,28 +373,7 @@ class PostgresPeer final : public Peer {
 
   Result<std::vector<QueryTimes>> Run(const std::vector<Query>& queries,
                                       const RunPlan& plan) override {
-    std::vector<QueryTimes> out;
-    for (const Query& q : queries) {
-      QueryTimes t;
-      double first_ms = 0;
-      for (const Instance& in : q.instances) {
-        const auto start = Clock::now();
-        auto answer = Answer1(in);
-        first_ms += MsSince(start);
-        if (!answer) return std::unexpected(answer.error());
-        t.answers.push_back(std::move(*answer));
-      }
-      const int runs = plan.RunsFor(first_ms / q.instances.size());
-      for (int i = 0; i < runs; ++i) {
-        const Instance& in = q.instances[i % q.instances.size()];
-        const auto start = Clock::now();
-        auto answer = Answer1(in);
-        t.ms.push_back(MsSince(start));
-        if (!answer) return std::unexpected(answer.error());
-      }
-      out.push_back(std::move(t));
-    }
-    return out;
+    return TimeQueries(queries, plan, [this](const Instance& in) { return Answer1(in); });
   }
 
   Result<double> Ingest(const std::string& csv, std::size_t) override {
@@ -682,6 +640,33 @@ class DuckdbPeer final : public Peer {
 };
 
 }  // namespace
+
+Result<std::vector<QueryTimes>> TimeQueries(
+    const std::vector<Query>& queries, const RunPlan& plan,
+    const std::function<Result<Answer>(const Instance&)>& answer_of) {
+  std::vector<QueryTimes> out;
+  for (const Query& q : queries) {
+    QueryTimes t;
+    double first_ms = 0;
+    for (const Instance& in : q.instances) {
+      const auto start = Clock::now();
+      auto answer = answer_of(in);
+      first_ms += MsSince(start);
+      if (!answer) return std::unexpected(answer.error());
+      t.answers.push_back(std::move(*answer));
+    }
+    const int runs = plan.RunsFor(first_ms / q.instances.size());
+    for (int i = 0; i < runs; ++i) {
+      const Instance& in = q.instances[i % q.instances.size()];
+      const auto start = Clock::now();
+      auto answer = answer_of(in);
+      t.ms.push_back(MsSince(start));
+      if (!answer) return std::unexpected(answer.error());
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
 
 Result<std::vector<std::vector<std::string>>> ReadCsvRows(const std::string& path) {
   std::ifstream in(path);

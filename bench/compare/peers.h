@@ -4,6 +4,7 @@
 // (the answers are checked against planwatch's), then times them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ struct QueryTimes {
   std::vector<Answer> answers;  // one per instance, from the first (untimed) pass
   std::vector<double> ms;       // one per timed run
 };
+
+// Times every query by `plan`: a first pass takes each instance's answer (and estimates the
+// cost), then plan.RunsFor() timed runs cycle through the instances. The first error stops it.
+Result<std::vector<QueryTimes>> TimeQueries(
+    const std::vector<Query>& queries, const RunPlan& plan,
+    const std::function<Result<Answer>(const Instance&)>& answer_of);
 
 class Peer {
  public:
