@@ -460,21 +460,27 @@ struct Scope {
   std::vector<int> extra;  // sorted, outside [lo, hi)
 };
 
+// The positions [lo, hi) cover, as a Scope: the range and the units outside it that a unit inside
+// succeeded, sorted and unique.
 template <typename Gen>
-Result<Scope> ScopeOf(const Gen& gen, OrgUnitId root) {
-  const OrgTree& tree = gen.catalog->tree;
-  const int lo = tree.Index(root);
-  if (lo < 0) return NotFound(fmt::format("no org unit {}", root.value));
-  Scope scope{lo, lo + tree.SubtreeSize(root), {}};
+Scope RangeScope(const Gen& gen, int lo, int hi) {
+  Scope scope{lo, hi, {}};
   for (const auto& [predecessor, successor] : gen.inherited) {
-    if (successor >= scope.lo && successor < scope.hi &&
-        (predecessor < scope.lo || predecessor >= scope.hi)) {
+    if (successor >= lo && successor < hi && (predecessor < lo || predecessor >= hi)) {
       scope.extra.push_back(predecessor);
     }
   }
   std::ranges::sort(scope.extra);
   scope.extra.erase(std::unique(scope.extra.begin(), scope.extra.end()), scope.extra.end());
   return scope;
+}
+
+template <typename Gen>
+Result<Scope> ScopeOf(const Gen& gen, OrgUnitId root) {
+  const OrgTree& tree = gen.catalog->tree;
+  const int lo = tree.Index(root);
+  if (lo < 0) return NotFound(fmt::format("no org unit {}", root.value));
+  return RangeScope(gen, lo, lo + tree.SubtreeSize(root));
 }
 
 // The unit slots of `column` the scope covers: one contiguous run and a few more.
@@ -704,17 +710,16 @@ Result<std::optional<std::vector<OrgUnitId>>> LeadUnitsOf(const Gen& gen, const 
   const OrgTree& tree = gen.catalog->tree;
   const int lo = tree.Index(scope.unit);
   if (lo < 0) return NotFound(fmt::format("no org unit {}", scope.unit.value));
-  const int hi = scope.subtree ? lo + tree.SubtreeSize(scope.unit) : lo + 1;
+  const Scope range =
+      RangeScope(gen, lo, scope.subtree ? lo + tree.SubtreeSize(scope.unit) : lo + 1);
   std::vector<OrgUnitId> units;
-  units.reserve(static_cast<std::size_t>(hi - lo));
-  for (int i = lo; i < hi; ++i) units.push_back(tree.units()[static_cast<std::size_t>(i)].id);
-  for (const auto& [predecessor, successor] : gen.inherited) {
-    if (successor >= lo && successor < hi && (predecessor < lo || predecessor >= hi)) {
-      units.push_back(tree.units()[static_cast<std::size_t>(predecessor)].id);
-    }
+  units.reserve(static_cast<std::size_t>(range.hi - range.lo) + range.extra.size());
+  for (int i = range.lo; i < range.hi; ++i) {
+    units.push_back(tree.units()[static_cast<std::size_t>(i)].id);
   }
-  std::ranges::sort(units);
-  units.erase(std::unique(units.begin(), units.end()), units.end());
+  for (int position : range.extra) {
+    units.push_back(tree.units()[static_cast<std::size_t>(position)].id);
+  }
   return std::optional<std::vector<OrgUnitId>>(std::move(units));
 }
 
