@@ -10,6 +10,7 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libsodium-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils unzip
+  libzip-dev libexpat1-dev python3-openpyxl
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl wrk
   chromium
