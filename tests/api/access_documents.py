@@ -1,6 +1,6 @@
 """Access expectations of the document exports (see access_parts.py).
 
-The PDF summary and the scorecards workbook are figures over a whole plan: for those who may read
+The PDF summary and the scorecards and indicators workbooks are figures over a whole plan: for those who may read
 analytics of the plan's issuing unit or administer the plan; the target is the plan
 PX-<unit of the relation>, issued and administered by that unit, so every role is allowed exactly
 in its own subtree. The task workbook is for every signed-in user (with the tasks they may read).
@@ -15,6 +15,7 @@ TABLE = {
     ("GET", "/api/v1/exports/plan-summary.pdf"): ("rel", {role: IN_SCOPE for role in ROLES}),
     ("GET", "/api/v1/exports/scorecards.xlsx"): ("rel", {role: IN_SCOPE for role in ROLES}),
     ("GET", "/api/v1/exports/tasks.xlsx"): ("any", {role: ALL for role in ROLES}),
+    ("GET", "/api/v1/exports/indicators.xlsx"): ("rel", {role: IN_SCOPE for role in ROLES}),
 }
 
 JSON_BODY_ROUTES = set()
@@ -29,6 +30,8 @@ def build(w, method, path, role, rel):
         return c.get(f"{path}?plan={plan}&period=2025&lang=vi")
     if path.endswith("scorecards.xlsx"):
         return c.get(f"{path}?plan={plan}&period=2025")
+    if path.endswith("indicators.xlsx"):
+        return c.get(f"{path}?plan={plan}&year=2025")
     return c.get(f"{path}?plan=PL&as_of=2025-12-31")
 
 

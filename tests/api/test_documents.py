@@ -6,6 +6,7 @@ Fixture plan PL (issued by province P, administered by D): six deadline tasks on
 of them (T-V1) verified done, so completion is 1 of 6 = 16.6% (truncated, never rounded up).
 """
 
+import datetime
 import io
 import os
 import subprocess
@@ -150,12 +151,59 @@ class WorkbookTest(unittest.TestCase):
                                             "/api/v1/exports/scorecards.xlsx?plan=PL&period=2025")
         self.assertEqual(r.status, 403)
 
+    def test_indicators_workbook(self):
+        import openpyxl
+        r = self.f.client("admin_p").ok("GET", "/api/v1/exports/indicators.xlsx?plan=PL&year=2025")
+        self.assertEqual(r.header("Content-Type"), XLSX)
+        self.assertEqual(r.header("Content-Disposition"),
+                         'attachment; filename="indicators-PL-2025.xlsx"')
+        wb = openpyxl.load_workbook(io.BytesIO(r.body))
+        self.assertEqual(wb.sheetnames, ["Chỉ tiêu", "Số liệu"])
+        sheet = wb["Chỉ tiêu"]
+        self.assertEqual(sheet.freeze_panes, "A3")
+        self.assertEqual([c.value for c in sheet[2]],
+                         ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo",
+                          "Chiều đánh giá", "Mục tiêu", "Thời hạn mục tiêu", "Giá trị thực hiện",
+                          "Mức đạt", "Tình trạng"])
+        # PL's tasks link I-DV only; its 2025 figure at P sums the months of P's subtree
+        # (5 + 3 + 7 + 2 + 4 + 8), judged against the line from 0 to 120 by 31/12/2026 (60).
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+        self.assertEqual(len(rows), 1)
+        row = rows[0]
+        self.assertEqual(row[:8], ["I-DV", "Số dịch vụ công trực tuyến", "services", "Tháng",
+                                   "Tăng là tốt", 120, datetime.datetime(2026, 12, 31), 29])
+        self.assertAlmostEqual(row[8], 29 / 60, places=3)
+        self.assertEqual(row[9], "Chậm tiến độ")
+        self.assertEqual(sheet["F3"].number_format, "#,##0")
+        self.assertEqual(sheet["G3"].number_format.lower(), "dd/mm/yyyy")
+
+        values = wb["Số liệu"]
+        self.assertEqual(values.freeze_panes, "A3")
+        self.assertEqual([c.value for c in values[2]],
+                         ["Mã chỉ tiêu", "Tên chỉ tiêu", "Mã đơn vị", "Đơn vị", "Kỳ", "Giá trị",
+                          "Trạng thái"])
+        got = [(r[2], r[4], r[5], r[6]) for r in
+               ([c.value for c in row] for row in values.iter_rows(min_row=3))]
+        self.assertEqual(got, [("C1", "202501", 7, "Đã duyệt"), ("C1", "202502", 8, "Đã duyệt"),
+                               ("C2", "202501", 4, "Đã duyệt"), ("D", "202501", 3, "Đã duyệt"),
+                               ("P", "202501", 5, "Đã duyệt"), ("V1", "202501", 2, "Đã duyệt")])
+        self.assertEqual(values["F3"].number_format, "#,##0")
+
+        empty = openpyxl.load_workbook(io.BytesIO(self.f.client("admin_p").ok(
+            "GET", "/api/v1/exports/indicators.xlsx?plan=PL&year=2024").body))
+        self.assertEqual(empty["Số liệu"].max_row, 2)
+        r = self.f.client("viewer_c2").call("GET", "/api/v1/exports/indicators.xlsx?plan=PL")
+        self.assertEqual(r.status, 403)
+
     def test_bad_parameters_are_named(self):
         c = self.f.client("admin_p")
         for path, field in (("/api/v1/exports/tasks.xlsx?plan=PL&as_of=31/12/2025", "as_of"),
                             ("/api/v1/exports/tasks.xlsx?plan=PL&period=2025", "period"),
                             ("/api/v1/exports/scorecards.xlsx?plan=PL&as_of=2025-12-31", "as_of"),
-                            ("/api/v1/exports/scorecards.xlsx?period=2025", "plan")):
+                            ("/api/v1/exports/scorecards.xlsx?period=2025", "plan"),
+                            ("/api/v1/exports/indicators.xlsx?plan=PL&year=20x5", "year"),
+                            ("/api/v1/exports/indicators.xlsx?plan=PL&period=2025", "period"),
+                            ("/api/v1/exports/indicators.xlsx?year=2025", "plan")):
             with self.subTest(path=path):
                 r = c.call("GET", path)
                 self.assertEqual(r.status, 400, r)

@@ -356,6 +356,42 @@ class PathAndQueryTest(unittest.TestCase):
                   ("/api/v1/analytics/tasks?plan=PL&claimed=maybe", "claimed"),
                   ("/api/v1/analytics/indicators?by=zzz", "by"),
                   ("/api/v1/tasks?q=%ZZ", None), ("/api/v1/tasks?q=%FF", None)]
+        # DHIS2 data value sets: codes only, dates in pairs, flags true|false.
+        dvs = "/api/v1/exports/dataValueSets.json"
+        cases += [(f"{dvs}?zzz_unknown=1", "zzz_unknown"), (f"{dvs}?idScheme=uid", "idScheme"),
+                  (f"{dvs}?dataElementIdScheme=name", "dataElementIdScheme"),
+                  (f"{dvs}?orgUnitIdScheme=UID", "orgUnitIdScheme"),
+                  (f"{dvs}?children=maybe", "children"), (f"{dvs}?period=2025Q5", "period"),
+                  (f"{dvs}?dataElement=I-DV,,I-P", "dataElement"),
+                  (f"{dvs}?startDate=2025-01-01", "endDate"),
+                  (f"{dvs}?startDate=2025-02-30&endDate=2025-03-01", "startDate"),
+                  (f"{dvs}?startDate=2025-03-01&endDate=2025-01-01", "endDate"),
+                  (f"{dvs}?period=2025&startDate=2025-01-01&endDate=2025-12-31", "period"),
+                  (f"{dvs}?orgUnit=C1&orgUnit=C2", "orgUnit"),
+                  ("/api/v1/exports/indicators.xlsx?plan=PL&year=0", "year"),
+                  ("/api/v1/exports/indicators.xlsx?plan=PL&zzz_unknown=1", "zzz_unknown")]
+        # Records in the import format: known kinds only, each once; the CSV needs its kind.
+        cases += [("/api/v1/exports/records.xlsx?kinds=tasks,zzz", "kinds"),
+                  ("/api/v1/exports/records.xlsx?kinds=tasks,tasks", "kinds"),
+                  ("/api/v1/exports/records.xlsx?kind=tasks", "kind"),
+                  ("/api/v1/exports/records.csv", "kind"),
+                  ("/api/v1/exports/records.csv?kind=zzz", "kind"),
+                  ("/api/v1/exports/records.csv?kind=tasks&zzz_unknown=1", "zzz_unknown")]
+        # Open data: the files take no parameters, except diff.json its from and to (required
+        # version numbers); checked before the dataset is looked up.
+        for base in ("/open/catalog.jsonld", "/open/datasets.json", "/open/datasets/plan-pl.csv",
+                     "/open/datasets/plan-pl/v1.json", "/open/datasets/plan-pl/versions.json"):
+            cases.append((f"{base}?zzz_unknown=1", "zzz_unknown"))
+        diff = "/open/datasets/plan-pl/diff.json"
+        cases += [(diff, "from"), (f"{diff}?from=1", "to"), (f"{diff}?from=x&to=2", "from"),
+                  (f"{diff}?from=1&to=-2", "to"), (f"{diff}?from=0&to=1", "from"),
+                  (f"{diff}?from=1&to=2&zzz_unknown=1", "zzz_unknown"),
+                  (f"{diff}?from=1&to=2&to=3", "to")]
+        # Publications (signed in): limit and offset only.
+        pubs = "/api/v1/publications"
+        cases += [(f"{pubs}?limit={bad}", "limit") for bad in ("0", "-1", "x", "100000")]
+        cases += [(f"{pubs}?offset=-1", "offset"), (f"{pubs}?limit=1&limit=2", "limit"),
+                  (f"{pubs}?zzz_unknown=1", "zzz_unknown")]
         return cases
 
     def test_bad_query_strings_are_400(self):
@@ -367,6 +403,37 @@ class PathAndQueryTest(unittest.TestCase):
             elif field is not None and field not in error_fields(r):
                 wrong.append(f"GET {path}: errors do not name {field}: {r.body[:200]!r}")
         self.assertEqual(wrong, [])
+
+    def test_bad_ckan_parameters_are_400_in_ckans_shape(self):
+        """CKAN's action API answers in CKAN's own error shape (not a problem document): the
+        offending parameter is a key of "error"."""
+        before = self.f.fingerprint()
+        cases = [("package_search?rows=1001", "rows"), ("package_search?rows=x", "rows"),
+                 ("package_search?rows=", "rows"), ("package_search?start=-1", "start"),
+                 ("package_search?sort=zzz", "sort"), ("package_search?fq=zzz:1", "fq"),
+                 ("package_search?fq=tags:%22open", "fq"), ("package_search?fq=nocolon", "fq"),
+                 ("package_search?fq=metadata_modified:[x%20TO%20*]", "fq"),
+                 ("package_search?zzz_unknown=1", "zzz_unknown"),
+                 ("package_list?limit=-1", "limit"), ("package_list?offset=x", "offset"),
+                 ("package_list?zzz_unknown=1", "zzz_unknown"), ("package_show", "id"),
+                 ("package_show?id=", "id"), ("package_show?id=x&zzz_unknown=1", "zzz_unknown"),
+                 ("organization_list?all_fields=maybe", "all_fields"),
+                 ("organization_list?zzz_unknown=1", "zzz_unknown")]
+        anon = self.f.anonymous()
+        wrong = []
+        for query, field in cases:
+            r = anon.get(f"/api/3/action/{query}", check=False)
+            try:
+                body = r.json()
+            except ValueError:
+                body = {}
+            error = body.get("error") or {}
+            if (r.status != 400 or r.header("Content-Type") != "application/json; charset=utf-8"
+                    or body.get("success") is not False
+                    or error.get("__type") != "Validation Error" or field not in error):
+                wrong.append(f"GET /api/3/action/{query}: {r.status} {r.body[:200]!r}")
+        self.assertEqual(wrong, [])
+        self.assertEqual(self.f.fingerprint(), before)
 
     def raw_exchange(self, data):
         with socket.create_connection(("127.0.0.1", self.f.port), timeout=10) as s:

@@ -417,8 +417,14 @@ class ResourcesTest(unittest.TestCase):
 
         checked = self.import_csv(self.admin, "directives", good, dry_run=True)
         self.assertEqual(checked.status, 200)
-        self.assertEqual(checked.json(), {"kind": "directives", "dry_run": True, "rows": 1,
-                                          "inserted": 1, "updated": 0, "unchanged": 0})
+        self.assertEqual(checked.json(), {
+            "kind": "directives", "kinds": ["directives"], "dry_run": True, "rows": 1,
+            "inserted": 1, "updated": 0, "unchanged": 0, "changes_total": 1,
+            "changes": [{"kind": "directives", "line": 2, "key": "CV-IMP-1", "action": "insert",
+                         "fields": [{"column": "number", "before": "", "after": "CV-IMP-1"},
+                                    {"column": "kind", "before": "", "after": "dispatch"},
+                                    {"column": "title_vi", "before": "",
+                                     "after": "Công văn một"}]}]})
         self.assertEqual(self.f.fingerprint(), before)
 
         done = self.import_csv(self.admin, "directives", good)

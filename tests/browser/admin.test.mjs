@@ -239,6 +239,42 @@ test('an import with two bad rows lists both and writes nothing; a dry run then 
   assertClean(problems)
 })
 
+test('an Excel workbook from the template link, dry run: the changes table lists each field before and after', async () => {
+  const { page, problems } = await openPage(browser, { width: WIDTHS.desktop })
+  await signIn(page, server.base, 'admin')
+  await page.goto(`${server.base}/admin/imports?kind=units`)
+  const templates = page.getByTestId('import-templates')
+  const link = templates.getByRole('link', { name: 'Tải tệp mẫu Excel (.xlsx)' })
+  assert.equal(await link.getAttribute('href'), '/api/v1/imports/units/template.xlsx')
+  assert.equal(await templates.getByRole('link', { name: 'Tải tệp mẫu CSV' }).getAttribute('href'),
+    '/api/v1/imports/units/template.csv')
+  // The template's example row is the demo's Department of Science and Technology, renamed.
+  const download = await page.request.get(`${server.base}${await link.getAttribute('href')}`)
+  assert.equal(download.status(), 200)
+  const workbook = await download.body()
+  assert.equal(workbook.subarray(0, 2).toString(), 'PK')
+  const admin = await apiAs(server.api, 'admin')
+  const before = await admin.get('/api/v1/org-units?q=SL-SKHCN')
+
+  await page.locator('#imp-file').setInputFiles({
+    name: 'don-vi.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: workbook,
+  })
+  await page.getByRole('button', { name: 'Kiểm tra tệp' }).click()
+  const result = page.getByTestId('import-result')
+  await result.getByText('Chạy thử thành công — chưa ghi dữ liệu nào.').waitFor()
+  assert.equal(await result.getByTestId('count-updated').innerText(), '1')
+  const changes = page.getByTestId('import-changes')
+  await changes.waitFor()
+  const name = changes.locator('tr[data-key="SL-SKHCN"]', { hasText: 'Tên' }).first()
+  assert.match(await name.innerText(), /Sở Khoa học và Công nghệ\s*→\s*Sở Khoa học và Công nghệ tỉnh Sơn La/)
+  await changes.getByText('Đơn vị, Dòng 3', { exact: false }).waitFor()
+  await shoot(page, 'admin-imports-xlsx-changes')
+  assert.deepEqual(await admin.get('/api/v1/org-units?q=SL-SKHCN'), before)
+  assertClean(problems)
+})
+
 test('a non-admin opening the administration pages sees a clear refusal', async () => {
   const { page, problems } = await openPage(browser, { width: WIDTHS.desktop })
   await signIn(page, server.base, 'chiengan.canbo')

@@ -37,10 +37,12 @@ std::string_view ErrorCodeName(ErrorCode code) {
 std::string Error::ToString() const {
   std::string out = fmt::format("{}: {}", ErrorCodeName(code), message);
   for (const ErrorDetail& d : details) {
+    std::string where;
+    if (!d.sheet.empty()) where = fmt::format("sheet {}", d.sheet);
+    if (d.line > 0) where += fmt::format("{}line {}", where.empty() ? "" : ", ", d.line);
+    if (!d.field.empty()) where += fmt::format("{}column {}", where.empty() ? "" : ", ", d.field);
     out += "\n  ";
-    if (d.line > 0) out += fmt::format("line {}", d.line);
-    if (!d.field.empty()) out += fmt::format("{}column {}", d.line > 0 ? ", " : "", d.field);
-    if (d.line > 0 || !d.field.empty()) out += ": ";
+    if (!where.empty()) out += where + ": ";
     out += d.message;
   }
   return out;

@@ -29,12 +29,14 @@ enum class ErrorCode {
 
 std::string_view ErrorCodeName(ErrorCode code);
 
-// One offending item of an input: a CSV row and column, or a JSON field. `line` is 1-based
-// (0 when the input has no lines); `field` names the column or field.
+// One offending item of an input: a CSV row and column, a workbook sheet's row and column, or a
+// JSON field. `line` is 1-based (0 when the input has no lines; a workbook's row number);
+// `field` names the column or field; `sheet` names the workbook sheet (empty otherwise).
 struct ErrorDetail {
   int line = 0;
   std::string field;
   std::string message;
+  std::string sheet = {};
 
   friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
 };

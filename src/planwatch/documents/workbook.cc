@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <set>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace planwatch {
 namespace {
@@ -73,6 +75,23 @@ Status CheckSheet(const Sheet& sheet, std::set<std::string>& names) {
       return InvalidArgument(
           fmt::format("sheet \"{}\" column {} (\"{}\"): width {} is not in (0, 255]", sheet.name,
                       c + 1, sheet.columns[c].header, width));
+    }
+  }
+  for (const Column& column : sheet.columns) {
+    std::size_t list_length = 0;
+    for (const std::string& choice : column.choices) {
+      list_length += choice.size() + (list_length > 0 ? 1 : 0);
+      if (choice.empty() || choice.find(',') != std::string::npos) {
+        return InvalidArgument(
+            fmt::format("sheet \"{}\" column \"{}\": choice \"{}\" is empty or "
+                        "holds a comma",
+                        sheet.name, column.header, choice));
+      }
+    }
+    if (list_length > 255) {
+      return InvalidArgument(fmt::format(
+          "sheet \"{}\" column \"{}\": the choices are longer than Excel's 255 characters",
+          sheet.name, column.header));
     }
   }
   if (sheet.rows.size() + 2 > kMaxRows) {
@@ -234,6 +253,37 @@ Status WriteSheet(lxw_workbook* wb, const Sheet& sheet, Formats& formats) {
     const auto row = static_cast<lxw_row_t>(r + 2);
     for (std::size_t c = 0; c < sheet.rows[r].size(); ++c) {
       if (auto s = WriteCell(ws, row, static_cast<lxw_col_t>(c), sheet.rows[r][c], formats); !s) {
+        return s;
+      }
+    }
+  }
+  for (lxw_col_t c = 0; c <= last_col; ++c) {
+    const Column& column = sheet.columns[c];
+    if (!column.hint.empty()) {
+      lxw_comment_options comment{};
+      comment.width = 320;
+      comment.height = 120;
+      const std::string hint = FitCell(column.hint);
+      if (auto s = LibraryError(worksheet_write_comment_opt(ws, 1, c, hint.c_str(), &comment),
+                                "header comment");
+          !s) {
+        return s;
+      }
+    }
+    if (!column.choices.empty()) {
+      // The library takes a null-terminated array of mutable C strings.
+      std::vector<std::string> values = column.choices;
+      std::vector<char*> list;
+      for (std::string& value : values) list.push_back(value.data());
+      list.push_back(nullptr);
+      lxw_data_validation validation{};
+      validation.validate = LXW_VALIDATION_TYPE_LIST;
+      validation.value_list = list.data();
+      const auto last = static_cast<lxw_row_t>(
+          std::min(kMaxRows - 1, std::max(sheet.rows.size() + 1, std::size_t{kChoiceRows} + 1)));
+      if (auto s = LibraryError(worksheet_data_validation_range(ws, 2, c, last, c, &validation),
+                                "drop-down list");
+          !s) {
         return s;
       }
     }

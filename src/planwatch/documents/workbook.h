@@ -40,7 +40,16 @@ struct Cell {
 struct Column {
   std::string header;  // UTF-8, shown bold in the header row
   double width = 12;   // in Excel character widths (0 < width <= 255)
+  // Written as a comment on the header cell (what the column holds); empty: none.
+  std::string hint = {};
+  // A drop-down list of these values on the column's data cells (row 3 to the last data row, at
+  // least to row kChoiceRows + 2); other values are refused. Empty: none. Together, with one
+  // comma between values, at most 255 characters (Excel's limit), and no value holds a comma.
+  std::vector<std::string> choices = {};
 };
+
+// How many rows below the header a drop-down list covers at least, so rows added by hand get it.
+inline constexpr int kChoiceRows = 1000;
 
 // One worksheet: row 1 is `title` (bold, larger), row 2 the column headers (bold, frozen, with
 // an autofilter over the data), data from row 3.
@@ -59,8 +68,8 @@ struct Workbook {
 
 // The .xlsx file's bytes. invalid_argument, naming the sheet (and the row), for a workbook
 // without sheets, a bad or duplicate sheet name, a sheet without columns, a column width out of
-// range, a row longer than the columns, or a non-finite number; internal when the library fails
-// (its message included).
+// range, choices over Excel's limit, a row longer than the columns, or a non-finite number;
+// internal when the library fails (its message included).
 Result<std::string> RenderWorkbook(const Workbook& workbook);
 
 }  // namespace planwatch

@@ -18,7 +18,6 @@
 #include "planwatch/http/router.h"
 #include "planwatch/service/accounts.h"
 #include "planwatch/service/analytics_queries.h"
-#include "planwatch/service/file_imports.h"
 #include "planwatch/service/ingest.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/live_analytics.h"
@@ -87,8 +86,9 @@ constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
 
 // Paths that belong to the API and the service routes, never to the UI.
 bool IsUiPath(std::string_view raw_path) {
-  return !raw_path.starts_with("/api/") && raw_path != "/api" &&
-         !raw_path.starts_with("/healthz") && !raw_path.starts_with("/metrics");
+  return !raw_path.starts_with("/api/") && raw_path != "/api" && !raw_path.starts_with("/open/") &&
+         raw_path != "/open" && !raw_path.starts_with("/healthz") &&
+         !raw_path.starts_with("/metrics");
 }
 
 // The body of POST /api/v1/data-values, parsed as it arrives.
@@ -101,6 +101,10 @@ class IngestSink final : public BodySink {
 
   Response Finish() override {
     auto done = request_->Finish();
+    if (done && done->dry_run) {
+      return JsonResponse(
+          200, json{{"written", 0}, {"dry_run", true}, {"would_write", done->would_write}});
+    }
     if (done) return JsonResponse(200, json{{"written", done->written}});
     const planwatch::Error& e = done.error();
     const std::string detail = lang_ == Lang::kEn ? e.message : std::string();
@@ -524,23 +528,29 @@ void Api::Impl::AddRoutes() {
   Add(
       "GET", "/api/v1/data-values", Access::kSignedIn, BodyKind::kNone,
       [this](Ctx& c) { return Reply(c, values.List(*c.principal, c.query)); }, true);
-  // Bulk ingest: CSV, {"values": […]} or a DHIS2 data value set, streamed (service/ingest.h).
-  AddStream("POST", "/api/v1/data-values",
-            [this](Ctx& c) -> std::expected<std::unique_ptr<BodySink>, Response> {
-              const std::string_view declared = c.req.HeaderValue("Content-Type");
-              const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
-              IngestFormat format = IngestFormat::kJson;
-              if (EqualsIgnoreCase(type, "text/csv")) {
-                format = IngestFormat::kCsv;
-              } else if (!EqualsIgnoreCase(type, "application/json")) {
-                return std::unexpected(MakeProblem(
-                    ProblemType::kUnsupportedMediaType, c.lang,
-                    c.lang == Lang::kEn ? "send Content-Type: application/json or text/csv" : ""));
-              }
-              auto request = ingest.Begin(*c.principal, format);
-              if (!request) return std::unexpected(Error(c, request.error()));
-              return std::make_unique<IngestSink>(std::move(*request), c.lang);
-            });
+  // Bulk ingest: CSV, {"values": […]} or a DHIS2 data value set, streamed (service/ingest.h);
+  // the query takes DHIS2's import parameters (ParseIngestParams).
+  AddStream(
+      "POST", "/api/v1/data-values",
+      [this](Ctx& c) -> std::expected<std::unique_ptr<BodySink>, Response> {
+        auto params = ParseIngestParams(c.query);
+        // A bad parameter is a 400 (not a 422 about the body).
+        if (!params) return std::unexpected(ProblemFor(params.error(), c.lang, false));
+        const std::string_view declared = c.req.HeaderValue("Content-Type");
+        const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
+        IngestFormat format = IngestFormat::kJson;
+        if (EqualsIgnoreCase(type, "text/csv")) {
+          format = IngestFormat::kCsv;
+        } else if (!EqualsIgnoreCase(type, "application/json")) {
+          return std::unexpected(MakeProblem(
+              ProblemType::kUnsupportedMediaType, c.lang,
+              c.lang == Lang::kEn ? "send Content-Type: application/json or text/csv" : ""));
+        }
+        auto request = ingest.Begin(*c.principal, format, *params);
+        if (!request) return std::unexpected(Error(c, request.error()));
+        return std::make_unique<IngestSink>(std::move(*request), c.lang);
+      },
+      true);
   const std::string value_path = "/api/v1/data-values/{indicator}/{unit}/{period}";
   Add("GET", value_path, Access::kSignedIn, BodyKind::kNone, [this](Ctx& c) {
     auto key = KeyParams(c);
@@ -565,33 +575,6 @@ void Api::Impl::AddRoutes() {
     return JsonResponse(200, json{{"items", *history}});
   });
 
-  // Whole-file imports (CSV), all or nothing.
-  Add(
-      "POST", "/api/v1/imports/{kind}", Access::kSignedIn, BodyKind::kRaw,
-      [this](Ctx& c) {
-        bool dry_run = false;
-        for (const auto& [name, value] : c.query) {
-          if (name == "dry_run" && (value == "true" || value == "false")) {
-            dry_run = value == "true";
-            continue;
-          }
-          return MakeProblem(
-              ProblemType::kBadRequest, c.lang,
-              c.lang == Lang::kEn ? fmt::format("invalid parameter {}", EchoForMessage(name)) : "",
-              {ErrorDetail{0, name,
-                           FieldMessage(name == "dry_run" ? "invalid" : "unknown_field",
-                                        "the only parameter is dry_run=true|false")}});
-        }
-        const std::string_view declared = c.req.HeaderValue("Content-Type");
-        const std::string_view type = TrimAscii(declared.substr(0, declared.find(';')));
-        if (!EqualsIgnoreCase(type, "text/csv")) {
-          return MakeProblem(ProblemType::kUnsupportedMediaType, c.lang,
-                             c.lang == Lang::kEn ? "send the file as Content-Type: text/csv" : "");
-        }
-        return Reply(c, ImportFile(store, *c.principal, c.params[0], c.req.body, dry_run));
-      },
-      true);
-
   // Analytics.
   Add(
       "GET", "/api/v1/analytics/tasks", Access::kSignedIn, BodyKind::kNone,
@@ -614,6 +597,10 @@ void Api::Impl::AddRoutes() {
   AddFeedbackRoutes();
   AddReportRoutes();
   AddScorecardRoutes();
+  AddImportRoutes();
+  AddPublicationRoutes();
+  AddOpenDataRoutes();
+  AddExchangeRoutes();
 }
 
 bool Api::Impl::Streams(const Request& req) const {

@@ -32,6 +32,8 @@ void Api::Impl::AddDocumentRoutes() {
       route(ExportKind::kScorecardsXlsx), true);
   Add("GET", "/api/v1/exports/tasks.xlsx", Access::kSignedIn, BodyKind::kNone,
       route(ExportKind::kTasksXlsx), true);
+  Add("GET", "/api/v1/exports/indicators.xlsx", Access::kSignedIn, BodyKind::kNone,
+      route(ExportKind::kIndicatorsXlsx), true);
 }
 
 }  // namespace planwatch::http

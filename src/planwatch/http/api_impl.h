@@ -34,6 +34,7 @@
 #include "planwatch/service/delivery.h"
 #include "planwatch/service/documents.h"
 #include "planwatch/service/feedback.h"
+#include "planwatch/service/publishing.h"
 #include "planwatch/service/reports.h"
 #include "planwatch/service/reviews.h"
 #include "planwatch/service/scorecards.h"
@@ -120,6 +121,8 @@ struct Api::Impl {
                     }()};
   Scorecards scorecards{store, [this] { return resources.today(); }, options.utc_offset};
   Reviews reviews{store, *analytics, [this] { return resources.today(); }, options.utc_offset};
+  Publishing publishing{store, *analytics, [this] { return resources.today(); },
+                        options.utc_offset};
   std::optional<Signer> signer{options.signing_key
                                    ? std::optional<Signer>(std::in_place, *options.signing_key)
                                    : std::nullopt};
@@ -179,9 +182,10 @@ struct Api::Impl {
 
   // A route that takes its body as a stream (BodyKind::kStream).
   void AddStream(std::string method, std::string pattern,
-                 std::function<std::expected<std::unique_ptr<BodySink>, Response>(Ctx&)> open) {
+                 std::function<std::expected<std::unique_ptr<BodySink>, Response>(Ctx&)> open,
+                 bool takes_query = false) {
     router.Add(std::move(method), std::move(pattern),
-               Entry{Access::kSignedIn, BodyKind::kStream, false, nullptr, std::move(open)});
+               Entry{Access::kSignedIn, BodyKind::kStream, takes_query, nullptr, std::move(open)});
   }
 
   void AddResource(ResourceKind kind, bool deletable);
@@ -221,15 +225,19 @@ struct Api::Impl {
                        value, max_age, options.secure_cookies ? "; Secure" : "");
   }
 
-  // The routes, in groups: api.cc holds the model, accounts, values, imports and analytics;
+  // The routes, in groups: api.cc holds the model, accounts, values and analytics;
   // each later group lives in its own api_<group>.cc.
   void AddRoutes();
   // --- Route groups (one api_<group>.cc each) ---
-  void AddUrgingRoutes();     // api_urging.cc: urging, notifications, webhooks, deliveries
-  void AddDocumentRoutes();   // api_documents.cc: PDF summary and XLSX exports
-  void AddFeedbackRoutes();   // api_feedback.cc: public feedback and its moderation
-  void AddReportRoutes();     // api_reports.cc: periodic reports, schedules and compliance
-  void AddScorecardRoutes();  // api_scorecards.cc: scorecards, weights and reviews
+  void AddUrgingRoutes();       // api_urging.cc: urging, notifications, webhooks, deliveries
+  void AddDocumentRoutes();     // api_documents.cc: PDF summary and XLSX exports
+  void AddFeedbackRoutes();     // api_feedback.cc: public feedback and its moderation
+  void AddReportRoutes();       // api_reports.cc: periodic reports, schedules and compliance
+  void AddScorecardRoutes();    // api_scorecards.cc: scorecards, weights and reviews
+  void AddImportRoutes();       // api_imports.cc: imports, templates, exports of records
+  void AddPublicationRoutes();  // api_publications.cc: publish, withdraw and list datasets
+  void AddOpenDataRoutes();     // api_open.cc: DCAT catalogue, dataset files, CKAN action API
+  void AddExchangeRoutes();     // api_exchange.cc: DHIS2 dataValueSets export
 
   // `stream`: for a BodyKind::kStream route whose body has not been read (Api::OpenStream), set
   // to its sink instead of answering; the returned response is then meaningless. Null: the

@@ -94,8 +94,9 @@ nlohmann::json FieldErrors(const std::vector<ErrorDetail>& errors, Lang lang) {
   for (const ErrorDetail& d : errors) {
     std::string_view message = d.message;
     std::string_view code = "invalid";
+    // A workbook's messages start with a cell reference ("F7: …"), not a code.
     if (auto colon = message.find(": ");
-        colon != std::string_view::npos && colon < 20 &&
+        d.sheet.empty() && colon != std::string_view::npos && colon < 20 &&
         message.substr(0, colon).find(' ') == std::string_view::npos) {
       code = message.substr(0, colon);
       message.remove_prefix(colon + 2);
@@ -109,6 +110,7 @@ nlohmann::json FieldErrors(const std::vector<ErrorDetail>& errors, Lang lang) {
       item["message"] = message;
     }
     if (d.line > 0) item["line"] = d.line;
+    if (!d.sheet.empty()) item["sheet"] = d.sheet;
     out.push_back(std::move(item));
   }
   return out;

@@ -10,8 +10,10 @@
 
 namespace planwatch {
 
-// Imports `<dir>/<kind>.csv` for every kind in load order. The first failing file stops the
-// load; its error names the file. not_found when a file is missing.
+// Imports `<dir>/<kind>.csv` for every kind in load order, then publishes the demo's open data
+// as its standing agency would (the plan, its 2025 scorecards and six of its indicators; the
+// rest stays unpublished). The first failing file stops the load; its error names the file.
+// not_found when a file is missing.
 Result<std::vector<ImportSummary>> LoadDemo(Store& store, const std::filesystem::path& dir);
 
 // The demo folder: $PLANWATCH_DEMO_DIR if set, else data/demo beside the source tree the binary

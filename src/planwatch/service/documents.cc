@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -483,6 +484,176 @@ Result<std::string> ScorecardsXlsx(StoreReader& store, const Principal& p,
   return RenderWorkbook(*wb);
 }
 
+namespace {
+
+std::string_view PeriodTypeLabel(PeriodType type) {
+  switch (type) {
+    case PeriodType::kYear:
+      return "Năm";
+    case PeriodType::kHalf:
+      return "6 tháng";
+    case PeriodType::kQuarter:
+      return "Quý";
+    case PeriodType::kMonth:
+      return "Tháng";
+  }
+  return "";
+}
+
+std::string_view IndicatorStatusLabel(IndicatorStatus status) {
+  switch (status) {
+    case IndicatorStatus::kOnTrack:
+      return "Đạt tiến độ";
+    case IndicatorStatus::kAtRisk:
+      return "Có nguy cơ chậm";
+    case IndicatorStatus::kOffTrack:
+      return "Chậm tiến độ";
+    case IndicatorStatus::kNoData:
+      return "Chưa có số liệu";
+    case IndicatorStatus::kStale:
+      return "Số liệu chưa cập nhật";
+  }
+  return "";
+}
+
+std::string_view ValueStateLabel(ValueState state) {
+  switch (state) {
+    case ValueState::kDraft:
+      return "Nháp";
+    case ValueState::kSubmitted:
+      return "Đã gửi";
+    case ValueState::kApproved:
+      return "Đã duyệt";
+  }
+  return "";
+}
+
+// Thousands grouping; decimals only when the value has them.
+Cell GroupedNumber(double value) {
+  return Cell::Number(value, value == std::floor(value) ? "#,##0" : "#,##0.0###");
+}
+
+}  // namespace
+
+Result<Workbook> BuildIndicatorWorkbook(StoreReader& store, const Analytics& analytics,
+                                        const Principal& p, std::string_view plan_code, int year,
+                                        Date today) {
+  auto plan = FindPlan(store, plan_code);
+  if (!plan) return std::unexpected(plan.error());
+  auto tree = LoadOrgTree(store);
+  if (!tree) return std::unexpected(tree.error());
+  const AccessPolicy policy(*tree);
+  if (auto ok = CheckFigureAccess(policy, p, *plan); !ok) return std::unexpected(ok.error());
+  const OrgUnit* issuer = tree->Find(plan->issuer);
+  if (issuer == nullptr) return Internal(fmt::format("plan {} has no issuing unit", plan->code));
+
+  auto all = store.Indicators();
+  if (!all) return std::unexpected(all.error());
+  auto tasks = store.Tasks(plan->id);
+  if (!tasks) return std::unexpected(tasks.error());
+  std::vector<const Indicator*> indicators;
+  for (const Indicator& i : *all) {
+    const bool linked = std::ranges::any_of(*tasks, [&](const Task& t) {
+      return std::ranges::find(t.indicators, i.id) != t.indicators.end();
+    });
+    if (linked) indicators.push_back(&i);
+  }
+  if (indicators.empty()) {
+    for (const Indicator& i : *all) indicators.push_back(&i);
+  }
+  std::ranges::sort(indicators, {}, &Indicator::code);
+
+  // The issuer's figures for the year, by indicator code (none when the caller may not read
+  // the issuer's analytics: a plan administrator elsewhere still gets the list and values).
+  std::unordered_map<std::string, json> figures;
+  const Period period = Period::Year(year);
+  auto rows = IndicatorAnalytics(
+      analytics, p, QueryParams{{"unit", issuer->code}, {"periods", period.ToString()}}, today);
+  if (rows) {
+    for (json& row : (*rows)["rows"]) {
+      figures.emplace(row["indicator"].value("code", ""), std::move(row));
+    }
+  } else if (rows.error().code != ErrorCode::kPermissionDenied) {
+    return std::unexpected(rows.error());
+  }
+
+  Sheet list;
+  list.name = "Chỉ tiêu";
+  list.title = fmt::format("Kế hoạch {} — chỉ tiêu năm {} ({})", plan->code, year, issuer->name_vi);
+  list.columns = {{"Mã chỉ tiêu", 18},       {"Tên chỉ tiêu", 60},      {"Đơn vị tính", 14},
+                  {"Kỳ báo cáo", 10},        {"Chiều đánh giá", 14},    {"Mục tiêu", 14},
+                  {"Thời hạn mục tiêu", 13}, {"Giá trị thực hiện", 14}, {"Mức đạt", 10},
+                  {"Tình trạng", 20}};
+  for (const Indicator* i : indicators) {
+    std::vector<Cell> row{
+        Cell::Text(i->code),
+        Cell::Text(i->name_vi),
+        Cell::Text(i->unit_of_measure),
+        Cell::Text(std::string(PeriodTypeLabel(i->period_type))),
+        Cell::Text(i->direction == Direction::kUp ? "Tăng là tốt" : "Giảm là tốt"),
+    };
+    const auto it = figures.find(i->code);
+    if (it != figures.end()) {
+      const json& f = it->second;
+      const json& target = f["target"];
+      const bool has_target = target.is_object() && target["value"].is_number();
+      row.push_back(has_target ? GroupedNumber(target["value"].get<double>()) : Cell::Empty());
+      std::optional<Date> target_date;
+      if (has_target) {
+        if (auto d = Date::Parse(target.value("date", "")); d) target_date = *d;
+      }
+      row.push_back(target_date ? Cell::On(*target_date) : Cell::Empty());
+      row.push_back(f["value"].is_number() ? GroupedNumber(f["value"].get<double>())
+                                           : Cell::Empty());
+      row.push_back(f["achievement"].is_number() ? Cell::Percent(f["achievement"].get<double>())
+                                                 : Cell::Empty());
+      auto status = ParseIndicatorStatus(f.value("status", "no_data"));
+      row.push_back(Cell::Text(
+          std::string(IndicatorStatusLabel(status ? *status : IndicatorStatus::kNoData))));
+    }
+    list.rows.push_back(std::move(row));
+  }
+
+  Sheet values;
+  values.name = "Số liệu";
+  values.title = fmt::format("Kế hoạch {} — số liệu đã duyệt năm {}", plan->code, year);
+  values.columns = {{"Mã chỉ tiêu", 18}, {"Tên chỉ tiêu", 50}, {"Mã đơn vị", 14}, {"Đơn vị", 32},
+                    {"Kỳ", 9},           {"Giá trị", 14},      {"Trạng thái", 12}};
+  for (const Indicator* i : indicators) {
+    DataValueQuery query;
+    query.indicator = i->id;
+    auto stored = store.DataValues(query);
+    if (!stored) return std::unexpected(stored.error());
+    std::vector<std::pair<const OrgUnit*, const DataValue*>> picked;
+    for (const DataValue& v : *stored) {
+      if (v.state != ValueState::kApproved || v.period.start().year() != year ||
+          v.period.end().year() != year || !tree->InSubtree(v.unit, issuer->id) ||
+          !policy.CanReadValues(p, v.unit)) {
+        continue;
+      }
+      if (const OrgUnit* u = tree->Find(v.unit)) picked.emplace_back(u, &v);
+    }
+    std::ranges::sort(picked, [](const auto& a, const auto& b) {
+      return std::tie(a.first->code, a.second->period) < std::tie(b.first->code, b.second->period);
+    });
+    for (const auto& [u, v] : picked) {
+      values.rows.push_back({Cell::Text(i->code), Cell::Text(i->name_vi), Cell::Text(u->code),
+                             Cell::Text(u->name_vi), Cell::Text(v->period.ToString()),
+                             GroupedNumber(v->value),
+                             Cell::Text(std::string(ValueStateLabel(v->state)))});
+    }
+  }
+  return Workbook{{std::move(list), std::move(values)}};
+}
+
+Result<std::string> IndicatorsXlsx(StoreReader& store, const Analytics& analytics,
+                                   const Principal& p, std::string_view plan_code, int year,
+                                   Date today) {
+  auto wb = BuildIndicatorWorkbook(store, analytics, p, plan_code, year, today);
+  if (!wb) return std::unexpected(wb.error());
+  return RenderWorkbook(*wb);
+}
+
 Result<ExportFile> ExportDocument(StoreReader& store, const Analytics& analytics,
                                   const Principal& p, ExportKind kind, const QueryParams& params,
                                   Date today, std::chrono::minutes utc_offset,
@@ -490,6 +661,7 @@ Result<ExportFile> ExportDocument(StoreReader& store, const Analytics& analytics
   static constexpr std::string_view kSummaryParams[] = {"plan", "period", "lang"};
   static constexpr std::string_view kScorecardParams[] = {"plan", "period"};
   static constexpr std::string_view kTaskParams[] = {"plan", "as_of"};
+  static constexpr std::string_view kIndicatorParams[] = {"plan", "year"};
   switch (kind) {
     case ExportKind::kPlanSummaryPdf: {
       if (auto ok = RefuseUnknown(params, kSummaryParams); !ok) return std::unexpected(ok.error());
@@ -542,6 +714,25 @@ Result<ExportFile> ExportDocument(StoreReader& store, const Analytics& analytics
       auto xlsx = TasksXlsx(store, p, *plan, as_of);
       if (!xlsx) return std::unexpected(xlsx.error());
       return ExportFile{ExportFileName("tasks", *plan, as_of.ToString(), "xlsx"),
+                        std::string(kXlsxContentType), std::move(*xlsx)};
+    }
+    case ExportKind::kIndicatorsXlsx: {
+      if (auto ok = RefuseUnknown(params, kIndicatorParams); !ok) {
+        return std::unexpected(ok.error());
+      }
+      auto plan = PlanParam(params);
+      if (!plan) return std::unexpected(plan.error());
+      int year = today.year();
+      if (const std::string* text = Find(params, "year")) {
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), year);
+        if (ec != std::errc() || end != text->data() + text->size() || year < 1 || year > 9999) {
+          return BadParam("year", "invalid",
+                          fmt::format("expected a year 1–9999, got \"{}\"", EchoForMessage(*text)));
+        }
+      }
+      auto xlsx = IndicatorsXlsx(store, analytics, p, *plan, year, today);
+      if (!xlsx) return std::unexpected(xlsx.error());
+      return ExportFile{ExportFileName("indicators", *plan, std::to_string(year), "xlsx"),
                         std::string(kXlsxContentType), std::move(*xlsx)};
     }
   }

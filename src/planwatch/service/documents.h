@@ -72,15 +72,37 @@ Result<std::string> ScorecardsXlsx(StoreReader& store, const Principal& p,
                                    std::string_view plan_code, const Period& period, Date today,
                                    std::chrono::minutes utc_offset);
 
+// The indicators of `plan_code` for `year` (the indicators its tasks are linked to; every
+// indicator when none of its tasks names one), two sheets:
+// - "Chỉ tiêu": code, name, unit of measure, period type, direction, then the figures of the
+//   plan's issuing unit for the year as GET /api/v1/analytics/indicators answers them (unit =
+//   the issuer, periods = the year): the target (value and its date), the year's value (rollup
+//   per SPEC §3: a stock's latest value, a flow's sum), achievement and status; figures empty
+//   when the caller may not read the issuer's analytics (a plan administrator outside it);
+// - "Số liệu": the approved values of those indicators whose period lies in the year, of the
+//   units of the issuer's subtree the caller may read (AccessPolicy::CanReadValues), by
+//   indicator code, unit code and period: indicator code and name, unit code and name, period,
+//   value, state.
+// Rows by indicator code. Numbers are numbers with thousands grouping, dates dd/mm/yyyy.
+// Same authorization as the ranking; not_found for an unknown plan.
+Result<Workbook> BuildIndicatorWorkbook(StoreReader& store, const Analytics& analytics,
+                                        const Principal& p, std::string_view plan_code, int year,
+                                        Date today);
+Result<std::string> IndicatorsXlsx(StoreReader& store, const Analytics& analytics,
+                                   const Principal& p, std::string_view plan_code, int year,
+                                   Date today);
+
 // The downloads of the HTTP API, decoded from their query parameters:
 //   kPlanSummaryPdf  GET /api/v1/exports/plan-summary.pdf?plan=&period=&lang=
 //                    plan (code, required), period (DHIS2 period, default the current year),
 //                    lang (vi|en, default `default_lang`: the request's language)
 //   kScorecardsXlsx  GET /api/v1/exports/scorecards.xlsx?plan=&period=
 //   kTasksXlsx       GET /api/v1/exports/tasks.xlsx?plan=&as_of=   (as_of default today)
+//   kIndicatorsXlsx  GET /api/v1/exports/indicators.xlsx?plan=&year=  (year 1..9999, default
+//                    the current year)
 // invalid_argument with a detail naming the parameter (unknown, missing, malformed); otherwise
 // the errors of the use case.
-enum class ExportKind { kPlanSummaryPdf, kScorecardsXlsx, kTasksXlsx };
+enum class ExportKind { kPlanSummaryPdf, kScorecardsXlsx, kTasksXlsx, kIndicatorsXlsx };
 
 struct ExportFile {
   std::string file_name;     // ExportFileName(...)

@@ -222,6 +222,64 @@ TEST_F(DocumentsDemoTest, ScorecardWorkbookRanksTheUnits) {
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
 }
 
+TEST_F(DocumentsDemoTest, IndicatorWorkbookListsThePlansIndicatorsAndValues) {
+  auto wb =
+      BuildIndicatorWorkbook(*store_, *analytics_, Agency(), "333-KH/TU", 2025, D("2026-02-10"));
+  ASSERT_TRUE(wb.has_value()) << wb.error().ToString();
+  ASSERT_EQ(wb->sheets.size(), 2U);
+  const Sheet& list = wb->sheets[0];
+  EXPECT_EQ(list.name, "Chỉ tiêu");
+  EXPECT_EQ(list.columns[5].header, "Mục tiêu");
+  // The 16 indicators the plan's tasks name, by code.
+  ASSERT_EQ(list.rows.size(), 16U);
+  EXPECT_EQ(list.rows.front()[0].text, "BIZ_DIGITAL_RATE");
+  EXPECT_EQ(list.rows.back()[0].text, "VILLAGES_4G_NEW");
+  auto row = std::ranges::find_if(list.rows,
+                                  [](const auto& r) { return r[0].text == "PUBLIC_SIGNATURES"; });
+  ASSERT_NE(row, list.rows.end());
+  EXPECT_EQ((*row)[3].text, "Tháng");
+  EXPECT_EQ((*row)[4].text, "Tăng là tốt");
+  EXPECT_EQ((*row)[7].kind, CellKind::kNumber);
+  EXPECT_EQ((*row)[7].number, 22336);
+  EXPECT_EQ((*row)[7].number_format, "#,##0");
+
+  const Sheet& values = wb->sheets[1];
+  EXPECT_EQ(values.name, "Số liệu");
+  ASSERT_FALSE(values.rows.empty());
+  std::set<std::string> codes;
+  for (const auto& r : list.rows) codes.insert(r[0].text);
+  for (const auto& r : values.rows) {
+    EXPECT_TRUE(codes.contains(r[0].text)) << r[0].text;
+    EXPECT_TRUE(r[4].text.starts_with("2025")) << r[4].text;
+    EXPECT_EQ(r[6].text, "Đã duyệt");
+  }
+
+  auto denied = BuildIndicatorWorkbook(*store_, *analytics_, Officer("SL-SNV"), "333-KH/TU", 2025,
+                                       D("2026-02-10"));
+  ASSERT_FALSE(denied.has_value());
+  EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
+  auto unknown =
+      BuildIndicatorWorkbook(*store_, *analytics_, Agency(), "NO-PLAN", 2025, D("2026-02-10"));
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(DocumentsDemoTest, IndicatorExportNamesItsYear) {
+  auto file = ExportDocument(*store_, *analytics_, Agency(), ExportKind::kIndicatorsXlsx,
+                             {{"plan", "333-KH/TU"}}, D("2026-02-10"), 0min, DocumentLanguage::kVi);
+  ASSERT_TRUE(file.has_value()) << file.error().ToString();
+  EXPECT_EQ(file->file_name, "indicators-333-KH-TU-2026.xlsx");
+  EXPECT_EQ(file->content_type, kXlsxContentType);
+  EXPECT_TRUE(file->bytes.starts_with("PK"));
+  auto bad = ExportDocument(*store_, *analytics_, Agency(), ExportKind::kIndicatorsXlsx,
+                            {{"plan", "333-KH/TU"}, {"year", "20x5"}}, D("2026-02-10"), 0min,
+                            DocumentLanguage::kVi);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(bad.error().details.size(), 1U);
+  EXPECT_EQ(bad.error().details[0].field, "year");
+}
+
 TEST(ExportFileNameTest, KeepsOnlySafeAsciiCharacters) {
   EXPECT_EQ(ExportFileName("plan-summary", "333-KH/TU", "2025", "pdf"),
             "plan-summary-333-KH-TU-2025.pdf");

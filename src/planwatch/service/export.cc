@@ -3,13 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "planwatch/base/csv.h"
+#include "planwatch/documents/workbook.h"
 
 namespace planwatch {
 namespace {
@@ -47,23 +51,26 @@ class Codes {
   std::map<IdT, std::string> codes_;
 };
 
-class Writer {
+// Collects the rows of one kind with their keys.
+class Rows {
  public:
-  Writer(DataKind kind, std::ostream& out) : out_(out) {
-    out_ << kUtf8Bom;
-    std::vector<std::string> header;
-    for (const ColumnSpec& c : ColumnsOf(kind)) header.emplace_back(c.name);
-    Row(header);
+  void Add(std::string key, std::vector<std::string> fields) {
+    rows_.push_back(ExportRow{std::move(key), std::move(fields)});
   }
-  void Row(const std::vector<std::string>& fields) { out_ << CsvLine(fields); }
+  std::vector<ExportRow> Take() { return std::move(rows_); }
 
  private:
-  std::ostream& out_;
+  std::vector<ExportRow> rows_;
 };
+
+std::string Key(std::string_view a, std::string_view b) { return fmt::format("{}/{}", a, b); }
+std::string Key(std::string_view a, std::string_view b, std::string_view c) {
+  return fmt::format("{}/{}/{}", a, b, c);
+}
 
 }  // namespace
 
-Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
+Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
   auto units = store.OrgUnits();
   if (!units) return std::unexpected(units.error());
   Codes<OrgUnitId> unit_code;
@@ -79,7 +86,7 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
   Codes<IndicatorId> indicator_code;
   for (const Indicator& i : *indicators) indicator_code.Add(i.id, i.code);
 
-  Writer w(kind, out);
+  Rows w;
   switch (kind) {
     case DataKind::kUnits: {
       auto successions = store.Successions();
@@ -90,9 +97,9 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
         for (const Succession& s : *successions) {
           if (s.predecessor == u.id) successors.push_back(unit_code(s.successor));
         }
-        w.Row({u.code, u.name_vi, u.name_en, std::string(OrgUnitTypeName(u.type)),
-               unit_code(u.parent), u.leader_name, u.leader_title, Opt(u.valid_from),
-               Opt(u.valid_to), Join(successors)});
+        w.Add(u.code, {u.code, u.name_vi, u.name_en, std::string(OrgUnitTypeName(u.type)),
+                       unit_code(u.parent), u.leader_name, u.leader_title, Opt(u.valid_from),
+                       Opt(u.valid_to), Join(successors)});
       }
       break;
     }
@@ -101,7 +108,8 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
       if (!directives) return std::unexpected(directives.error());
       std::ranges::sort(*directives, {}, &Directive::number);
       for (const Directive& d : *directives) {
-        w.Row({d.number, d.kind, d.issuer, Opt(d.issued_on), d.title_vi, d.title_en, d.url});
+        w.Add(d.number,
+              {d.number, d.kind, d.issuer, Opt(d.issued_on), d.title_vi, d.title_en, d.url});
       }
       break;
     }
@@ -111,9 +119,9 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
       Codes<DirectiveId> number;
       for (const Directive& d : *directives) number.Add(d.id, d.number);
       for (const Plan& p : *plans) {
-        w.Row({p.code, p.title_vi, p.title_en, unit_code(p.issuer), number.List(p.directives),
-               plan_code(p.parent), Opt(p.start), Opt(p.end), Join(p.stages),
-               unit_code(p.standing_agency)});
+        w.Add(p.code, {p.code, p.title_vi, p.title_en, unit_code(p.issuer),
+                       number.List(p.directives), plan_code(p.parent), Opt(p.start), Opt(p.end),
+                       Join(p.stages), unit_code(p.standing_agency)});
       }
       break;
     }
@@ -125,34 +133,34 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
         for (const TaskGroup& g : *groups) group_code.Add(g.id, g.code);
         std::ranges::sort(*groups, {}, &TaskGroup::code);
         for (const TaskGroup& g : *groups) {
-          w.Row({p.code, g.code, g.title_vi, g.title_en, std::to_string(g.order),
-                 group_code(g.parent)});
+          w.Add(Key(p.code, g.code), {p.code, g.code, g.title_vi, g.title_en,
+                                      std::to_string(g.order), group_code(g.parent)});
         }
       }
       break;
     }
     case DataKind::kIndicators: {
       for (const Indicator& i : *indicators) {
-        w.Row({i.code,
-               i.name_vi,
-               i.name_en,
-               i.unit_of_measure,
-               std::string(IndicatorClassName(i.indicator_class)),
-               std::string(ValueTypeName(i.value_type)),
-               std::string(UnitAggregationName(i.unit_aggregation)),
-               indicator_code(i.numerator),
-               indicator_code(i.denominator),
-               fmt::format("{}", i.factor),
-               std::string(TimeAggregationName(i.time_aggregation)),
-               std::string(DirectionName(i.direction)),
-               std::string(PeriodTypeName(i.period_type)),
-               Opt(i.baseline_value),
-               Opt(i.baseline_date),
-               Opt(i.min_value),
-               Opt(i.max_value),
-               fmt::format("{}", i.at_risk_threshold),
-               i.data_source,
-               unit_code(i.responsible_unit)});
+        w.Add(i.code, {i.code,
+                       i.name_vi,
+                       i.name_en,
+                       i.unit_of_measure,
+                       std::string(IndicatorClassName(i.indicator_class)),
+                       std::string(ValueTypeName(i.value_type)),
+                       std::string(UnitAggregationName(i.unit_aggregation)),
+                       indicator_code(i.numerator),
+                       indicator_code(i.denominator),
+                       fmt::format("{}", i.factor),
+                       std::string(TimeAggregationName(i.time_aggregation)),
+                       std::string(DirectionName(i.direction)),
+                       std::string(PeriodTypeName(i.period_type)),
+                       Opt(i.baseline_value),
+                       Opt(i.baseline_date),
+                       Opt(i.min_value),
+                       Opt(i.max_value),
+                       fmt::format("{}", i.at_risk_threshold),
+                       i.data_source,
+                       unit_code(i.responsible_unit)});
       }
       break;
     }
@@ -164,7 +172,8 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
                std::tuple(indicator_code(b.indicator), unit_code(b.unit), b.date);
       });
       for (const Target& t : *targets) {
-        w.Row({indicator_code(t.indicator), unit_code(t.unit), t.date.ToString(),
+        w.Add(Key(indicator_code(t.indicator), unit_code(t.unit), t.date.ToString()),
+              {indicator_code(t.indicator), unit_code(t.unit), t.date.ToString(),
                fmt::format("{}", t.value)});
       }
       break;
@@ -180,11 +189,12 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
           auto events = store.TaskEvents(p.id);
           if (!events) return std::unexpected(events.error());
           for (const TaskEvent& e : *events) {
-            w.Row({p.code, task_code(e.task), std::string(TaskEventKindName(e.kind)),
-                   e.on.ToString(), Opt(e.progress_percent), Opt(e.completed_on),
-                   Opt(e.new_deadline), unit_code(e.new_lead_unit),
-                   e.period ? e.period->ToString() : std::string(), e.actor, e.requested_by,
-                   e.reason, e.difficulties, e.proposals, e.evidence});
+            w.Add(
+                Key(p.code, task_code(e.task)),
+                {p.code, task_code(e.task), std::string(TaskEventKindName(e.kind)), e.on.ToString(),
+                 Opt(e.progress_percent), Opt(e.completed_on), Opt(e.new_deadline),
+                 unit_code(e.new_lead_unit), e.period ? e.period->ToString() : std::string(),
+                 e.actor, e.requested_by, e.reason, e.difficulties, e.proposals, e.evidence});
           }
           continue;
         }
@@ -193,13 +203,14 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
         Codes<TaskGroupId> group_code;
         for (const TaskGroup& g : *groups) group_code.Add(g.id, g.code);
         for (const Task& t : *tasks) {
-          w.Row({p.code, t.code, group_code(t.group), t.title_vi, t.title_en, t.description,
-                 task_code(t.parent), unit_code(t.lead_unit), unit_code.List(t.coordinating_units),
-                 std::string(TaskKindName(t.kind)), t.assigned_on.ToString(), Opt(t.start),
-                 Opt(t.deadline),
-                 t.cadence ? std::string(PeriodTypeName(*t.cadence)) : std::string(),
-                 t.expected_output, std::to_string(t.priority), indicator_code.List(t.indicators),
-                 t.classified ? "true" : "false"});
+          w.Add(
+              Key(p.code, t.code),
+              {p.code, t.code, group_code(t.group), t.title_vi, t.title_en, t.description,
+               task_code(t.parent), unit_code(t.lead_unit), unit_code.List(t.coordinating_units),
+               std::string(TaskKindName(t.kind)), t.assigned_on.ToString(), Opt(t.start),
+               Opt(t.deadline), t.cadence ? std::string(PeriodTypeName(*t.cadence)) : std::string(),
+               t.expected_output, std::to_string(t.priority), indicator_code.List(t.indicators),
+               t.classified ? "true" : "false"});
         }
       }
       break;
@@ -212,16 +223,311 @@ Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
                std::tuple(indicator_code(b.indicator), unit_code(b.unit), b.period);
       });
       for (const DataValue& v : *values) {
-        w.Row({indicator_code(v.indicator), unit_code(v.unit), v.period.ToString(),
+        w.Add(Key(indicator_code(v.indicator), unit_code(v.unit), v.period.ToString()),
+              {indicator_code(v.indicator), unit_code(v.unit), v.period.ToString(),
                fmt::format("{}", v.value), v.comment, std::string(ValueStateName(v.state)),
                v.stored_by});
       }
       break;
     }
   }
+  return w.Take();
+}
+
+Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
+  auto rows = ExportRows(store, kind);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::string> header;
+  for (const ColumnSpec& c : ColumnsOf(kind)) header.emplace_back(c.name);
+  out << kUtf8Bom << CsvLine(header);
+  for (const ExportRow& row : *rows) out << CsvLine(row.fields);
   out.flush();
   if (!out) return Fail(ErrorCode::kUnavailable, "could not write the export");
   return {};
+}
+
+namespace {
+
+std::optional<double> NumberOf(std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::vector<std::string> ChoicesOf(const ColumnSpec& spec) {
+  std::vector<std::string> out;
+  std::string_view rest = spec.choices;
+  while (!rest.empty()) {
+    const std::size_t cut = rest.find('|');
+    out.emplace_back(rest.substr(0, cut));
+    if (cut == std::string_view::npos) break;
+    rest.remove_prefix(cut + 1);
+  }
+  return out;
+}
+
+std::string_view FormatVi(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText:
+      return "Văn bản";
+    case ColumnType::kCode:
+      return "Mã (văn bản)";
+    case ColumnType::kCodeList:
+      return "Danh sách mã, cách nhau bởi dấu ;";
+    case ColumnType::kDate:
+      return "Ngày, dd/mm/yyyy";
+    case ColumnType::kNumber:
+      return "Số";
+    case ColumnType::kInteger:
+      return "Số nguyên";
+    case ColumnType::kBoolean:
+      return "có hoặc không";
+    case ColumnType::kChoice:
+      return "Chọn trong danh sách";
+    case ColumnType::kPeriod:
+      return "Kỳ: 2025, 2025S1, 2025Q3 hoặc 202503";
+  }
+  return "Văn bản";
+}
+
+std::string HintOf(const ColumnSpec& spec) {
+  std::string hint =
+      fmt::format("{} ({})\n{}.\n{}.", spec.name_vi, spec.name,
+                  spec.required ? "Bắt buộc" : "Không bắt buộc", FormatVi(spec.type));
+  if (!spec.description_vi.empty()) hint += fmt::format("\n{}.", spec.description_vi);
+  if (!spec.choices.empty()) {
+    std::string values;
+    for (const std::string& choice : ChoicesOf(spec))
+      values += (values.empty() ? "" : ", ") + choice;
+    hint += fmt::format("\nGiá trị: {}.", values);
+  }
+  return hint;
+}
+
+double WidthOf(const ColumnSpec& spec) {
+  switch (spec.type) {
+    case ColumnType::kText:
+      return spec.name.ends_with("_en") || spec.name.ends_with("_vi") || spec.name == "description"
+                 ? 40
+                 : 24;
+    case ColumnType::kCodeList:
+      return 20;
+    case ColumnType::kDate:
+      return 13;
+    case ColumnType::kCode:
+    case ColumnType::kChoice:
+    case ColumnType::kPeriod:
+      return 14;
+    case ColumnType::kNumber:
+    case ColumnType::kInteger:
+    case ColumnType::kBoolean:
+      return 11;
+  }
+  return 14;
+}
+
+// The typed cell of one field in the import format's text.
+Cell CellOf(const ColumnSpec& spec, const std::string& text) {
+  if (text.empty()) return Cell::Empty();
+  switch (spec.type) {
+    case ColumnType::kDate:
+      if (auto date = Date::Parse(text)) return Cell::On(*date);
+      break;
+    case ColumnType::kNumber:
+    case ColumnType::kInteger:
+      if (auto value = NumberOf(text)) {
+        if (spec.type == ColumnType::kInteger) return Cell::Number(*value, "0");
+        // Grouped thousands; decimals only where there are some.
+        return Cell::Number(*value, *value == std::floor(*value) ? "#,##0" : "#,##0.0#########");
+      }
+      break;
+    case ColumnType::kBoolean:
+      if (text == "true") return Cell::Text("có");
+      if (text == "false") return Cell::Text("không");
+      break;
+    case ColumnType::kText:
+    case ColumnType::kCode:
+    case ColumnType::kCodeList:
+    case ColumnType::kChoice:
+    case ColumnType::kPeriod:
+      break;
+  }
+  return Cell::Text(text);
+}
+
+std::string DayMonthYear(Date date) {
+  return fmt::format("{:02}/{:02}/{:04}", date.day(), date.month(), date.year());
+}
+
+Sheet SheetOf(DataKind kind, std::string title) {
+  Sheet sheet;
+  sheet.name = std::string(DataKindSheetName(kind));
+  sheet.title = std::move(title);
+  for (const ColumnSpec& spec : ColumnsOf(kind)) {
+    Column column{std::string(spec.name_vi), WidthOf(spec), HintOf(spec), ChoicesOf(spec)};
+    sheet.columns.push_back(std::move(column));
+  }
+  return sheet;
+}
+
+void AddRow(Sheet& sheet, DataKind kind, const std::vector<std::string>& fields) {
+  const auto columns = ColumnsOf(kind);
+  std::vector<Cell> cells;
+  cells.reserve(fields.size());
+  for (std::size_t i = 0; i < fields.size() && i < columns.size(); ++i) {
+    cells.push_back(CellOf(columns[i], fields[i]));
+  }
+  sheet.rows.push_back(std::move(cells));
+}
+
+// One made-up but real-looking record per kind, for the templates (Sơn La, plan 333-KH/TU).
+std::vector<std::string> ExampleRow(DataKind kind) {
+  switch (kind) {
+    case DataKind::kUnits:
+      return {"SL-SKHCN",
+              "Sở Khoa học và Công nghệ tỉnh Sơn La",
+              "Son La Department of Science and Technology",
+              "department",
+              "SL",
+              "Nguyễn Văn Minh",
+              "Giám đốc",
+              "2025-07-01",
+              "",
+              ""};
+    case DataKind::kDirectives:
+      return {"57-NQ/TW",
+              "resolution",
+              "Bộ Chính trị",
+              "2024-12-22",
+              "Nghị quyết về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển "
+              "đổi số quốc gia",
+              "Resolution on breakthroughs in science, technology, innovation and national "
+              "digital transformation",
+              ""};
+    case DataKind::kPlans:
+      return {"333-KH/TU",
+              "Kế hoạch thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị",
+              "Plan to implement Politburo Resolution 57-NQ/TW",
+              "SL",
+              "57-NQ/TW",
+              "",
+              "2025-05-07",
+              "2030-12-31",
+              "2025;2026-2030",
+              "SL-SKHCN"};
+    case DataKind::kTaskGroups:
+      return {"333-KH/TU", "N1", "Lãnh đạo, chỉ đạo", "Leadership and direction", "1", ""};
+    case DataKind::kIndicators:
+      return {"OPEN_DATASETS",
+              "Số bộ dữ liệu mở trên Cổng dữ liệu mở của tỉnh",
+              "Open datasets on the provincial open data portal",
+              "bộ dữ liệu",
+              "operational",
+              "count",
+              "sum",
+              "",
+              "",
+              "1",
+              "last",
+              "up",
+              "monthly",
+              "412",
+              "2024-12-31",
+              "0",
+              "",
+              "0.8",
+              "Cổng dữ liệu mở tỉnh Sơn La",
+              "SL-SKHCN"};
+    case DataKind::kTargets:
+      return {"OPEN_DATASETS", "SL-SKHCN", "2025-12-31", "600"};
+    case DataKind::kTasks:
+      return {"333-KH/TU",
+              "1.02",
+              "N1",
+              "Ban hành Quy chế làm việc của Ban Chỉ đạo tỉnh",
+              "Issue the provincial Steering Committee's working rules",
+              "",
+              "",
+              "SL-VPTU",
+              "SL-SKHCN",
+              "deadline",
+              "2025-05-07",
+              "2025-05-07",
+              "2025-06-15",
+              "",
+              "Quy chế làm việc",
+              "0",
+              "",
+              "false"};
+    case DataKind::kTaskUpdates:
+      return {"333-KH/TU", "1.02",         "progress", "2025-05-21", "60", "", "", "",
+              "",          "Cầm Văn Tuấn", "",         "",           "",   "", ""};
+    case DataKind::kDataValues:
+      return {"OPEN_DATASETS", "SL-SKHCN", "202503", "410", "", "approved", ""};
+  }
+  return {};
+}
+
+Sheet GuideSheet(DataKind kind) {
+  Sheet guide;
+  guide.name = "Hướng dẫn";
+  guide.title = fmt::format("Hướng dẫn nhập {}", DataKindSheetName(kind));
+  guide.columns = {Column{"Cột", 24}, Column{"Tên tiếng Anh", 24}, Column{"Bắt buộc", 10},
+                   Column{"Nội dung", 50}, Column{"Định dạng", 40}};
+  for (const ColumnSpec& spec : ColumnsOf(kind)) {
+    std::string format(FormatVi(spec.type));
+    if (!spec.choices.empty()) {
+      std::string values;
+      for (const std::string& choice : ChoicesOf(spec))
+        values += (values.empty() ? "" : ", ") + choice;
+      format += ": " + values;
+    }
+    guide.rows.push_back({Cell::Text(std::string(spec.name_vi)), Cell::Text(std::string(spec.name)),
+                          Cell::Text(spec.required ? "có" : "không"),
+                          Cell::Text(std::string(spec.description_vi)), Cell::Text(format)});
+  }
+  return guide;
+}
+
+}  // namespace
+
+Result<std::string> ExportWorkbook(Store& store, std::span<const DataKind> kinds, Date today) {
+  if (kinds.empty()) return InvalidArgument("name at least one kind to export");
+  Workbook book;
+  std::set<DataKind> seen;
+  for (DataKind kind : kinds) {
+    if (!seen.insert(kind).second) {
+      return InvalidArgument(fmt::format("kind '{}' is named twice", DataKindName(kind)));
+    }
+    auto rows = ExportRows(store, kind);
+    if (!rows) return std::unexpected(rows.error());
+    Sheet sheet = SheetOf(
+        kind, fmt::format("{} — xuất ngày {}", DataKindSheetName(kind), DayMonthYear(today)));
+    for (const ExportRow& row : *rows) AddRow(sheet, kind, row.fields);
+    book.sheets.push_back(std::move(sheet));
+  }
+  return RenderWorkbook(book);
+}
+
+Result<std::string> TemplateWorkbook(DataKind kind) {
+  Workbook book;
+  Sheet sheet = SheetOf(kind, fmt::format("{} — mẫu nhập dữ liệu (dòng 3 là ví dụ, hãy thay bằng "
+                                          "dữ liệu thật)",
+                                          DataKindSheetName(kind)));
+  AddRow(sheet, kind, ExampleRow(kind));
+  book.sheets.push_back(std::move(sheet));
+  book.sheets.push_back(GuideSheet(kind));
+  return RenderWorkbook(book);
+}
+
+std::string TemplateCsv(DataKind kind) {
+  std::vector<std::string> header;
+  for (const ColumnSpec& c : ColumnsOf(kind)) header.emplace_back(c.name_vi);
+  return std::string(kUtf8Bom) + CsvLine(header);
 }
 
 }  // namespace planwatch

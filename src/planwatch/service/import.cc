@@ -18,8 +18,10 @@
 
 #include "planwatch/base/csv.h"
 #include "planwatch/base/text.h"
+#include "planwatch/documents/xlsx_reader.h"
 #include "planwatch/domain/indicator_rules.h"
 #include "planwatch/domain/org_tree.h"
+#include "planwatch/service/export.h"
 #include "planwatch/service/ledger_rules.h"
 
 namespace planwatch {
@@ -29,19 +31,28 @@ namespace {
 // Reading a sheet: header mapping and typed cells that report every problem they meet.
 
 constexpr std::size_t kProgressEvery = 10'000;
+// A workbook's header is looked for among its first non-empty rows (a title may sit above it).
+constexpr std::size_t kHeaderCandidates = 3;
 
-struct Problems {
+class Sheet;
+
+// Every problem met, each with where it is: line and column (and, in a workbook, the sheet and a
+// message that starts with the cell reference).
+class Problems {
+ public:
+  explicit Problems(const Sheet* sheet) : sheet_(sheet) {}
+  void Add(int line, std::string field, std::string message);
+  bool empty() const { return details.empty(); }
+
   std::vector<ErrorDetail> details;
 
-  void Add(int line, std::string field, std::string message) {
-    details.push_back(ErrorDetail{line, std::move(field), std::move(message)});
-  }
-  bool empty() const { return details.empty(); }
+ private:
+  const Sheet* sheet_;
 };
 
 class Sheet {
  public:
-  static Result<Sheet> Read(DataKind kind, std::istream& in, const ImportOptions& options) {
+  static Result<Sheet> FromCsv(DataKind kind, std::istream& in, const ImportOptions& options) {
     Sheet sheet;
     sheet.kind_ = kind;
     CsvReader reader(in);
@@ -49,39 +60,7 @@ class Sheet {
     auto has_header = reader.Next(header);
     if (!has_header) return ReadError(has_header.error());
     if (!*has_header) return InvalidArgument("the file is empty: expected a header row");
-
-    const auto columns = ColumnsOf(kind);
-    sheet.field_of_.assign(columns.size(), -1);
-    Problems problems;
-    for (std::size_t f = 0; f < header.fields.size(); ++f) {
-      const std::string& name = header.fields[f];
-      sheet.header_.push_back(name);
-      const std::optional<std::size_t> found = FindColumn(kind, name);
-      if (!found) {
-        problems.Add(1, name, fmt::format("unknown column '{}' for {}", name, DataKindName(kind)));
-        continue;
-      }
-      const std::size_t index = *found;
-      const ColumnSpec* spec = &columns[index];
-      if (sheet.field_of_[index] >= 0) {
-        problems.Add(1, name, fmt::format("column '{}' appears twice", spec->name));
-        continue;
-      }
-      sheet.field_of_[index] = static_cast<int>(f);
-    }
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i].required && sheet.field_of_[i] < 0) {
-        problems.Add(1, std::string(columns[i].name),
-                     fmt::format("required column '{}' ({}) is missing", columns[i].name,
-                                 columns[i].name_vi));
-      }
-    }
-    if (!problems.empty()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("the header of this {} file is wrong; nothing was imported",
-                              DataKindName(kind)),
-                  std::move(problems.details));
-    }
+    if (auto st = sheet.MapHeader(header); !st) return std::unexpected(st.error());
 
     CsvRecord record;
     while (true) {
@@ -96,9 +75,61 @@ class Sheet {
     return sheet;
   }
 
+  // The sheet `source` of a workbook, holding records of `kind`.
+  static Result<Sheet> FromXlsx(DataKind kind, const XlsxSheet& source) {
+    Sheet sheet;
+    sheet.kind_ = kind;
+    sheet.name_ = source.name;
+    sheet.xlsx_ = true;
+    // The header is the first of the first few rows that names only columns of the kind; when
+    // none does, the first row is taken, so its unknown columns are reported.
+    if (source.rows.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("sheet \"{}\" is empty: expected a header row", source.name),
+                  {ErrorDetail{0, "", "the sheet has no header row", source.name}});
+    }
+    std::size_t header_at = 0;
+    for (std::size_t i = 0; i < source.rows.size() && i < kHeaderCandidates; ++i) {
+      const auto& cells = source.rows[i].cells;
+      const bool all_known = std::ranges::all_of(cells, [&](const std::string& cell) {
+        return TrimAscii(cell).empty() || FindColumn(kind, TrimAscii(cell)).has_value();
+      });
+      if (all_known) {
+        header_at = i;
+        break;
+      }
+    }
+    const XlsxRow& header_row = source.rows[header_at];
+    CsvRecord header{header_row.number, {}};
+    for (const std::string& cell : header_row.cells) header.fields.emplace_back(TrimAscii(cell));
+    if (auto st = sheet.MapHeader(header); !st) return std::unexpected(st.error());
+
+    const std::size_t width = sheet.width();
+    for (std::size_t i = header_at + 1; i < source.rows.size(); ++i) {
+      const XlsxRow& row = source.rows[i];
+      CsvRecord record{row.number, row.cells};
+      for (std::size_t c = 0; c < record.fields.size(); ++c) {
+        const bool headed = c < width && !sheet.header_[c].empty();
+        if (!headed && !TrimAscii(record.fields[c]).empty()) {
+          sheet.layout_problems_.push_back(ErrorDetail{
+              row.number, "",
+              fmt::format("{}: a value in a column without a header", XlsxCellRef(c, row.number)),
+              sheet.name_});
+        }
+      }
+      record.fields.resize(width);
+      sheet.rows_.push_back(std::move(record));
+    }
+    return sheet;
+  }
+
   DataKind kind() const { return kind_; }
+  const std::string& name() const { return name_; }  // the workbook sheet; empty for CSV
+  bool xlsx() const { return xlsx_; }
   const std::vector<CsvRecord>& rows() const { return rows_; }
   std::size_t width() const { return header_.size(); }
+  // Values a workbook holds outside the headed columns.
+  const std::vector<ErrorDetail>& layout_problems() const { return layout_problems_; }
 
   // The field index of column `key`, or -1 when the file does not have it.
   int FieldOf(std::string_view key) const {
@@ -113,6 +144,14 @@ class Sheet {
     const int f = FieldOf(key);
     return f >= 0 ? header_[static_cast<std::size_t>(f)] : std::string(key);
   }
+  // The field index of the header cell `name` as written; none when no header cell says it.
+  std::optional<std::size_t> FieldNamed(std::string_view name) const {
+    if (name.empty()) return std::nullopt;
+    for (std::size_t f = 0; f < header_.size(); ++f) {
+      if (header_[f] == name) return f;
+    }
+    return std::nullopt;
+  }
   bool Required(std::string_view key) const {
     for (const ColumnSpec& c : ColumnsOf(kind_)) {
       if (c.name == key) return c.required;
@@ -126,11 +165,97 @@ class Sheet {
     return std::unexpected(std::move(error));
   }
 
+  // Maps the header's cells to the kind's columns; invalid_argument naming every unknown,
+  // repeated or missing column.
+  Status MapHeader(const CsvRecord& header) {
+    const auto columns = ColumnsOf(kind_);
+    field_of_.assign(columns.size(), -1);
+    Problems problems(this);
+    const int line = header.line > 0 ? header.line : 1;
+    header_ = header.fields;
+    if (xlsx_) {
+      while (!header_.empty() && header_.back().empty()) header_.pop_back();
+    }
+    for (std::size_t f = 0; f < header_.size(); ++f) {
+      const std::string& name = header_[f];
+      if (xlsx_ && name.empty()) continue;  // a blank column between others
+      const std::optional<std::size_t> found = FindColumn(kind_, name);
+      if (!found) {
+        problems.Add(line, name,
+                     fmt::format("unknown column '{}' for {}", name, DataKindName(kind_)));
+        continue;
+      }
+      const std::size_t index = *found;
+      const ColumnSpec* spec = &columns[index];
+      if (field_of_[index] >= 0) {
+        problems.Add(line, name, fmt::format("column '{}' appears twice", spec->name));
+        continue;
+      }
+      field_of_[index] = static_cast<int>(f);
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].required && field_of_[i] < 0) {
+        problems.Add(line, std::string(columns[i].name),
+                     fmt::format("required column '{}' ({}) is missing", columns[i].name,
+                                 columns[i].name_vi));
+      }
+    }
+    if (!problems.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  xlsx_ ? fmt::format("the header of sheet \"{}\" ({}) is wrong; nothing was "
+                                      "imported",
+                                      name_, DataKindName(kind_))
+                        : fmt::format("the header of this {} file is wrong; nothing was imported",
+                                      DataKindName(kind_)),
+                  std::move(problems.details));
+    }
+    return {};
+  }
+
   DataKind kind_ = DataKind::kUnits;
+  std::string name_;
+  bool xlsx_ = false;
   std::vector<std::string> header_;
   std::vector<int> field_of_;  // per column spec
   std::vector<CsvRecord> rows_;
+  std::vector<ErrorDetail> layout_problems_;
 };
+
+void Problems::Add(int line, std::string field, std::string message) {
+  if (sheet_ != nullptr && sheet_->xlsx()) {
+    // In a workbook the cell reference leads, as spreadsheet users find cells by it.
+    if (auto f = sheet_->FieldNamed(field); f && line > 0) {
+      message = fmt::format("{}: {}", XlsxCellRef(*f, line), message);
+    }
+    details.push_back(ErrorDetail{line, std::move(field), std::move(message), sheet_->name()});
+    return;
+  }
+  details.push_back(ErrorDetail{line, std::move(field), std::move(message)});
+}
+
+// Vietnamese users type dates as d/m/yyyy text in spreadsheets; YYYY-MM-DD otherwise.
+std::optional<Date> ParseDayMonthYear(std::string_view text) {
+  int parts[3] = {0, 0, 0};
+  std::size_t digits[3] = {0, 0, 0};
+  std::size_t part = 0;
+  for (char ch : text) {
+    if (ch == '/') {
+      if (++part > 2) return std::nullopt;
+    } else if (ch >= '0' && ch <= '9') {
+      parts[part] = parts[part] * 10 + (ch - '0');
+      if (++digits[part] > 4) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (part != 2 || digits[0] == 0 || digits[0] > 2 || digits[1] == 0 || digits[1] > 2 ||
+      digits[2] != 4) {
+    return std::nullopt;
+  }
+  auto date = Date::FromYmd(parts[2], parts[1], parts[0]);
+  if (!date) return std::nullopt;
+  return *date;
+}
 
 std::optional<double> ParseNumber(std::string_view text) {
   if (text.empty() || text.front() == '+') return std::nullopt;
@@ -184,6 +309,11 @@ class Cells {
     if (text.empty()) return std::nullopt;
     auto date = Date::Parse(text);
     if (!date) {
+      if (sheet_.xlsx()) {
+        if (auto typed = ParseDayMonthYear(text)) return typed;
+        Problem(key, fmt::format("'{}' is not a date (YYYY-MM-DD or dd/mm/yyyy)", text));
+        return std::nullopt;
+      }
       Problem(key, fmt::format("'{}' is not a date (expected YYYY-MM-DD)", text));
       return std::nullopt;
     }
@@ -399,8 +529,13 @@ class Importer {
   }
 
   Problems& problems() { return problems_; }
+  // The line of each row by its record's key (ExportRow::key); for task updates, only the rows
+  // appended, in file order.
+  const std::multimap<std::string, int>& lines() const { return lines_; }
 
  private:
+  void NoteLine(std::string key, int line) { lines_.emplace(std::move(key), line); }
+
   // Records a duplicate key within the file; true when `key` was seen before.
   bool Duplicate(std::map<std::string, int>& seen, const std::string& key, Cells& cells,
                  std::string_view column, std::string_view what) {
@@ -493,7 +628,8 @@ class Importer {
   const Sheet& sheet_;
   const ImportOptions& options_;
   ImportSummary& summary_;
-  Problems problems_;
+  Problems problems_{&sheet_};
+  std::multimap<std::string, int> lines_;  // ExportRow key → line of the file's row
   std::size_t written_ = 0;
 };
 
@@ -537,6 +673,7 @@ Status Importer::Units() {
       c.Problem("parent_code", fmt::format("unit '{}' cannot be its own parent", u.code));
     }
     Duplicate(seen, u.code, c, "code", fmt::format("unit '{}'", u.code));
+    NoteLine(u.code, c.line());
     rows.push_back(std::move(row));
   }
 
@@ -676,6 +813,7 @@ Status Importer::Directives() {
     d.title_en = c.Text("title_en");
     d.url = c.Text("url");
     Duplicate(seen, d.number, c, "number", fmt::format("directive '{}'", d.number));
+    NoteLine(d.number, c.line());
     rows.push_back(std::move(d));
   }
   if (!problems_.empty()) return {};
@@ -732,6 +870,7 @@ Status Importer::Plans() {
       c.Problem("parent_code", fmt::format("plan '{}' cannot implement itself", p.code));
     }
     Duplicate(seen, p.code, c, "code", fmt::format("plan '{}'", p.code));
+    NoteLine(p.code, c.line());
     rows.push_back(std::move(p));
     parent_codes.push_back(parent);
     lines.push_back(c.line());
@@ -799,6 +938,7 @@ Status Importer::TaskGroups() {
     row.parent_code = c.Text("parent_code");
     Duplicate(seen, c.Text("plan_code") + "\x1f" + g.code, c, "code",
               fmt::format("task group '{}'", g.code));
+    NoteLine(fmt::format("{}/{}", c.Raw("plan_code"), g.code), c.line());
     rows.push_back(std::move(row));
   }
   std::map<std::pair<PlanId, std::string>, std::size_t> row_of;
@@ -904,6 +1044,7 @@ Status Importer::Indicators() {
       c.Problem("denominator_code", "the numerator and the denominator must differ");
     }
     Duplicate(seen, ind.code, c, "code", fmt::format("indicator '{}'", ind.code));
+    NoteLine(ind.code, c.line());
     rows.push_back(std::move(row));
   }
   std::map<std::string, std::size_t> row_of_code;
@@ -977,6 +1118,7 @@ Status Importer::Targets() {
     if (auto v = c.OptNumber("value")) t.value = *v;
     Duplicate(seen, fmt::format("{}\x1f{}\x1f{}", code, unit_code, t.date.ToString()), c, "date",
               fmt::format("a target of '{}' for this unit and date", code));
+    NoteLine(fmt::format("{}/{}/{}", code, unit_code, t.date.ToString()), c.line());
     rows.push_back(t);
   }
   if (!problems_.empty()) return {};
@@ -1081,7 +1223,8 @@ Status Importer::Tasks() {
     // ledger).
     if (t.plan && !t.code.empty()) {
       const Task* before = stored[t.plan].task_by_code->Find(t.code);
-      if (before && before->deadline != t.deadline && !c.Raw("deadline").empty()) {
+      // A deadline that is not a date is reported once, as not a date.
+      if (before && t.deadline && before->deadline != t.deadline) {
         c.Problem("deadline",
                   fmt::format("task '{}' was assigned the deadline {}; a deadline changes only "
                               "by an amendment (a task update of kind amend, with new_deadline "
@@ -1107,6 +1250,7 @@ Status Importer::Tasks() {
     }
     t.classified = c.Bool("classified", false);
     Duplicate(seen, plan_code + "\x1f" + t.code, c, "code", fmt::format("task '{}'", t.code));
+    NoteLine(fmt::format("{}/{}", plan_code, t.code), c.line());
     rows.push_back(std::move(row));
   }
   std::map<std::pair<PlanId, std::string>, std::size_t> row_of;
@@ -1155,6 +1299,7 @@ Status Importer::TaskUpdates() {
   std::unordered_set<std::string> recorded;  // EventKey of every stored event of the plans read
   std::map<PlanId, PlanData> stored;
   std::vector<TaskEvent> rows;
+  std::vector<std::pair<std::string, int>> row_keys;  // "plan/task" and line of each row
   std::set<TaskId> claimed;  // tasks with a claim in the ledger or earlier in the file
   for (const CsvRecord& record : sheet_.rows()) {
     Cells c(sheet_, record, problems_);
@@ -1223,9 +1368,11 @@ Status Importer::TaskUpdates() {
     }
     if (task) report(CheckEventAgainstTask(*task, e));
     rows.push_back(std::move(e));
+    row_keys.emplace_back(fmt::format("{}/{}", plan_code, c.Raw("task_code")), c.line());
   }
   if (!problems_.empty()) return {};
-  for (const TaskEvent& e : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const TaskEvent& e = rows[i];
     // Re-importing the same ledger must not record the same event twice.
     Advance();
     if (!recorded.insert(EventKey(e)).second) {
@@ -1233,6 +1380,7 @@ Status Importer::TaskUpdates() {
       continue;
     }
     if (auto st = tx_.AppendTaskEvent(e); !st) return st;
+    NoteLine(row_keys[i].first, row_keys[i].second);
     ++summary_.inserted;
   }
   return {};
@@ -1294,6 +1442,9 @@ Status Importer::DataValues() {
     if (auto state = c.Enum("state", ParseValueState)) v.state = *state;
     v.stored_by = c.Text("stored_by");
     if (v.stored_by.empty()) v.stored_by = options_.actor;
+    if (period) {
+      NoteLine(fmt::format("{}/{}/{}", code, c.Raw("unit_code"), period->ToString()), c.line());
+    }
     if (indicator && v.unit && period) {
       Key key{v.indicator, v.unit, period->ToString()};
       auto [it, inserted] = seen.emplace(key, c.line());
@@ -1319,35 +1470,191 @@ Status Importer::DataValues() {
   return {};
 }
 
-}  // namespace
+// What importing a sheet changed: its kind's rows as exported before and after, compared.
+class ChangeLog {
+ public:
+  // Reads the kind's rows before the sheet is imported.
+  Status Before(StoreReader& reader, DataKind kind) {
+    auto rows = ExportRows(reader, kind);
+    if (!rows) return std::unexpected(rows.error());
+    before_ = std::move(*rows);
+    return {};
+  }
 
-Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
-                                const ImportOptions& options) {
-  auto sheet = Sheet::Read(kind, csv, options);
-  if (!sheet) return std::unexpected(sheet.error());
+  // Reads them again and appends one change per record inserted or updated, in file order.
+  Status After(StoreReader& reader, const Sheet& sheet,
+               const std::multimap<std::string, int>& lines, std::vector<ImportChange>& out) {
+    auto after = ExportRows(reader, sheet.kind());
+    if (!after) return std::unexpected(after.error());
+    const auto columns = ColumnsOf(sheet.kind());
+    std::vector<ImportChange> changes;
+    auto change = [&](const ExportRow* was, const ExportRow& now, int line) {
+      ImportChange c;
+      c.kind = sheet.kind();
+      c.sheet = sheet.name();
+      c.line = line;
+      c.key = now.key;
+      c.action = was ? ImportChange::Action::kUpdate : ImportChange::Action::kInsert;
+      for (std::size_t i = 0; i < columns.size() && i < now.fields.size(); ++i) {
+        const std::string before = was && i < was->fields.size() ? was->fields[i] : std::string();
+        if (before == now.fields[i]) continue;
+        c.fields.push_back(FieldChange{sheet.ColumnName(columns[i].name), before, now.fields[i]});
+      }
+      if (was && c.fields.empty()) return;
+      changes.push_back(std::move(c));
+    };
+    if (sheet.kind() == DataKind::kTaskUpdates) {
+      // The ledger only grows: what is new is what was not there before, event for event.
+      std::map<std::vector<std::string>, int> had;
+      for (const ExportRow& row : before_) ++had[row.fields];
+      std::map<std::string, std::vector<int>> pending;
+      for (const auto& [key, line] : lines) pending[key].push_back(line);
+      std::map<std::string, std::size_t> used;
+      for (const ExportRow& row : *after) {
+        if (auto it = had.find(row.fields); it != had.end() && it->second > 0) {
+          --it->second;
+          continue;
+        }
+        const auto& queue = pending[row.key];
+        const std::size_t n = used[row.key]++;
+        change(nullptr, row, n < queue.size() ? queue[n] : 0);
+      }
+    } else {
+      std::unordered_map<std::string, const ExportRow*> was;
+      for (const ExportRow& row : before_) was.emplace(row.key, &row);
+      for (const ExportRow& row : *after) {
+        auto it = was.find(row.key);
+        const ExportRow* previous = it != was.end() ? it->second : nullptr;
+        if (previous && *previous == row) continue;
+        auto line = lines.find(row.key);
+        change(previous, row, line != lines.end() ? line->second : 0);
+      }
+    }
+    std::ranges::stable_sort(changes, {}, &ImportChange::line);
+    for (ImportChange& c : changes) out.push_back(std::move(c));
+    before_.clear();
+    return {};
+  }
 
+ private:
+  std::vector<ExportRow> before_;
+};
+
+// Imports `sheets` (in load order) in one transaction: all or nothing.
+Result<ImportSummary> Run(Store& store, const std::vector<Sheet>& sheets,
+                          const ImportOptions& options) {
   ImportSummary summary;
-  summary.kind = kind;
-  summary.rows = static_cast<int>(sheet->rows().size());
+  summary.kind = sheets.front().kind();
+  std::size_t total_rows = 0;
+  for (const Sheet& sheet : sheets) {
+    summary.kinds.push_back(sheet.kind());
+    total_rows += sheet.rows().size();
+  }
+  summary.rows = static_cast<int>(total_rows);
+  std::vector<ErrorDetail> layout;
+  for (const Sheet& sheet : sheets) {
+    layout.insert(layout.end(), sheet.layout_problems().begin(), sheet.layout_problems().end());
+  }
+  if (!layout.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the workbook has values outside its columns; nothing was imported",
+                std::move(layout));
+  }
+
   auto tx = store.Begin();
   if (!tx) return std::unexpected(tx.error());
-  if (options.progress) options.progress("checking", 0, sheet->rows().size());
-  Importer importer(**tx, *sheet, options, summary);
-  if (auto st = importer.Run(); !st) return std::unexpected(st.error());
+  if (options.progress) options.progress("checking", 0, total_rows);
+  for (const Sheet& sheet : sheets) {
+    ChangeLog log;
+    if (auto st = log.Before(**tx, sheet.kind()); !st) return std::unexpected(st.error());
+    Importer importer(**tx, sheet, options, summary);
+    if (auto st = importer.Run(); !st) return std::unexpected(st.error());
 
-  Problems& problems = importer.problems();
-  if (!problems.empty()) {
-    std::ranges::stable_sort(problems.details, {}, &ErrorDetail::line);
-    std::set<int> bad_lines;
-    for (const ErrorDetail& d : problems.details) bad_lines.insert(d.line);
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{} of {} rows have errors; nothing was imported", bad_lines.size(),
-                            summary.rows),
-                std::move(problems.details));
+    // A sheet with errors stops the import: later sheets may rely on its rows.
+    Problems& problems = importer.problems();
+    if (!problems.empty()) {
+      std::ranges::stable_sort(problems.details, {}, &ErrorDetail::line);
+      std::set<int> bad_lines;
+      for (const ErrorDetail& d : problems.details) bad_lines.insert(d.line);
+      const std::string what =
+          sheet.xlsx()
+              ? fmt::format("{} of {} rows of sheet \"{}\" have errors", bad_lines.size(),
+                            sheet.rows().size(), sheet.name())
+              : fmt::format("{} of {} rows have errors", bad_lines.size(), sheet.rows().size());
+      return Fail(ErrorCode::kInvalidArgument, what + "; nothing was imported",
+                  std::move(problems.details));
+    }
+    if (auto st = log.After(**tx, sheet, importer.lines(), summary.changes); !st) {
+      return std::unexpected(st.error());
+    }
   }
   if (options.dry_run) return summary;  // the transaction rolls back as it goes out of scope
   if (auto st = (*tx)->Commit(); !st) return std::unexpected(st.error());
   return summary;
+}
+
+}  // namespace
+
+std::string_view ImportActionName(ImportChange::Action action) {
+  return action == ImportChange::Action::kInsert ? "insert" : "update";
+}
+
+Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
+                                const ImportOptions& options) {
+  auto sheet = Sheet::FromCsv(kind, csv, options);
+  if (!sheet) return std::unexpected(sheet.error());
+  std::vector<Sheet> sheets;
+  sheets.push_back(std::move(*sheet));
+  return Run(store, sheets, options);
+}
+
+Result<ImportSummary> ImportWorkbook(Store& store, std::string_view xlsx_bytes,
+                                     std::optional<DataKind> kind, const ImportOptions& options) {
+  auto book = ReadXlsx(xlsx_bytes);
+  if (!book) return std::unexpected(book.error());
+  // Which sheet holds which kind: by the sheet's name, or, for a named kind, the only sheet.
+  std::map<DataKind, const XlsxSheet*> by_kind;
+  std::string names;
+  for (const XlsxSheet& source : book->sheets) {
+    names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", source.name);
+    std::optional<DataKind> holds = DataKindOfSheet(source.name);
+    if (kind && book->sheets.size() == 1) holds = kind;
+    if (!holds || (kind && *holds != *kind)) continue;
+    if (source.rows.empty()) continue;
+    if (auto [it, inserted] = by_kind.emplace(*holds, &source); !inserted) {
+      return InvalidArgument(fmt::format("sheets \"{}\" and \"{}\" both hold {}; keep one",
+                                         it->second->name, source.name, DataKindName(*holds)));
+    }
+  }
+  if (by_kind.empty()) {
+    std::string expected;
+    for (DataKind k : AllDataKinds()) {
+      if (kind && k != *kind) continue;
+      expected += fmt::format("{}\"{}\"", expected.empty() ? "" : ", ", DataKindSheetName(k));
+    }
+    return InvalidArgument(fmt::format(
+        "the workbook has no sheet of records to import (its sheets: {}; expected a sheet named "
+        "{}{})",
+        names.empty() ? "none" : names, kind ? "" : "one of ", expected));
+  }
+  std::vector<Sheet> sheets;
+  std::vector<ErrorDetail> header_problems;
+  std::string header_message;
+  for (DataKind k : AllDataKinds()) {
+    auto it = by_kind.find(k);
+    if (it == by_kind.end()) continue;
+    auto sheet = Sheet::FromXlsx(k, *it->second);
+    if (!sheet) {
+      if (header_message.empty()) header_message = sheet.error().message;
+      for (ErrorDetail& d : sheet.error().details) header_problems.push_back(std::move(d));
+      continue;
+    }
+    sheets.push_back(std::move(*sheet));
+  }
+  if (!header_message.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, header_message, std::move(header_problems));
+  }
+  return Run(store, sheets, options);
 }
 
 }  // namespace planwatch

@@ -1,11 +1,14 @@
-// Importing records from CSV files: the one path by which both users and the demo load data.
+// Importing records from CSV files and XLSX workbooks: the one path by which both users and the
+// demo load data.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "planwatch/base/error.h"
 #include "planwatch/service/formats.h"
@@ -24,12 +27,44 @@ struct ImportOptions {
   std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
 };
 
-struct ImportSummary {
+// One column of a record that an import changes, in the import format's text (as ExportCsv
+// writes it); `before` is empty for a new record.
+struct FieldChange {
+  std::string column;  // as the file's header names it (the English name for a column it lacks)
+  std::string before;
+  std::string after;
+
+  friend bool operator==(const FieldChange&, const FieldChange&) = default;
+};
+
+// A record that an import inserts or updates (unchanged rows have none).
+struct ImportChange {
+  enum class Action { kInsert, kUpdate };
+
   DataKind kind = DataKind::kUnits;
-  int rows = 0;       // data rows read (the header is not counted)
-  int inserted = 0;   // new records
-  int updated = 0;    // existing records changed (previous versions kept in history)
-  int unchanged = 0;  // rows identical to what is stored; nothing written for them
+  std::string sheet;  // the workbook sheet; empty for CSV
+  int line = 0;       // the row in the file (a workbook's row number); 0 when not from one row
+  // ExportRow::key: the code, "plan/code", "indicator/unit/period", … (export.h).
+  std::string key;
+  Action action = Action::kInsert;
+  // kInsert: every non-empty column; kUpdate: the columns that differ.
+  std::vector<FieldChange> fields;
+
+  friend bool operator==(const ImportChange&, const ImportChange&) = default;
+};
+
+std::string_view ImportActionName(ImportChange::Action action);  // "insert", "update"
+
+struct ImportSummary {
+  DataKind kind = DataKind::kUnits;  // the (first) kind imported
+  std::vector<DataKind> kinds;       // every kind imported, in load order
+  int rows = 0;                      // data rows read (headers and rows above them are not counted)
+  int inserted = 0;                  // new records
+  int updated = 0;                   // existing records changed (previous versions kept in history)
+  int unchanged = 0;                 // rows identical to what is stored; nothing written for them
+  // Every record inserted or updated (also for a dry run), by kind in load order, then in file
+  // order.
+  std::vector<ImportChange> changes;
 };
 
 // Reads a CSV of `kind` (docs/import-formats.md) and writes it in one transaction.
@@ -39,5 +74,22 @@ struct ImportSummary {
 // invalid_argument too. unavailable when the database is busy.
 Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
                                 const ImportOptions& options = {});
+
+// Reads an .xlsx workbook and writes every sheet of records in one transaction, in load order
+// (AllDataKinds), all or nothing. A sheet holds the kind its name says (DataKindOfSheet:
+// "Nhiệm vụ", "tasks", …); with `kind`, only that kind's sheet is read, and a workbook of one
+// sheet is that kind whatever its name. Other sheets (instructions such as "Hướng dẫn") and
+// empty sheets are skipped. A sheet's header row is the first of its first three non-empty rows
+// whose non-empty cells all name columns of the kind (a title row may sit above it); the columns
+// are those of the CSV format, with the same rules, and dates may also be typed d/m/yyyy.
+// Errors are invalid_argument: a file that is not a readable workbook (ReadXlsx's errors); no
+// sheet of records; two sheets of one kind; and, with one ErrorDetail per problem (sheet, line =
+// the Excel row number, field = the header as written, message starting with the cell reference
+// such as "F7: …"), wrong headers, values outside the headed columns and bad rows. Rows of a
+// later sheet are checked only when the earlier sheets are right. unavailable when the database
+// is busy.
+Result<ImportSummary> ImportWorkbook(Store& store, std::string_view xlsx_bytes,
+                                     std::optional<DataKind> kind,
+                                     const ImportOptions& options = {});
 
 }  // namespace planwatch

@@ -17,6 +17,7 @@
 #include "planwatch/base/text.h"
 #include "planwatch/domain/indicator_rules.h"
 #include "planwatch/domain/org_tree.h"
+#include "planwatch/service/data_value_sets.h"
 #include "planwatch/service/formats.h"
 #include "planwatch/service/json_fields.h"
 #include "planwatch/service/store_reads.h"
@@ -241,6 +242,8 @@ class IngestParser {
 
   BodyFault fault() const { return fault_; }
 
+  void SetDryRun(bool dry_run) { dry_run_ = dry_run; }
+
   Result<IngestSummary> Finish() {
     if (fault_ == BodyFault::kNone) End();
     if (fault_ != BodyFault::kNone) return InvalidArgument(fault_message_);
@@ -264,6 +267,12 @@ class IngestParser {
     if (denied_) {
       return Fail(ErrorCode::kPermissionDenied,
                   "some values are for units outside your scope, or you may not approve");
+    }
+    if (dry_run_) {
+      IngestSummary summary;
+      summary.dry_run = true;
+      summary.would_write = static_cast<std::int64_t>(batch_.size());
+      return summary;
     }
     if (Status written = committer_.Commit(batch_); !written) {
       return std::unexpected(std::move(written).error());
@@ -481,6 +490,7 @@ class IngestParser {
   std::vector<std::int8_t> writable_;  // per unit of the tree: -1 unknown, 0 no, 1 yes
   const ValueState default_state_;
   bool denied_ = false;
+  bool dry_run_ = false;
 
   std::vector<Problem> problems_;
   std::size_t problem_count_ = 0;
@@ -1408,6 +1418,42 @@ BodyFault IngestRequest::fault() const { return parser_->fault(); }
 
 Ingest::Ingest(Store& store, ValueCommitter& committer, IngestOptions options)
     : store_(store), committer_(committer), options_(std::move(options)) {}
+
+Result<IngestParams> ParseIngestParams(const QueryParams& query) {
+  IngestParams params;
+  for (const auto& [name, value] : query) {
+    const std::string echoed = EchoForMessage(name);
+    if (name == "dryRun") {
+      if (value != "true" && value != "false") {
+        return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", echoed),
+                    {ErrorDetail{0, echoed,
+                                 FieldMessage("invalid", fmt::format("expected true or false, "
+                                                                     "got \"{}\"",
+                                                                     EchoForMessage(value)))}});
+      }
+      params.dry_run = value == "true";
+    } else if (name == "dataElementIdScheme" || name == "orgUnitIdScheme" || name == "idScheme") {
+      if (auto ok = CheckCodeIdScheme(name, value); !ok) return std::unexpected(ok.error());
+    } else {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", echoed),
+                  {ErrorDetail{0, echoed,
+                               FieldMessage("unknown_field",
+                                            fmt::format("unknown parameter \"{}\"; accepted: "
+                                                        "dryRun, dataElementIdScheme, "
+                                                        "orgUnitIdScheme, idScheme",
+                                                        echoed))}});
+    }
+  }
+  return params;
+}
+
+Result<std::unique_ptr<IngestRequest>> Ingest::Begin(const Principal& principal,
+                                                     IngestFormat format,
+                                                     const IngestParams& params) const {
+  auto request = Begin(principal, format);
+  if (request) (*request)->parser_->SetDryRun(params.dry_run);
+  return request;
+}
 
 Result<std::unique_ptr<IngestRequest>> Ingest::Begin(const Principal& principal,
                                                      IngestFormat format) const {

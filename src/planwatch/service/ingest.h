@@ -31,6 +31,7 @@
 #include "planwatch/domain/access.h"
 #include "planwatch/domain/indicator.h"
 #include "planwatch/domain/period.h"
+#include "planwatch/service/resources.h"
 #include "planwatch/storage/store.h"
 
 namespace planwatch {
@@ -144,7 +145,23 @@ struct IngestOptions {
 
 struct IngestSummary {
   std::int64_t written = 0;  // values written (each a new version; the previous one kept)
+  // IngestParams::dry_run: nothing was written; `would_write` values passed every check.
+  bool dry_run = false;
+  std::int64_t would_write = 0;
 };
+
+// DHIS2's import parameters, from the query string of POST /api/v1/data-values.
+struct IngestParams {
+  // Every check runs (the caller's scope included) and nothing is written; the summary says how
+  // many values would be (IngestSummary::would_write). Default false.
+  bool dry_run = false;
+};
+
+// Decodes dryRun (true|false) and the id schemes dataElementIdScheme, orgUnitIdScheme and
+// idScheme, which may only be code in any ASCII case (the DHIS2 shape's ids are codes).
+// invalid_argument naming the parameter (one ErrorDetail) for uid, name or any other scheme, a
+// malformed flag, or an unknown parameter.
+Result<IngestParams> ParseIngestParams(const QueryParams& query);
 
 class IngestParser;
 
@@ -192,6 +209,9 @@ class Ingest {
   // the body is read).
   Result<std::unique_ptr<IngestRequest>> Begin(const Principal& principal,
                                                IngestFormat format) const;
+  // The same, with DHIS2's import parameters (IngestParams::dry_run: Finish() writes nothing).
+  Result<std::unique_ptr<IngestRequest>> Begin(const Principal& principal, IngestFormat format,
+                                               const IngestParams& params) const;
 
  private:
   Store& store_;

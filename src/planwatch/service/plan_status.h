@@ -5,6 +5,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "planwatch/analytics/analytics.h"
@@ -64,5 +65,23 @@ Result<PlanStatus> GetPlanStatus(const Analytics& analytics, const StatusQuery& 
 // slip_days, completion_rate and on_time_rate (RatePercent: percent, one decimal, null when
 // nothing counts), and `rows` when grouped.
 nlohmann::json ToJson(const PlanStatus& status);
+
+// The figures of ToJson that every status has (counts, slip_days and the two rates), in the
+// order people read them: what a review compares and a published review lists.
+inline constexpr std::string_view kPlanStatusFigures[] = {"total",
+                                                          "done",
+                                                          "done_on_time",
+                                                          "done_late",
+                                                          "in_progress_on_time",
+                                                          "overdue",
+                                                          "cancelled",
+                                                          "due",
+                                                          "due_done_on_time",
+                                                          "recurring_reported",
+                                                          "recurring_missing",
+                                                          "recurring_not_due",
+                                                          "slip_days",
+                                                          "completion_rate",
+                                                          "on_time_rate"};
 
 }  // namespace planwatch

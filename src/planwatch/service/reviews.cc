@@ -25,23 +25,6 @@ using nlohmann::json;
 
 constexpr int kMaxLimit = 1000;
 
-// The status fields compared side by side, in the order shown.
-constexpr std::string_view kStatusFields[] = {"total",
-                                              "done",
-                                              "done_on_time",
-                                              "done_late",
-                                              "in_progress_on_time",
-                                              "overdue",
-                                              "cancelled",
-                                              "due",
-                                              "due_done_on_time",
-                                              "recurring_reported",
-                                              "recurring_missing",
-                                              "recurring_not_due",
-                                              "slip_days",
-                                              "completion_rate",
-                                              "on_time_rate"};
-
 std::unexpected<Error> BadParam(std::string_view name, std::string_view code,
                                 std::string_view text) {
   const std::string echoed = EchoForMessage(name);
@@ -370,7 +353,7 @@ Result<json> Reviews::Compare(const Principal& p, const QueryParams& params) {
   const json& fb = b->body["figures"];
 
   json status = json::object();
-  for (std::string_view field : kStatusFields) {
+  for (std::string_view field : kPlanStatusFigures) {
     const json& va = Member(Member(fa, "status"), field);
     const json& vb = Member(Member(fb, "status"), field);
     status[std::string(field)] = {{"a", va}, {"b", vb}, {"change", Change(va, vb)}};

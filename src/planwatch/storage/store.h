@@ -36,6 +36,7 @@
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task.h"
 #include "planwatch/storage/feedback.h"
+#include "planwatch/storage/publications.h"
 #include "planwatch/storage/reports.h"
 #include "planwatch/storage/reviews.h"
 #include "planwatch/storage/signing.h"
@@ -290,6 +291,16 @@ class StoreReader {
   // The database's secret key (32 bytes) for keyed hashes of client addresses: created with the
   // feedback schema, never changed, so hashes compare across restarts.
   virtual Result<std::string> FeedbackAddressKey() = 0;
+
+  // --- Publications (records in storage/publications.h) ---
+  // Every version of `dataset`, oldest first; empty when it was never published. With an empty
+  // name: every version of every dataset, by id.
+  virtual Result<std::vector<PublicationRecord>> Publications(std::string_view dataset) = 0;
+  // The latest version of every dataset ever published (withdrawn ones included), by name.
+  virtual Result<std::vector<PublicationRecord>> LatestPublications() = 0;
+  // One version. not_found naming the dataset and the version when it does not exist.
+  virtual Result<PublicationRecord> PublicationVersion(std::string_view dataset, int version) = 0;
+  virtual Result<PublicationCounts> CountPublications() = 0;
 };
 
 class Transaction : public StoreReader {
@@ -449,6 +460,18 @@ class Transaction : public StoreReader {
   // to event.state (CheckFeedbackTransition); invalid_argument for state new or an empty note on
   // answered or rejected.
   virtual Status AppendFeedbackEvent(const FeedbackEvent& event) = 0;
+
+  // --- Publications (records in storage/publications.h) ---
+  // Stores the next version of publication.dataset (version = the latest + 1, or 1;
+  // published_at = the stamp; id, version, published_at and the withdrawal fields of the record
+  // are ignored) and returns the stored record. A new version ends a withdrawal. invalid_argument
+  // (naming the dataset) for an empty dataset, kind, subject, content or published_by, or a kind
+  // or subject other than those of the dataset's earlier versions.
+  virtual Result<PublicationRecord> PutPublication(const PublicationRecord& publication) = 0;
+  // Withdraws the dataset: records the withdrawal (withdrawn_at = the stamp, withdrawn_by = `by`)
+  // on its latest version. not_found when the dataset was never published; conflict when it is
+  // withdrawn already; invalid_argument for an empty `by`.
+  virtual Status WithdrawPublication(std::string_view dataset, std::string_view by) = 0;
 
   // Makes every write durable and visible. unavailable when the database is busy; after a
   // failed Commit the transaction is rolled back.

@@ -2,6 +2,7 @@
 export default {
   vi: {
     'dash.title': 'Tổng quan tình hình thực hiện kế hoạch',
+    'dash.pdf': 'Tải PDF tổng hợp',
     'dash.subtitle': 'Số liệu tính đến ngày {date} · {unit}',
     'dash.controls': 'Chọn kế hoạch, ngày và đơn vị',
     'dash.plan': 'Kế hoạch',
@@ -81,6 +82,7 @@ export default {
   },
   en: {
     'dash.title': 'Plan implementation overview',
+    'dash.pdf': 'Download summary PDF',
     'dash.subtitle': 'Figures as of {date} · {unit}',
     'dash.controls': 'Choose plan, date and unit',
     'dash.plan': 'Plan',

@@ -8,13 +8,14 @@
 
 namespace planwatch::sqlite {
 
-// Versions 7–11 live beside the code that uses their tables.
+// Versions 7–13 live beside the code that uses their tables.
 extern const char kSchemaV7[];   // schema_signing.cc
 extern const char kSchemaV8[];   // schema_reports.cc
 extern const char kSchemaV9[];   // schema_urging.cc
 extern const char kSchemaV10[];  // schema_reviews.cc
 extern const char kSchemaV11[];  // schema_feedback.cc
 extern const char kSchemaV12[];  // schema_analytics.cc
+extern const char kSchemaV13[];  // schema_publications.cc
 
 namespace {
 
@@ -426,7 +427,7 @@ CREATE TRIGGER task_comments_append_only_delete BEFORE DELETE ON task_comments
   BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 12> kMigrations = {{
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
@@ -439,6 +440,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, "reviews", kSchemaV10},
     {11, "feedback", kSchemaV11},
     {12, "commit serial", kSchemaV12},
+    {13, "publications", kSchemaV13},
 }};
 
 constexpr char kCreateMigrationsTable[] =

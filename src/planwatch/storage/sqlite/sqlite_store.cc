@@ -18,6 +18,7 @@
 #include "planwatch/storage/sqlite/connection.h"
 #include "planwatch/storage/sqlite/feedback.h"
 #include "planwatch/storage/sqlite/migrations.h"
+#include "planwatch/storage/sqlite/publications.h"
 #include "planwatch/storage/sqlite/read.h"
 #include "planwatch/storage/sqlite/reports.h"
 #include "planwatch/storage/sqlite/reviews.h"
@@ -320,6 +321,20 @@ class ConnectionReader : public Base {
     return Read([](Connection& c) { return sqlite::ReadFeedbackAddressKey(c); });
   }
 
+  // --- Publications (sqlite/publications.h) ---
+  Result<std::vector<PublicationRecord>> Publications(std::string_view dataset) override {
+    return Read([&](Connection& c) { return sqlite::ReadPublications(c, dataset); });
+  }
+  Result<std::vector<PublicationRecord>> LatestPublications() override {
+    return Read([](Connection& c) { return sqlite::ReadLatestPublications(c); });
+  }
+  Result<PublicationRecord> PublicationVersion(std::string_view dataset, int version) override {
+    return Read([&](Connection& c) { return sqlite::ReadPublicationVersion(c, dataset, version); });
+  }
+  Result<PublicationCounts> CountPublications() override {
+    return Read([](Connection& c) { return sqlite::ReadPublicationCounts(c); });
+  }
+
  protected:
   // Runs `read` on a connection that sees one consistent state of the database.
   virtual Status WithReadConnection(const std::function<Status(Connection&)>& read) = 0;
@@ -529,6 +544,15 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   }
   Status AppendFeedbackEvent(const FeedbackEvent& event) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteFeedbackEvent(w, event); });
+  }
+
+  // --- Publications (sqlite/publications.h) ---
+  Result<PublicationRecord> PutPublication(const PublicationRecord& publication) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WritePublication(w, publication); });
+  }
+  Status WithdrawPublication(std::string_view dataset, std::string_view by) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WithdrawPublicationRow(w, dataset, by); });
   }
 
   Status Commit() override {
