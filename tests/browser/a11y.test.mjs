@@ -15,6 +15,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 let server
 let browser
 let pages
+let publicPages
 before(async () => {
   server = await startServer()
   browser = await launchBrowser()
@@ -34,6 +35,10 @@ before(async () => {
     '/admin/users',
     '/admin/imports',
   ]
+  // The public portal, checked logged out: its home, the catalogue and a dataset of each kind.
+  const { datasets } = await (await fetch(`${server.api}/open/datasets.json`)).json()
+  const kinds = new Map(datasets.map((d) => [d.kind, d.name]))
+  publicPages = ['/cong-khai', '/cong-khai/du-lieu', ...[...kinds.values()].map((n) => `/cong-khai/du-lieu/${n}`), '/gop-y']
 })
 after(async () => {
   await browser?.close()
@@ -59,16 +64,18 @@ for (const [width, lang] of [[WIDTHS.desktop, 'vi'], [WIDTHS.phone, 'vi'], [WIDT
     if (lang === 'en') await page.getByTestId('lang-switch').click()
     const found = []
     for (const v of await violations(page)) found.push(`/login: ${v}`)
-    await signIn(page, server.base, 'admin')
-    for (const path of pages) {
+    const visit = async (path) => {
       await page.goto(`${server.base}${path}`)
       for (const v of await violations(page)) found.push(`${path}: ${v}`)
       // A message key shown as is means a translation is missing.
       const text = await page.evaluate(() => document.body.innerText)
-      for (const key of text.match(/\b(?:app|nav|lang|login|common|pager|status|role|unitType|date|dash|task|ind|admin)\.[A-Za-z_.]+\b/g) ?? []) {
+      for (const key of text.match(/\b(?:app|nav|lang|login|common|pager|status|role|unitType|date|dash|task|ind|admin|portal|score)\.[A-Za-z_.]+\b/g) ?? []) {
         found.push(`${path}: untranslated ${key}`)
       }
     }
+    for (const path of publicPages) await visit(path)
+    await signIn(page, server.base, 'admin')
+    for (const path of pages) await visit(path)
     assert.deepEqual(found, [])
     assertClean(problems)
   })

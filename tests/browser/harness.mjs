@@ -88,7 +88,7 @@ const types = {
 async function startFront(dir, api) {
   const target = new URL(api)
   const front = createServer((req, res) => {
-    if (req.url.startsWith('/api/') || req.url === '/healthz') {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/open/') || req.url === '/healthz') {
       const up = httpRequest({ host: target.hostname, port: target.port, path: req.url,
         method: req.method, headers: req.headers }, (r) => {
         res.writeHead(r.statusCode, r.headers)

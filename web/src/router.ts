@@ -1,4 +1,5 @@
-// Client-side routes. Every page but sign-in needs a session; pages load on demand.
+// Client-side routes. Every page but sign-in, the feedback form and the public portal needs a
+// session; pages load on demand.
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, session } from './session'
 
@@ -33,6 +34,10 @@ export const router = createRouter({
     { path: '/reviews/:id(\\d+)', name: 'review', component: () => import('./pages/ReviewPage.vue') },
     { path: '/feedback', name: 'feedback', component: () => import('./pages/FeedbackPage.vue') },
     { path: '/gop-y', name: 'public-feedback', component: () => import('./pages/PublicFeedbackPage.vue'), meta: { public: true } },
+    // --- the public portal (no sign-in) ---
+    { path: '/cong-khai', name: 'portal', component: () => import('./pages/portal/PortalHome.vue'), meta: { public: true, portal: true } },
+    { path: '/cong-khai/du-lieu', name: 'portal-catalogue', component: () => import('./pages/portal/PortalCatalogue.vue'), meta: { public: true, portal: true } },
+    { path: '/cong-khai/du-lieu/:name', name: 'portal-dataset', component: () => import('./pages/portal/PortalDataset.vue'), meta: { public: true, portal: true } },
     { path: '/:rest(.*)*', name: 'missing', component: () => import('./pages/MissingPage.vue'), meta: { public: true } },
   ],
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
