@@ -19,13 +19,6 @@
 namespace planwatch {
 namespace {
 
-std::unexpected<Error> BadParam(std::string_view name, std::string_view code,
-                                std::string_view text) {
-  const std::string echoed = EchoForMessage(name);
-  return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", echoed),
-              {ErrorDetail{0, echoed, FieldMessage(code, text)}});
-}
-
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
     auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
@@ -39,7 +32,8 @@ Result<std::vector<std::string>> ListParam(std::string_view name, std::string_vi
   while (true) {
     const std::size_t comma = text.find(',');
     std::string_view item = TrimAscii(text.substr(0, comma));
-    if (item.empty()) return BadParam(name, "invalid", "expected a comma-separated list of codes");
+    if (item.empty())
+      return BadQueryParam(name, "invalid", "expected a comma-separated list of codes");
     items.emplace_back(item);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
@@ -50,8 +44,9 @@ Result<std::vector<std::string>> ListParam(std::string_view name, std::string_vi
 Result<Date> DateParam(std::string_view name, std::string_view text) {
   auto date = Date::Parse(text);
   if (!date) {
-    return BadParam(name, "invalid",
-                    fmt::format("expected a date YYYY-MM-DD, got \"{}\"", EchoForMessage(text)));
+    return BadQueryParam(
+        name, "invalid",
+        fmt::format("expected a date YYYY-MM-DD, got \"{}\"", EchoForMessage(text)));
   }
   return *date;
 }
@@ -63,9 +58,10 @@ constexpr std::size_t kPiece = 16 * 1024;
 
 Status CheckCodeIdScheme(std::string_view name, std::string_view value) {
   if (EqualsIgnoreAsciiCase(value, "code")) return {};
-  return BadParam(name, "invalid",
-                  fmt::format("\"{}\" is not supported: only code is, ids in planwatch are codes",
-                              EchoForMessage(value)));
+  return BadQueryParam(
+      name, "invalid",
+      fmt::format("\"{}\" is not supported: only code is, ids in planwatch are codes",
+                  EchoForMessage(value)));
 }
 
 Result<DataValueSetQuery> ParseDataValueSetQuery(const QueryParams& params) {
@@ -80,13 +76,14 @@ Result<DataValueSetQuery> ParseDataValueSetQuery(const QueryParams& params) {
       if (!items) return std::unexpected(items.error());
       for (const std::string& text : *items) {
         auto period = Period::Parse(text);
-        if (!period) return BadParam(name, "invalid", period.error().message);
+        if (!period) return BadQueryParam(name, "invalid", period.error().message);
         q.periods.push_back(*period);
       }
     } else if (name == "children") {
       if (value != "true" && value != "false") {
-        return BadParam(name, "invalid",
-                        fmt::format("expected true or false, got \"{}\"", EchoForMessage(value)));
+        return BadQueryParam(
+            name, "invalid",
+            fmt::format("expected true or false, got \"{}\"", EchoForMessage(value)));
       }
       q.children = value == "true";
     } else if (name == "startDate" || name == "endDate") {
@@ -96,22 +93,23 @@ Result<DataValueSetQuery> ParseDataValueSetQuery(const QueryParams& params) {
     } else if (name == "dataElementIdScheme" || name == "orgUnitIdScheme" || name == "idScheme") {
       if (auto ok = CheckCodeIdScheme(name, value); !ok) return std::unexpected(ok.error());
     } else {
-      return BadParam(name, "unknown_field",
-                      fmt::format("unknown parameter \"{}\"; accepted: dataElement, orgUnit, "
-                                  "children, period, startDate, endDate, dataElementIdScheme, "
-                                  "orgUnitIdScheme, idScheme",
-                                  EchoForMessage(name)));
+      return BadQueryParam(name, "unknown_field",
+                           fmt::format("unknown parameter \"{}\"; accepted: dataElement, orgUnit, "
+                                       "children, period, startDate, endDate, dataElementIdScheme, "
+                                       "orgUnitIdScheme, idScheme",
+                                       EchoForMessage(name)));
     }
   }
   if (q.start_date.has_value() != q.end_date.has_value()) {
     const std::string_view missing = q.start_date ? "endDate" : "startDate";
-    return BadParam(missing, "required", "startDate and endDate go together");
+    return BadQueryParam(missing, "required", "startDate and endDate go together");
   }
   if (q.start_date && !q.periods.empty()) {
-    return BadParam("period", "invalid", "give either period or startDate and endDate, not both");
+    return BadQueryParam("period", "invalid",
+                         "give either period or startDate and endDate, not both");
   }
   if (q.start_date && *q.start_date > *q.end_date) {
-    return BadParam(
+    return BadQueryParam(
         "endDate", "invalid",
         fmt::format("{} is before startDate {}", q.end_date->ToString(), q.start_date->ToString()));
   }

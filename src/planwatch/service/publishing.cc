@@ -56,29 +56,6 @@ json RateJson(int numerator, int denominator) {
 
 std::string English(const std::string& en, const std::string& vi) { return en.empty() ? vi : en; }
 
-std::unexpected<Error> BadParam(std::string_view name, std::string_view code,
-                                std::string_view text) {
-  const std::string echoed = EchoForMessage(name);
-  return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", echoed),
-              {ErrorDetail{0, echoed, FieldMessage(code, text)}});
-}
-
-Result<int> IntQuery(const QueryParams& params, std::string_view name, int fallback, int min,
-                     int max) {
-  auto it = params.find(name);
-  if (it == params.end()) return fallback;
-  int value = 0;
-  const std::string& text = it->second;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < min ||
-      value > max) {
-    return BadParam(name, "invalid",
-                    fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max,
-                                EchoForMessage(text)));
-  }
-  return value;
-}
-
 // The dataset's name from its prefix and slugged parts; empty when a part slugs to nothing.
 std::string DatasetName(std::string_view prefix, std::initializer_list<std::string_view> parts) {
   std::string name(prefix);
@@ -832,14 +809,14 @@ Result<Page> Publishing::List(const Principal& p, const QueryParams& params) {
   if (!p.user) return Fail(ErrorCode::kUnauthenticated, "sign in to list publications");
   for (const auto& [param, value] : params) {
     if (param != "limit" && param != "offset") {
-      return BadParam(
+      return BadQueryParam(
           param, "unknown_field",
           fmt::format("unknown parameter \"{}\"; accepted: limit, offset", EchoForMessage(param)));
     }
   }
-  auto limit = IntQuery(params, "limit", 50, 1, kMaxLimit);
+  auto limit = IntQueryParam(params, "limit", 50, 1, kMaxLimit);
   if (!limit) return std::unexpected(limit.error());
-  auto offset = IntQuery(params, "offset", 0, 0, std::numeric_limits<int>::max());
+  auto offset = IntQueryParam(params, "offset", 0, 0, std::numeric_limits<int>::max());
   if (!offset) return std::unexpected(offset.error());
   auto latest = store_.LatestPublications();
   if (!latest) return std::unexpected(latest.error());

@@ -17,6 +17,29 @@
 #include "planwatch/service/store_reads.h"
 
 namespace planwatch {
+std::unexpected<Error> BadQueryParam(std::string_view name, std::string_view code,
+                                     std::string_view text) {
+  const std::string echoed = EchoForMessage(name);
+  return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", echoed),
+              {ErrorDetail{0, echoed, FieldMessage(code, text)}});
+}
+
+Result<int> IntQueryParam(const QueryParams& params, std::string_view name, int fallback, int min,
+                          int max) {
+  auto it = params.find(name);
+  if (it == params.end()) return fallback;
+  int value = 0;
+  const std::string& text = it->second;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < min ||
+      value > max) {
+    return BadQueryParam(name, "invalid",
+                         fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max,
+                                     EchoForMessage(text)));
+  }
+  return value;
+}
+
 namespace {
 
 using nlohmann::json;

@@ -32,6 +32,16 @@ std::string_view ResourceKindName(ResourceKind kind);  // "org-units", "directiv
 // parameters are invalid_argument naming them.
 using QueryParams = std::map<std::string, std::string, std::less<>>;
 
+// invalid_argument "invalid query parameter <name>" with one detail on the parameter (its name
+// echoed safely) whose message is FieldMessage(code, text).
+std::unexpected<Error> BadQueryParam(std::string_view name, std::string_view code,
+                                     std::string_view text);
+
+// The whole number `name` of `params`, from `min` to `max`; `fallback` when absent. Otherwise
+// BadQueryParam(name, "invalid", …) saying what was expected and what came.
+Result<int> IntQueryParam(const QueryParams& params, std::string_view name, int fallback, int min,
+                          int max);
+
 struct Page {
   nlohmann::json items = nlohmann::json::array();
   std::int64_t total = 0;

@@ -25,38 +25,15 @@ using nlohmann::json;
 
 constexpr int kMaxLimit = 1000;
 
-std::unexpected<Error> BadParam(std::string_view name, std::string_view code,
-                                std::string_view text) {
-  const std::string echoed = EchoForMessage(name);
-  return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid query parameter {}", echoed),
-              {ErrorDetail{0, echoed, FieldMessage(code, text)}});
-}
-
 Result<std::int64_t> IdQuery(const QueryParams& params, std::string_view name) {
   auto it = params.find(name);
-  if (it == params.end()) return BadParam(name, "required", "a review id is required");
+  if (it == params.end()) return BadQueryParam(name, "required", "a review id is required");
   std::int64_t value = 0;
   const std::string& text = it->second;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value <= 0) {
-    return BadParam(name, "invalid",
-                    fmt::format("expected a review id, got \"{}\"", EchoForMessage(text)));
-  }
-  return value;
-}
-
-Result<int> IntQuery(const QueryParams& params, std::string_view name, int fallback, int min,
-                     int max) {
-  auto it = params.find(name);
-  if (it == params.end()) return fallback;
-  int value = 0;
-  const std::string& text = it->second;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < min ||
-      value > max) {
-    return BadParam(name, "invalid",
-                    fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max,
-                                EchoForMessage(text)));
+    return BadQueryParam(name, "invalid",
+                         fmt::format("expected a review id, got \"{}\"", EchoForMessage(text)));
   }
   return value;
 }
@@ -243,14 +220,14 @@ Result<Resource> Reviews::Create(const Principal& p, const json& body) {
 Result<Page> Reviews::List(const Principal& p, const QueryParams& params) {
   for (const auto& [name, value] : params) {
     if (name != "plan" && name != "limit" && name != "offset") {
-      return BadParam(name, "unknown_field",
-                      fmt::format("unknown parameter \"{}\"; accepted: plan, limit, offset",
-                                  EchoForMessage(name)));
+      return BadQueryParam(name, "unknown_field",
+                           fmt::format("unknown parameter \"{}\"; accepted: plan, limit, offset",
+                                       EchoForMessage(name)));
     }
   }
-  auto limit = IntQuery(params, "limit", 50, 1, kMaxLimit);
+  auto limit = IntQueryParam(params, "limit", 50, 1, kMaxLimit);
   if (!limit) return std::unexpected(limit.error());
-  auto offset = IntQuery(params, "offset", 0, 0, 1'000'000'000);
+  auto offset = IntQueryParam(params, "offset", 0, 0, 1'000'000'000);
   if (!offset) return std::unexpected(offset.error());
   auto plans = store_.Plans();
   if (!plans) return std::unexpected(plans.error());
@@ -328,7 +305,7 @@ Result<Resource> Reviews::Publish(const Principal& p, std::int64_t id) {
 Result<json> Reviews::Compare(const Principal& p, const QueryParams& params) {
   for (const auto& [name, value] : params) {
     if (name != "a" && name != "b") {
-      return BadParam(
+      return BadQueryParam(
           name, "unknown_field",
           fmt::format("unknown parameter \"{}\"; accepted: a, b", EchoForMessage(name)));
     }
@@ -342,8 +319,8 @@ Result<json> Reviews::Compare(const Principal& p, const QueryParams& params) {
   auto b = Get(p, *b_id);
   if (!b) return std::unexpected(b.error());
   if (a->body["plan"]["id"] != b->body["plan"]["id"]) {
-    return BadParam("b", "invalid",
-                    fmt::format("reviews {} and {} are of different plans", *a_id, *b_id));
+    return BadQueryParam("b", "invalid",
+                         fmt::format("reviews {} and {} are of different plans", *a_id, *b_id));
   }
   auto ra = store_.ReviewById(ReviewId{*a_id});
   if (!ra) return std::unexpected(ra.error());
