@@ -117,7 +117,10 @@ test('pointing at the charts shows their tooltips without breaking the Content-S
     await page.goto(`${server.base}${path}`)
     await page.waitForLoadState('networkidle')
     const charts = page.locator('.echart')
-    assert.ok(await charts.count() > 0, `${path} has a chart`)
+    // The chart appears once its figures have arrived and ECharts' chunk has loaded, which can
+    // come after the network first falls idle.
+    await charts.first().waitFor({ state: 'visible', timeout: 15000 })
+      .catch(() => assert.fail(`${path} has a chart`))
     for (let i = 0; i < await charts.count(); i++) {
       const box = await charts.nth(i).boundingBox()
       for (const x of [0.25, 0.5, 0.75]) {
