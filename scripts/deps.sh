@@ -8,7 +8,7 @@ packages=(
   build-essential g++ cmake ninja-build pkg-config ccache make
   libsqlite3-dev sqlite3
   libfmt-dev libcli11-dev nlohmann-json3-dev
-  libboost-dev libsodium-dev
+  libboost-dev libsodium-dev libssl-dev openssl
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils unzip
   libzip-dev libexpat1-dev python3-openpyxl
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -325,3 +325,24 @@ def value_path(indicator_id, unit_id, period):
 
 def main():
     unittest.main(verbosity=2)
+
+
+class TlsServer(Server):
+    """`planwatch serve --tls-cert CERT --tls-key KEY` on an ephemeral loopback port (HTTPS)."""
+
+    def __init__(self, db, workdir, cert, key, extra_args=("--urging-interval", "0")):
+        self.db = db
+        self.stderr_path = os.path.join(workdir, "server-tls.stderr")
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            [binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1",
+             "--tls-cert", cert, "--tls-key", key, *extra_args],
+            stdout=subprocess.PIPE, stderr=self._stderr)
+        line = self.proc.stdout.readline().decode()
+        prefix = f"planwatch serving {db} on https://127.0.0.1:"
+        if not line.startswith(prefix):
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError(f"unexpected first line from serve: {line!r}; stderr: {self.stderr()}")
+        self.port = int(line[len(prefix):].strip().rstrip("/"))
+        self.signalled = False

@@ -16,6 +16,7 @@ void AddIndicatorsCommand(CLI::App& app, int& exit_code);
 void AddUserCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddGenerateCommand(CLI::App& app, int& exit_code);
+void AddAuditCommand(CLI::App& app, int& exit_code);  // `audit verify | checkpoint | log`
 // `report pdf` and `report xlsx` under the `report` subcommand (report_documents_command.cc).
 void AddReportDocumentCommands(CLI::App& report, int& exit_code);
 CLI::App& AddReportCommand(CLI::App& app, int& exit_code);      // `report`, returned to add more to

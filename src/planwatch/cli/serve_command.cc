@@ -1,10 +1,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -16,6 +19,7 @@
 #include "planwatch/http/web_assets.h"
 #include "planwatch/http/web_files.h"
 #include "planwatch/service/accounts.h"
+#include "planwatch/service/audit.h"
 #include "planwatch/service/live_analytics.h"
 #include "planwatch/service/signing.h"
 #include "planwatch/service/urging_worker.h"
@@ -37,7 +41,31 @@ struct ServeOptions {
   std::string smtp_from = "planwatch@localhost";
   int delivery_backoff = 30;   // seconds before the first retry; doubles per attempt
   int urging_interval = 3600;  // seconds between urging scans
+  int audit_every = 1000;      // events between two checkpoints the engine signs
+  std::string tls_cert;        // PEM files; both or neither (none: plain HTTP)
+  std::string tls_key;
+  std::string session_idle = "30m";  // durations (ParseDuration)
+  std::string session_max = "12h";
 };
+
+// "90s", "30m", "12h", "7d" (a positive whole number and a unit) into seconds. invalid_argument
+// naming `flag` and the text otherwise.
+Result<std::chrono::seconds> ParseDuration(std::string_view flag, const std::string& text) {
+  const auto fail = [&] {
+    return InvalidArgument(
+        fmt::format("{} '{}': expected a duration such as 90s, 30m, 12h or 7d", flag, text));
+  };
+  if (text.size() < 2 || text.size() > 10) return fail();
+  const std::string digits = text.substr(0, text.size() - 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos) return fail();
+  constexpr std::string_view kUnits = "smhd";
+  constexpr std::array<std::int64_t, 4> kUnitSeconds = {1, 60, 3600, 86400};
+  const std::size_t unit = kUnits.find(text.back());
+  if (unit == std::string_view::npos) return fail();
+  const std::int64_t count = std::stoll(digits);  // at most 9 digits: no overflow
+  if (count == 0) return fail();
+  return std::chrono::seconds(count * kUnitSeconds[unit]);
+}
 
 // "host:port" (a bracketed IPv6 host allowed) into the courier's relay fields.
 Status ParseRelay(const std::string& text, http::CourierOptions& out) {
@@ -63,6 +91,20 @@ Status ParseRelay(const std::string& text, http::CourierOptions& out) {
 }
 
 int RunServe(const ServeOptions& options) {
+  // Flags are checked before the database is opened: a typo costs no index load.
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return Report(
+        InvalidArgument(
+            options.tls_cert.empty()
+                ? fmt::format("--tls-key '{}' needs --tls-cert as well", options.tls_key)
+                : fmt::format("--tls-cert '{}' needs --tls-key as well", options.tls_cert))
+            .error());
+  }
+  const bool tls = !options.tls_cert.empty();
+  auto session_idle = ParseDuration("--session-idle", options.session_idle);
+  if (!session_idle) return Report(session_idle.error());
+  auto session_max = ParseDuration("--session-max", options.session_max);
+  if (!session_max) return Report(session_max.error());
   if (auto ready = InitCrypto(); !ready) return Report(ready.error());
   auto store = Store::Open(StoreOptions{options.db, false});
   if (!store) return Report(store.error());
@@ -72,9 +114,16 @@ int RunServe(const ServeOptions& options) {
   api_options.today = [offset = *offset] { return TodayAt(offset); };
   api_options.utc_offset = *offset;
   api_options.feedback_difficulty = options.feedback_difficulty;
+  api_options.accounts.session_idle = *session_idle;
+  api_options.accounts.session_lifetime = *session_max;
+  // A session in use must not look idle: its last use is written well within the idle time.
+  api_options.accounts.touch_interval = std::min(
+      api_options.accounts.touch_interval, std::max(std::chrono::seconds(1), *session_idle / 2));
+  api_options.secure_cookies = tls;
   auto signing_key = LoadOrCreateInstanceKey(DefaultKeyPath(options.db));
   if (!signing_key) return Report(signing_key.error());
   api_options.signing_key = *signing_key;
+  (*store)->SetAuditSigner(MakeAuditSigner(*signing_key, options.audit_every));
   if (options.web_dir.empty()) {
     api_options.web = http::WebFiles::FromTable(http::EmbeddedWebAssets());
   } else {
@@ -105,6 +154,8 @@ int RunServe(const ServeOptions& options) {
   server_options.threads =
       options.threads > 0 ? options.threads
                           : static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
+  server_options.tls_cert_file = options.tls_cert;
+  server_options.tls_key_file = options.tls_key;
   auto server = http::Server::Start(
       server_options, [&api](http::Request&& request) { return api.Handle(std::move(request)); },
       [&api](int status, const http::Request& request) { return api.Refuse(status, request); },
@@ -114,7 +165,8 @@ int RunServe(const ServeOptions& options) {
                                ? fmt::format("[{}]", options.bind)
                                : options.bind;
   // The first line is for scripts and tests that start the server on port 0.
-  fmt::print("planwatch serving {} on http://{}:{}\n", options.db, host, (*server)->port());
+  fmt::print("planwatch serving {} on {}://{}:{}\n", options.db, tls ? "https" : "http", host,
+             (*server)->port());
   std::fflush(stdout);
   // Without a relay, e-mails stay pending; webhooks are posted either way.
   const std::unique_ptr<Courier> courier = http::MakeNetworkCourier(courier_options);
@@ -130,6 +182,13 @@ int RunServe(const ServeOptions& options) {
   worker.Start();
   (*server)->Run(/*handle_signals=*/true);
   worker.Stop();
+  // The head at shutdown, signed: a later truncation of the tail shows against it.
+  if (auto checkpoint = SignAuditCheckpoint(**store, *signing_key); checkpoint) {
+    fmt::print(stderr, "planwatch: audit checkpoint at event {}\n", checkpoint->seq);
+  } else if (checkpoint.error().code != ErrorCode::kFailedPrecondition) {
+    fmt::print(stderr, "planwatch: no audit checkpoint at shutdown: {}\n",
+               checkpoint.error().message);
+  }
   fmt::print("planwatch stopped\n");
   return 0;
 }
@@ -171,6 +230,22 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Seconds between urging scans (one also runs at start); 0: no automatic "
                   "scans (POST /api/v1/urging/run still runs one)")
       ->check(CLI::Range(0, 86400 * 7))
+      ->capture_default_str();
+  cmd->add_option("--audit-every", options->audit_every,
+                  "Sign a checkpoint of the audit chain every N events (one is also signed at "
+                  "shutdown)")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  cmd->add_option("--tls-cert", options->tls_cert,
+                  "Serve HTTPS only (TLS 1.2+, with HSTS): the certificate chain, PEM; needs "
+                  "--tls-key");
+  cmd->add_option("--tls-key", options->tls_key,
+                  "The certificate's private key, PEM, unencrypted; needs --tls-cert");
+  cmd->add_option("--session-idle", options->session_idle,
+                  "A session unused this long ends (e.g. 90s, 30m, 12h, 7d)")
+      ->capture_default_str();
+  cmd->add_option("--session-max", options->session_max,
+                  "A session ends this long after sign-in, however busy (e.g. 12h)")
       ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }

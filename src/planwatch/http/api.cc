@@ -331,8 +331,16 @@ void Api::Impl::AddRoutes() {
     f.Text("login", login, true, 256);
     f.Text("password", password, true, 1024);
     if (auto done = f.Finish(); !done) return Error(c, done.error());
-    auto result = accounts.Login(login, password, c.req.remote_address);
-    if (!result) return Error(c, result.error());
+    // The session the browser came with (if any) ends: every sign-in gets a new id.
+    const std::string previous = CookieValue(c.req.HeaderValue("Cookie"), kSessionCookie);
+    auto result = accounts.Login(login, password, c.req.remote_address, previous);
+    if (!result) {
+      Response refused = Error(c, result.error());
+      if (const std::int64_t wait = Accounts::RetryAfterSeconds(result.error()); wait > 0) {
+        refused.SetHeader("Retry-After", std::to_string(wait));
+      }
+      return refused;
+    }
     Response r =
         JsonResponse(200, SessionJson(result->user, result->csrf_token, result->expires_at));
     r.AddHeader("Set-Cookie",
@@ -601,6 +609,7 @@ void Api::Impl::AddRoutes() {
   AddPublicationRoutes();
   AddOpenDataRoutes();
   AddExchangeRoutes();
+  AddAuditRoutes();
 }
 
 bool Api::Impl::Streams(const Request& req) const {
@@ -727,12 +736,32 @@ Response Api::Impl::Route(const Request& req, std::string& route_name,
     return MakeProblem(ProblemType::kCsrf, lang);
   }
 
+  // Who acts, for the audit log: every transaction the handler begins on this thread carries it,
+  // and a streamed body's sink takes it along to wherever its writes run.
+  const AuditContext audit{c.principal ? c.principal->login : "anonymous", req.remote_address,
+                           fmt::format("{} {}", req.method, raw_path)};
+  AuditContextScope audit_scope(audit);
+  struct AuditedSink final : BodySink {
+    AuditedSink(std::unique_ptr<BodySink> sink, AuditContext acting)
+        : inner(std::move(sink)), context(std::move(acting)) {}
+    bool Write(std::string_view bytes) override {
+      AuditContextScope scope(context);
+      return inner->Write(bytes);
+    }
+    Response Finish() override {
+      AuditContextScope scope(context);
+      return inner->Finish();
+    }
+    std::unique_ptr<BodySink> inner;
+    AuditContext context;
+  };
+
   // The body.
   if (entry.body == BodyKind::kStream) {
     auto sink = entry.stream(c);
     if (!sink) return std::move(sink.error());
     if (stream != nullptr) {
-      *stream = std::move(*sink);
+      *stream = std::make_unique<AuditedSink>(std::move(*sink), audit);
       return {};
     }
     if (!req.body.empty()) (*sink)->Write(req.body);

@@ -14,6 +14,7 @@
 #include "planwatch/analytics/analytics.h"
 #include "planwatch/http/message.h"
 #include "planwatch/http/web_files.h"
+#include "planwatch/service/accounts.h"
 #include "planwatch/service/resources.h"
 #include "planwatch/service/signing.h"
 #include "planwatch/storage/store.h"
@@ -36,6 +37,8 @@ struct ApiOptions {
   // The instance key that seals the leaders' signing keys; none: approving a report answers
   // failed_precondition "signing is not configured".
   std::optional<InstanceKey> signing_key;
+  // Sign-in limits and session expiry (service/accounts.h).
+  AccountsOptions accounts;
 };
 
 // The Content-Security-Policy of every response: one constant, so that what the UI needs (say,

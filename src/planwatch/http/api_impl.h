@@ -87,6 +87,7 @@ struct Api::Impl {
       : store(s),
         analytics(std::move(a)),
         options(std::move(o)),
+        account_options(options.accounts),
         resources(s, options.today ? options.today : TodayFn(&TodayUtc)),
         actions(resources),
         values(s),
@@ -238,6 +239,7 @@ struct Api::Impl {
   void AddPublicationRoutes();  // api_publications.cc: publish, withdraw and list datasets
   void AddOpenDataRoutes();     // api_open.cc: DCAT catalogue, dataset files, CKAN action API
   void AddExchangeRoutes();     // api_exchange.cc: DHIS2 dataValueSets export
+  void AddAuditRoutes();        // api_audit.cc: audit history, checkpoints
 
   // `stream`: for a BodyKind::kStream route whose body has not been read (Api::OpenStream), set
   // to its sink instead of answering; the returned response is then meaningless. Null: the

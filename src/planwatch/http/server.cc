@@ -1,5 +1,10 @@
 #include "planwatch/http/server.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -21,13 +26,17 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -39,6 +48,9 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
+namespace ssl = boost::asio::ssl;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // After a response that closes the connection, unread request bytes are drained for at most this
 // long (and this many bytes), so that closing does not reset the connection before the client
@@ -87,6 +99,103 @@ bool HasToken(std::string_view list, std::string_view token) {
     list.remove_prefix(comma + 1);
   }
   return false;
+}
+
+// The client went away, timed out, was cancelled by shutdown, or its TLS layer failed: nothing
+// can be answered on such a connection.
+bool ConnectionLost(const error_code& ec) {
+  return ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+         ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset || ec == asio::error::eof ||
+         ec.category() == asio::error::get_ssl_category() ||
+         ec.category() == ssl::error::get_stream_category();
+}
+
+// The reason of OpenSSL's most recent error (the queue is emptied).
+std::string OpenSslReason() {
+  unsigned long last = 0;
+  while (unsigned long code = ERR_get_error()) last = code;
+  if (last == 0) return "unknown OpenSSL error";
+  const char* reason = ERR_reason_error_string(last);
+  return reason != nullptr ? reason : "OpenSSL error " + std::to_string(last);
+}
+
+// The whole of a TLS file; invalid_argument naming it when it cannot be read.
+Result<std::string> ReadTlsFile(const std::string& path, std::string_view what) {
+  const std::string where = "TLS " + std::string(what) + " file '" + path + "'";
+  constexpr std::size_t kMaxBytes = std::size_t{1} << 20;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return InvalidArgument("cannot open " + where + ": " + std::strerror(errno));
+  std::string text;
+  std::array<char, 4096> chunk;
+  while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file)) {
+    text.append(chunk.data(), n);
+    if (text.size() > kMaxBytes) break;
+  }
+  const int read_errno = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (read_errno != 0) {
+    return InvalidArgument("cannot read " + where + ": " + std::strerror(read_errno));
+  }
+  if (text.size() > kMaxBytes) return InvalidArgument(where + " is larger than 1 MiB");
+  return text;
+}
+
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+
+// An encrypted key is refused instead of prompting on the terminal.
+int NoPassphrase(char*, int, int, void*) { return 0; }
+
+// A server context: TLS 1.2 or later, OpenSSL's default ciphers, no compression, no
+// renegotiation, with the certificate chain of `cert_file` and the key of `key_file`.
+Status ConfigureTls(ssl::context& context, const std::string& cert_file,
+                    const std::string& key_file) {
+  SSL_CTX* native = context.native_handle();
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                      ssl::context::no_compression | ssl::context::single_dh_use);
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
+    return Fail(ErrorCode::kInternal, "cannot require TLS 1.2: " + OpenSslReason());
+  }
+
+  auto cert = ReadTlsFile(cert_file, "certificate");
+  if (!cert) return std::unexpected(std::move(cert.error()));
+  error_code ec;
+  context.use_certificate_chain(asio::buffer(*cert), ec);
+  if (ec) {
+    ERR_clear_error();
+    return InvalidArgument("TLS certificate file '" + cert_file +
+                           "' holds no usable PEM certificate: " + ec.message());
+  }
+
+  auto key_text = ReadTlsFile(key_file, "key");
+  if (!key_text) return std::unexpected(std::move(key_text.error()));
+  std::unique_ptr<BIO, BioDeleter> bio(
+      BIO_new_mem_buf(key_text->data(), static_cast<int>(key_text->size())));
+  if (!bio) return Fail(ErrorCode::kInternal, "out of memory reading the TLS key");
+  std::unique_ptr<EVP_PKEY, PkeyDeleter> key(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, &NoPassphrase, nullptr));
+  if (!key) {
+    return InvalidArgument("TLS key file '" + key_file +
+                           "' holds no unencrypted PEM private key: " + OpenSslReason());
+  }
+  X509* leaf = SSL_CTX_get0_certificate(native);
+  if (leaf == nullptr || X509_check_private_key(leaf, key.get()) != 1) {
+    ERR_clear_error();
+    return InvalidArgument("TLS key file '" + key_file + "' does not match the certificate in '" +
+                           cert_file + "'");
+  }
+  if (SSL_CTX_use_PrivateKey(native, key.get()) != 1 || SSL_CTX_check_private_key(native) != 1) {
+    return InvalidArgument("TLS key file '" + key_file + "' cannot be used with '" + cert_file +
+                           "': " + OpenSslReason());
+  }
+  return {};
 }
 
 // The body of a request: read whole into `text`, or, once `sink` is set (after the header, for
@@ -151,22 +260,37 @@ struct RequestBody {
 
 class ServerImpl;
 
-// One connection. Every step runs on the connection's strand, so its members need no lock.
-class Session : public std::enable_shared_from_this<Session> {
+// What the server needs of a connection, whatever its stream.
+class Connection {
  public:
-  Session(ServerImpl& server, tcp::socket socket);
-  ~Session();
+  virtual ~Connection() = default;
+  // Shutdown has begun: a connection waiting for its next request (or for its TLS handshake) is
+  // closed now; one that is reading, handling or writing finishes that request and then closes.
+  virtual void OnShutdown() = 0;
+  // The grace period is over: close whatever is left.
+  virtual void ForceClose() = 0;
+};
+
+// One connection over PlainStream or TlsStream: the same reading, limits, streaming and shutdown
+// for both. Every step runs on the connection's strand, so its members need no lock.
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  // `stream_args` follow the socket into Stream's constructor (the TLS context).
+  template <class... StreamArgs>
+  Session(ServerImpl& server, tcp::socket socket, StreamArgs&... stream_args);
+  ~Session() override;
 
   void Begin();
-  // Shutdown has begun: a connection waiting for its next request is closed now; one that is
-  // reading, handling or writing finishes that request and then closes.
-  void OnShutdown();
-  // The grace period is over: close whatever is left.
-  void ForceClose();
+  void OnShutdown() override;
+  void ForceClose() override;
 
  private:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
   enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
 
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  void OnHandshake(const error_code& ec);
   void AwaitRequest();
   void OnFirstBytes(const error_code& ec, std::size_t n);
   void ReadHeader();
@@ -188,7 +312,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Request PartialRequest();
 
   ServerImpl& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<RequestBody>> parser_;
@@ -217,6 +341,26 @@ class ServerImpl final : public Server {
   ~ServerImpl() override {
     std::lock_guard lock(mu_);
     destroying_ = true;
+  }
+
+  Status LoadTls() {
+    const bool cert = !options_.tls_cert_file.empty();
+    const bool key = !options_.tls_key_file.empty();
+    if (!cert && !key) return {};
+    if (!key) {
+      return InvalidArgument("TLS certificate file '" + options_.tls_cert_file +
+                             "' given without a key file: give both or neither");
+    }
+    if (!cert) {
+      return InvalidArgument("TLS key file '" + options_.tls_key_file +
+                             "' given without a certificate file: give both or neither");
+    }
+    try {
+      tls_.emplace(ssl::context::tls_server);
+    } catch (const boost::system::system_error& e) {
+      return Fail(ErrorCode::kInternal, std::string("cannot create a TLS context: ") + e.what());
+    }
+    return ConfigureTls(*tls_, options_.tls_cert_file, options_.tls_key_file);
   }
 
   Status Listen() {
@@ -277,14 +421,14 @@ class ServerImpl final : public Server {
   // True from the moment Stop() is called or a signal arrives.
   bool stopping() const { return stop_requested_.load(std::memory_order_acquire); }
 
-  void Register(const std::shared_ptr<Session>& session) {
+  void Register(const std::shared_ptr<Connection>& session) {
     std::lock_guard lock(mu_);
     sessions_.emplace_back(session.get(), session);
   }
 
   // Called from ~Session on any thread. Compares raw pointers: locking a weak_ptr here could
   // destroy another session, which would re-enter this function under the lock.
-  void Unregister(const Session* session) {
+  void Unregister(const Connection* session) {
     bool last = false;
     {
       std::lock_guard lock(mu_);
@@ -309,16 +453,24 @@ class ServerImpl final : public Server {
         });
         return;
       }
-      auto session = std::make_shared<Session>(*this, std::move(s));
-      Register(session);
-      session->Begin();
+      if (tls_) {
+        Open(std::make_shared<Session<TlsStream>>(*this, std::move(s), *tls_));
+      } else {
+        Open(std::make_shared<Session<PlainStream>>(*this, std::move(s)));
+      }
       Accept();
     });
   }
 
+  template <class Stream>
+  void Open(const std::shared_ptr<Session<Stream>>& session) {
+    Register(session);
+    session->Begin();
+  }
+
   // The live sessions; with `stop`, marks the server as stopping in the same critical section.
-  std::vector<std::weak_ptr<Session>> Snapshot(bool stop) {
-    std::vector<std::weak_ptr<Session>> out;
+  std::vector<std::weak_ptr<Connection>> Snapshot(bool stop) {
+    std::vector<std::weak_ptr<Connection>> out;
     std::lock_guard lock(mu_);
     if (stop) stopping_ = true;
     out.reserve(sessions_.size());
@@ -331,7 +483,7 @@ class ServerImpl final : public Server {
     if (shutdown_begun_) return;
     shutdown_begun_ = true;
     stop_requested_.store(true, std::memory_order_release);
-    std::vector<std::weak_ptr<Session>> sessions = Snapshot(true);
+    std::vector<std::weak_ptr<Connection>> sessions = Snapshot(true);
     error_code ignored;
     acceptor_.close(ignored);
     accept_retry_.cancel();
@@ -340,8 +492,8 @@ class ServerImpl final : public Server {
       signals_->clear(ignored);  // a second SIGTERM gets the default action again
     }
     bool any = false;
-    for (const std::weak_ptr<Session>& w : sessions) {
-      if (std::shared_ptr<Session> s = w.lock()) {
+    for (const std::weak_ptr<Connection>& w : sessions) {
+      if (std::shared_ptr<Connection> s = w.lock()) {
         any = true;
         s->OnShutdown();
       }
@@ -350,8 +502,8 @@ class ServerImpl final : public Server {
     grace_timer_.expires_after(options_.shutdown_grace);
     grace_timer_.async_wait([this](const error_code& ec) {
       if (ec) return;  // cancelled: every connection finished in time
-      for (const std::weak_ptr<Session>& w : Snapshot(false)) {
-        if (std::shared_ptr<Session> s = w.lock()) s->ForceClose();
+      for (const std::weak_ptr<Connection>& w : Snapshot(false)) {
+        if (std::shared_ptr<Connection> s = w.lock()) s->ForceClose();
       }
     });
   }
@@ -363,7 +515,7 @@ class ServerImpl final : public Server {
 
   // Declared before io_ so that sessions destroyed with io_ can still unregister.
   std::mutex mu_;
-  std::vector<std::pair<const Session*, std::weak_ptr<Session>>> sessions_;  // guarded by mu_
+  std::vector<std::pair<const Connection*, std::weak_ptr<Connection>>> sessions_;  // by mu_
   bool stopping_ = false;    // guarded by mu_: shutdown has taken its snapshot of sessions
   bool destroying_ = false;  // guarded by mu_
   std::atomic<bool> stop_requested_{false};
@@ -375,29 +527,57 @@ class ServerImpl final : public Server {
   asio::steady_timer grace_timer_;
   asio::steady_timer accept_retry_;
   std::optional<asio::signal_set> signals_;
+  std::optional<ssl::context> tls_;  // set by LoadTls() when serving HTTPS; read-only after
   std::uint16_t port_ = 0;
 };
 
-Session::Session(ServerImpl& server, tcp::socket socket)
-    : server_(server), stream_(std::move(socket)), remote_address_(PeerAddress(stream_.socket())) {}
+template <class Stream>
+template <class... StreamArgs>
+Session<Stream>::Session(ServerImpl& server, tcp::socket socket, StreamArgs&... stream_args)
+    : server_(server),
+      stream_(std::move(socket), stream_args...),
+      remote_address_(PeerAddress(Tcp().socket())) {}
 
-Session::~Session() { server_.Unregister(this); }
-
-void Session::Begin() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->AwaitRequest(); });
+template <class Stream>
+Session<Stream>::~Session() {
+  server_.Unregister(this);
 }
 
-void Session::OnShutdown() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->phase_ == Phase::kIdle) self->stream_.cancel();
+template <class Stream>
+void Session<Stream>::Begin() {
+  asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (kTls) {
+      if (self->server_.stopping()) return self->Close();
+      // The handshake is held to the same clock as a request's header.
+      self->Tcp().expires_after(self->server_.options().read_timeout);
+      self->stream_.async_handshake(ssl::stream_base::server,
+                                    [self](const error_code& ec) { self->OnHandshake(ec); });
+    } else {
+      self->AwaitRequest();
+    }
   });
 }
 
-void Session::ForceClose() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+template <class Stream>
+void Session<Stream>::OnHandshake(const error_code& ec) {
+  if (ec) return Close();  // not TLS (plain HTTP), an old protocol, a timeout or shutdown
+  AwaitRequest();
 }
 
-void Session::AwaitRequest() {
+template <class Stream>
+void Session<Stream>::OnShutdown() {
+  asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    if (self->phase_ == Phase::kIdle) self->Tcp().cancel();
+  });
+}
+
+template <class Stream>
+void Session<Stream>::ForceClose() {
+  asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->Close(); });
+}
+
+template <class Stream>
+void Session<Stream>::AwaitRequest() {
   phase_ = Phase::kIdle;
   if (server_.stopping()) return Close();
   parser_.emplace();
@@ -409,37 +589,38 @@ void Session::AwaitRequest() {
                                server_.open_stream() ? server_.options().stream_body_limit : 0));
   if (buffer_.size() > 0) {  // a pipelined request is already here
     phase_ = Phase::kReading;
-    stream_.expires_after(server_.options().read_timeout);
+    Tcp().expires_after(server_.options().read_timeout);
     return ReadHeader();
   }
   // Wait for the first byte under the idle timeout; the read timeout starts with it.
-  stream_.expires_after(server_.options().idle_timeout);
+  Tcp().expires_after(server_.options().idle_timeout);
   stream_.async_read_some(buffer_.prepare(4096),
-                          [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                          [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
                             self->OnFirstBytes(ec, n);
                           });
 }
 
-void Session::OnFirstBytes(const error_code& ec, std::size_t n) {
+template <class Stream>
+void Session<Stream>::OnFirstBytes(const error_code& ec, std::size_t n) {
   if (ec) return Close();  // idle timeout, client closed, or shutdown
   buffer_.commit(n);
   phase_ = Phase::kReading;
-  stream_.expires_after(server_.options().read_timeout);
+  Tcp().expires_after(server_.options().read_timeout);
   ReadHeader();
 }
 
-void Session::ReadHeader() {
+template <class Stream>
+void Session<Stream>::ReadHeader() {
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnHeader(ec); });
+      [self = this->shared_from_this()](const error_code& ec, std::size_t) { self->OnHeader(ec); });
 }
 
-void Session::OnHeader(const error_code& ec) {
+template <class Stream>
+void Session<Stream>::OnHeader(const error_code& ec) {
   if (ec == bhttp::error::header_limit) return Refuse(431);
   if (ec == bhttp::error::body_limit) return Refuse(413);  // declared Content-Length too large
-  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
-      ec == asio::error::connection_reset || ec == asio::error::eof) {
+  if (ConnectionLost(ec)) {
     return Close();
   }
   if (ec) return Refuse(400);
@@ -462,7 +643,7 @@ void Session::OnHeader(const error_code& ec) {
     } else if (decision.answer) {
       // Answered from the headers alone; the body is left unread, so the connection closes.
       phase_ = Phase::kHandling;
-      stream_.expires_never();
+      Tcp().expires_never();
       return Send(std::move(*decision.answer), false, false);
     }
   }
@@ -476,7 +657,7 @@ void Session::OnHeader(const error_code& ec) {
   if (request.version() == 11 && HasToken(request[bhttp::field::expect], "100-continue")) {
     continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, 11);
     bhttp::async_write(stream_, continue_,
-                       [self = shared_from_this()](const error_code& wec, std::size_t) {
+                       [self = this->shared_from_this()](const error_code& wec, std::size_t) {
                          self->OnContinueSent(wec);
                        });
     return;
@@ -485,26 +666,30 @@ void Session::OnHeader(const error_code& ec) {
   ReadBody();
 }
 
-void Session::OnContinueSent(const error_code& ec) {
+template <class Stream>
+void Session<Stream>::OnContinueSent(const error_code& ec) {
   if (ec) return Close();
   if (sink_) return ReadStream();
   ReadBody();
 }
 
-void Session::ReadStream() {
+template <class Stream>
+void Session<Stream>::ReadStream() {
   // Each piece restarts the clock: a large body may take long, a stalled one may not.
-  stream_.expires_after(server_.options().stream_piece_timeout);
-  bhttp::async_read_some(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnStreamPiece(ec); });
+  Tcp().expires_after(server_.options().stream_piece_timeout);
+  bhttp::async_read_some(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](const error_code& ec, std::size_t) {
+                           self->OnStreamPiece(ec);
+                         });
 }
 
-void Session::OnStreamPiece(const error_code& ec) {
+template <class Stream>
+void Session<Stream>::OnStreamPiece(const error_code& ec) {
   const auto& body = parser_->get().body();
   if (body.failed) {
     sink_.reset();
     phase_ = Phase::kHandling;
-    stream_.expires_never();
+    Tcp().expires_never();
     return Send(InternalError(), false, false);
   }
   if (body.stopped) return FinishStream(false);  // the rest of the body stays unread
@@ -512,9 +697,7 @@ void Session::OnStreamPiece(const error_code& ec) {
     sink_.reset();
     return Refuse(413);
   }
-  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
-      ec == asio::error::connection_reset || ec == asio::error::eof) {
+  if (ConnectionLost(ec)) {
     sink_.reset();
     return Close();
   }
@@ -526,9 +709,10 @@ void Session::OnStreamPiece(const error_code& ec) {
   ReadStream();
 }
 
-void Session::FinishStream(bool keep_alive) {
+template <class Stream>
+void Session<Stream>::FinishStream(bool keep_alive) {
   phase_ = Phase::kHandling;
-  stream_.expires_never();
+  Tcp().expires_never();
   Response response;
   try {
     response = sink_->Finish();
@@ -543,24 +727,25 @@ void Session::FinishStream(bool keep_alive) {
   Send(std::move(response), keep_alive, false);
 }
 
-void Session::ReadBody() {
+template <class Stream>
+void Session<Stream>::ReadBody() {
   bhttp::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnBody(ec); });
+      [self = this->shared_from_this()](const error_code& ec, std::size_t) { self->OnBody(ec); });
 }
 
-void Session::OnBody(const error_code& ec) {
+template <class Stream>
+void Session<Stream>::OnBody(const error_code& ec) {
   if (ec == bhttp::error::body_limit) return Refuse(413);  // chunked body grew too large
-  if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-      ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
-      ec == asio::error::connection_reset || ec == asio::error::eof) {
+  if (ConnectionLost(ec)) {
     return Close();
   }
   if (ec) return Refuse(400);
   Handle();
 }
 
-Request Session::PartialRequest() {
+template <class Stream>
+Request Session<Stream>::PartialRequest() {
   Request request;
   const auto& header = parser_->get();
   request.method = std::string(header.method_string());
@@ -572,9 +757,10 @@ Request Session::PartialRequest() {
   return request;
 }
 
-void Session::Refuse(int status) {
+template <class Stream>
+void Session<Stream>::Refuse(int status) {
   phase_ = Phase::kHandling;
-  stream_.expires_never();
+  Tcp().expires_never();
   Request request = PartialRequest();
   Response response;
   try {
@@ -589,9 +775,10 @@ void Session::Refuse(int status) {
   Send(std::move(response), false, request.method == "HEAD");
 }
 
-void Session::Handle() {
+template <class Stream>
+void Session<Stream>::Handle() {
   phase_ = Phase::kHandling;
-  stream_.expires_never();
+  Tcp().expires_never();
   auto& message = parser_->get();
   const bool keep_alive = message.keep_alive();
   Request request = PartialRequest();
@@ -610,7 +797,8 @@ void Session::Handle() {
   Send(std::move(response), keep_alive, head);
 }
 
-void Session::Send(Response response, bool keep_alive, bool head) {
+template <class Stream>
+void Session<Stream>::Send(Response response, bool keep_alive, bool head) {
   phase_ = Phase::kWriting;
   const unsigned version = parser_->get().version() == 10 ? 10 : 11;
   if (response.status < 100 || response.status > 599) {
@@ -637,6 +825,7 @@ void Session::Send(Response response, bool keep_alive, bool head) {
     }
     response_.insert(h.name, h.value);
   }
+  if constexpr (kTls) response_.set("Strict-Transport-Security", kStrictTransportSecurity);
   const bool bodiless =
       response.status / 100 == 1 || response.status == 204 || response.status == 304;
   if (!bodiless) {
@@ -645,46 +834,54 @@ void Session::Send(Response response, bool keep_alive, bool head) {
   }
   keep_alive = keep_alive && !server_.stopping();
   response_.keep_alive(keep_alive);
-  stream_.expires_after(server_.options().read_timeout);
+  Tcp().expires_after(server_.options().read_timeout);
   bhttp::async_write(stream_, response_,
-                     [self = shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
-                       self->OnWritten(ec, keep_alive);
-                     });
+                     [self = this->shared_from_this(), keep_alive](
+                         const error_code& ec, std::size_t) { self->OnWritten(ec, keep_alive); });
 }
 
-void Session::OnWritten(const error_code& ec, bool keep_alive) {
+template <class Stream>
+void Session<Stream>::OnWritten(const error_code& ec, bool keep_alive) {
   response_ = {};
   if (ec) return Close();
   if (!keep_alive) return Linger();
   AwaitRequest();
 }
 
-void Session::Linger() {
+template <class Stream>
+void Session<Stream>::Linger() {
   phase_ = Phase::kClosing;
-  error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(kLingerTime);
-  lingered_ = 0;
-  stream_.async_read_some(asio::buffer(linger_buffer_),
-                          [self = shared_from_this()](const error_code& ec, std::size_t n) {
-                            self->OnLingerRead(ec, n);
-                          });
+  Tcp().expires_after(kLingerTime);
+  if constexpr (kTls) {
+    // close_notify, then what the client still sends is read and dropped until it closes too.
+    stream_.async_shutdown([self = this->shared_from_this()](const error_code&) { self->Close(); });
+  } else {
+    error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lingered_ = 0;
+    stream_.async_read_some(asio::buffer(linger_buffer_),
+                            [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
+                              self->OnLingerRead(ec, n);
+                            });
+  }
 }
 
-void Session::OnLingerRead(const error_code& ec, std::size_t n) {
+template <class Stream>
+void Session<Stream>::OnLingerRead(const error_code& ec, std::size_t n) {
   lingered_ += n;
   if (ec || lingered_ >= kLingerBytes) return Close();
   stream_.async_read_some(asio::buffer(linger_buffer_),
-                          [self = shared_from_this()](const error_code& rec, std::size_t rn) {
+                          [self = this->shared_from_this()](const error_code& rec, std::size_t rn) {
                             self->OnLingerRead(rec, rn);
                           });
 }
 
-void Session::Close() {
+template <class Stream>
+void Session<Stream>::Close() {
   phase_ = Phase::kClosing;
   error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  Tcp().close();
 }
 
 }  // namespace
@@ -693,6 +890,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Hand
                                               RefusalHandler refuse, StreamOpener open_stream) {
   auto server = std::make_unique<ServerImpl>(options, std::move(handler), std::move(refuse),
                                              std::move(open_stream));
+  if (Status tls = server->LoadTls(); !tls) return std::unexpected(std::move(tls.error()));
   if (Status listening = server->Listen(); !listening) {
     return std::unexpected(std::move(listening.error()));
   }

@@ -1,5 +1,6 @@
-// The HTTP/1.1 server: Boost.Beast on Asio, asynchronous, keep-alive, a small pool of threads.
-// Beast stays inside server.cc; everything else sees http::Request and http::Response.
+// The HTTP/1.1 server: Boost.Beast on Asio, asynchronous, keep-alive, a small pool of threads,
+// plain HTTP or HTTPS (OpenSSL) on its one port. Beast stays inside server.cc; everything else
+// sees http::Request and http::Response.
 #pragma once
 
 #include <chrono>
@@ -29,7 +30,18 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};    // a request must arrive whole within this
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection closed when idle
   std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long to finish
+  // HTTPS: PEM files of the certificate (leaf first, then any intermediates) and of its
+  // unencrypted private key. Both or neither. With them the port speaks TLS 1.2 or later only
+  // (OpenSSL's default ciphers, no compression, no renegotiation; the handshake must complete
+  // within read_timeout) and every response carries kStrictTransportSecurity; without them, plain
+  // HTTP and no such header.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
+
+// The Strict-Transport-Security value of every response served over TLS: one year, subdomains
+// included.
+inline constexpr std::string_view kStrictTransportSecurity = "max-age=31536000; includeSubDomains";
 
 // Called once per request on a pool thread, concurrently from several threads: it must be
 // thread-safe and must not throw (an escaping exception is answered with 500 and logged).
@@ -50,8 +62,11 @@ using StreamOpener = std::function<StreamDecision(const Request& head)>;
 
 class Server {
  public:
-  // Binds and listens; requests are not served until Run(). unavailable when the address cannot
-  // be bound (in use, not local), invalid_argument when it is not an IP address.
+  // Loads the TLS files (if any), binds and listens; requests are not served until Run().
+  // unavailable when the address cannot be bound (in use, not local), invalid_argument when it is
+  // not an IP address. TLS: invalid_argument when only one of the two files is given, or when a
+  // file is missing, unreadable, not PEM or the key does not belong to the certificate; the
+  // message names the file (both files for a mismatch).
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler handler,
                                                RefusalHandler refuse,
                                                StreamOpener open_stream = {});

@@ -8,13 +8,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 
 #include "planwatch/base/text.h"
+#include "planwatch/domain/report.h"
 
 namespace planwatch {
 namespace {
@@ -26,10 +25,12 @@ constexpr std::size_t kMaxDisplayNameChars = 200;
 constexpr std::size_t kMaxTokenNameChars = 100;
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::string_view kTokenPrefix = "pwt_";
-// Throttle keys longer than any valid login are cut, so junk input cannot grow the map's keys.
+// Recorded logins longer than any valid login are cut, so junk input cannot grow the rows.
 constexpr std::size_t kMaxThrottleKeyBytes = 128;
-// Failures remembered across all logins and addresses; the oldest are dropped beyond this.
-constexpr std::size_t kMaxThrottleEvents = 100'000;
+// Evaluated attempts read to find the current run of failures: enough for the delay to reach
+// any cap below 2^20 times the base.
+constexpr int kRecentAttempts = 25;
+constexpr std::string_view kRetryAfterField = "retry_after";
 // One message for every failed sign-in, so the answer does not tell which logins exist.
 constexpr std::string_view kBadCredentials = "the login or the password is wrong";
 
@@ -117,8 +118,6 @@ std::string FormatInstant(std::chrono::system_clock::time_point t) {
                      hms.subseconds().count());
 }
 
-std::string NowInstant() { return FormatInstant(std::chrono::system_clock::now()); }
-
 // 32 random bytes as unpadded base64url (43 characters).
 std::string RandomSecret() {
   std::array<unsigned char, kSecretBytes> bytes;
@@ -202,55 +201,29 @@ Result<OrgUnitId> UnitByCode(StoreReader& reader, std::string_view code) {
   return Fail(ErrorCode::kNotFound, message, {ErrorDetail{0, "unit", message}});
 }
 
-// Failed sign-ins per key (a login or an address) within a sliding window.
-class FailureLog {
- public:
-  using Clock = std::chrono::steady_clock;
+// The login as recorded: longer input than any valid login is cut, so junk cannot grow rows.
+std::string AttemptLogin(std::string_view login) {
+  return std::string(login.substr(0, kMaxThrottleKeyBytes));
+}
 
-  // Number of failures of `key` within the window ending at `now`.
-  int Count(const std::string& key, Clock::time_point now, Clock::duration window) {
-    Prune(now, window);
-    auto it = failures_.find(key);
-    return it == failures_.end() ? 0 : static_cast<int>(it->second.size());
-  }
+std::string HexOf(const unsigned char* bytes, std::size_t size) {
+  std::string hex(size * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, size);
+  hex.pop_back();
+  return hex;
+}
 
-  void Add(const std::string& key, Clock::time_point now) {
-    failures_[key].push_back(now);
-    order_.push_back({now, key});
-    while (order_.size() > kMaxThrottleEvents) DropOldest(order_.front().at);
-  }
+// Whole seconds from `from` until `until`, at least 1.
+std::chrono::seconds CeilSeconds(std::chrono::system_clock::duration d) {
+  const auto s = std::chrono::ceil<std::chrono::seconds>(d);
+  return std::max(s, std::chrono::seconds{1});
+}
 
-  void Clear(const std::string& key) { failures_.erase(key); }
-
- private:
-  struct Event {
-    Clock::time_point at;
-    std::string key;
-  };
-
-  void Prune(Clock::time_point now, Clock::duration window) {
-    while (!order_.empty() && order_.front().at <= now - window) DropOldest(now - window);
-  }
-
-  // Drops the oldest event, and its key's failures up to `until` (a cleared key has none left).
-  void DropOldest(Clock::time_point until) {
-    auto it = failures_.find(order_.front().key);
-    if (it != failures_.end()) {
-      std::deque<Clock::time_point>& times = it->second;
-      while (!times.empty() && times.front() <= until) {
-        times.pop_front();
-      }
-      if (times.empty()) failures_.erase(it);
-    }
-    order_.pop_front();
-  }
-
-  std::unordered_map<std::string, std::deque<Clock::time_point>> failures_;
-  std::deque<Event> order_;  // every recorded failure, oldest first
-};
-
-std::string ThrottleKey(std::string_view text) {
-  return std::string(text.substr(0, kMaxThrottleKeyBytes));
+// A stored instant as a time point; `fallback` when it does not parse (never for stored rows).
+std::chrono::system_clock::time_point InstantOr(std::string_view text,
+                                                std::chrono::system_clock::time_point fallback) {
+  auto parsed = ParseInstant(text);
+  return parsed ? std::chrono::system_clock::time_point(*parsed) : fallback;
 }
 
 }  // namespace
@@ -274,9 +247,8 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 struct Accounts::State {
-  std::mutex mutex;  // guards both logs
-  FailureLog logins;
-  FailureLog addresses;
+  std::mutex mutex;
+  std::string address_key;  // guarded by mutex: the store's key for address hashes, once read
 };
 
 Accounts::Accounts(Store& store, AccountsOptions options)
@@ -428,27 +400,115 @@ Result<UserView> Accounts::ChangeUser(UserId id, const UserChange& change) {
   return view;
 }
 
-Result<LoginResult> Accounts::Login(std::string_view login, std::string_view password,
-                                    std::string_view address) {
-  if (auto s = InitCrypto(); !s) return std::unexpected(s.error());
-  const std::string login_key = ThrottleKey(login);
-  const std::string address_key = ThrottleKey(address);
+std::chrono::system_clock::time_point Accounts::Now() const {
+  return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+Result<std::string> Accounts::AddressHash(std::string_view address) {
+  if (address.empty()) return std::string();
+  std::string key;
   {
     std::lock_guard lock(state_->mutex);
-    const auto now = FailureLog::Clock::now();
-    const bool login_blocked =
-        state_->logins.Count(login_key, now, options_.failure_window) >= options_.max_failures;
-    const bool address_blocked =
-        !address_key.empty() &&
-        state_->addresses.Count(address_key, now, options_.failure_window) >= options_.max_failures;
-    if (login_blocked || address_blocked) {
-      return Fail(ErrorCode::kResourceExhausted,
-                  fmt::format("too many failed sign-ins {}; try again in {} minutes",
-                              login_blocked ? "for this login" : "from this address",
-                              (options_.failure_window.count() + 59) / 60));
+    if (state_->address_key.empty()) {
+      auto stored = store_.FeedbackAddressKey();
+      if (!stored) return std::unexpected(stored.error());
+      state_->address_key = std::move(*stored);
+    }
+    key = state_->address_key;
+  }
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_state hmac;
+  crypto_auth_hmacsha256_init(&hmac, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&hmac, reinterpret_cast<const unsigned char*>(address.data()),
+                                address.size());
+  crypto_auth_hmacsha256_final(&hmac, mac.data());
+  return HexOf(mac.data(), mac.size());
+}
+
+std::unexpected<Error> Accounts::Refuse(const LoginAttemptRecord& attempt, std::string_view address,
+                                        std::string message, std::chrono::seconds wait) {
+  auto txn = store_.Begin();
+  if (!txn) return std::unexpected(txn.error());
+  (*txn)->SetAuditContext({attempt.login, std::string(address), "login"});
+  if (auto id = (*txn)->AppendLoginAttempt(attempt); !id) return std::unexpected(id.error());
+  if (auto s = (*txn)->Commit(); !s) return std::unexpected(s.error());
+  return Fail(ErrorCode::kResourceExhausted,
+              fmt::format("{}; try again in {} second{}", message, wait.count(),
+                          wait.count() == 1 ? "" : "s"),
+              {ErrorDetail{0, std::string(kRetryAfterField), std::to_string(wait.count())}});
+}
+
+std::int64_t Accounts::RetryAfterSeconds(const Error& error) {
+  if (error.code != ErrorCode::kResourceExhausted) return 0;
+  for (const ErrorDetail& d : error.details) {
+    if (d.field != kRetryAfterField) continue;
+    std::int64_t value = 0;
+    for (char c : d.message) {
+      if (c < '0' || c > '9') return 0;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+  return 0;
+}
+
+Result<LoginResult> Accounts::Login(std::string_view login, std::string_view password,
+                                    std::string_view address, std::string_view previous_session) {
+  using std::chrono::system_clock;
+  if (auto s = InitCrypto(); !s) return std::unexpected(s.error());
+  const system_clock::time_point now = Now();
+  const std::string now_text = FormatInstant(now);
+  auto address_hash = AddressHash(address);
+  if (!address_hash) return std::unexpected(address_hash.error());
+  LoginAttemptRecord attempt;
+  attempt.at = now_text;
+  attempt.login = AttemptLogin(login);
+  if (attempt.login.empty()) attempt.login = "-";  // an empty login is still an attempt
+  attempt.address_hash = *address_hash;
+
+  // 1. The limits, before the password is looked at, so guessing stops.
+  const std::string since = FormatInstant(now - options_.failure_window);
+  auto window_left = [&](const std::string& oldest_at) {
+    const auto oldest = InstantOr(oldest_at, now);
+    return CeilSeconds(oldest + options_.failure_window - now);
+  };
+  auto by_login = store_.CountLoginFailures(attempt.login, since);
+  if (!by_login) return std::unexpected(by_login.error());
+  if (by_login->count >= options_.max_login_failures) {
+    attempt.outcome = LoginOutcome::kRefusedRate;
+    return Refuse(attempt, address, "too many failed sign-ins for this login",
+                  window_left(by_login->oldest_at));
+  }
+  if (!attempt.address_hash.empty()) {
+    auto by_address = store_.CountAddressFailures(attempt.address_hash, since);
+    if (!by_address) return std::unexpected(by_address.error());
+    if (by_address->count >= options_.max_address_failures) {
+      attempt.outcome = LoginOutcome::kRefusedRate;
+      return Refuse(attempt, address, "too many failed sign-ins from this address",
+                    window_left(by_address->oldest_at));
+    }
+  }
+  auto recent = store_.RecentLoginAttempts(attempt.login, kRecentAttempts);
+  if (!recent) return std::unexpected(recent.error());
+  int run = 0;  // consecutive failures since the last success
+  for (const LoginAttemptRecord& a : *recent) {
+    if (a.outcome != LoginOutcome::kBadCredentials) break;
+    ++run;
+  }
+  if (run >= options_.free_failures && !recent->empty()) {
+    const int exponent = std::min(run - options_.free_failures, 30);
+    auto delay = options_.delay_base * (std::int64_t{1} << exponent);
+    delay = std::min(delay, options_.delay_cap);
+    const auto last = InstantOr(recent->front().at, now);
+    if (now < last + delay) {
+      attempt.outcome = LoginOutcome::kRefusedDelay;
+      return Refuse(attempt, address, "too many failed sign-ins for this login",
+                    CeilSeconds(last + delay - now));
     }
   }
 
+  // 2. The password; an unknown login costs the same hash, so timing tells nothing either.
   auto user = store_.UserByLogin(login);
   if (!user) return std::unexpected(user.error());
   bool ok = false;
@@ -459,33 +519,43 @@ Result<LoginResult> Accounts::Login(std::string_view login, std::string_view pas
   } else {
     VerifyPassword(DummyHash(), password);
   }
-  {
-    std::lock_guard lock(state_->mutex);
-    if (ok) {
-      state_->logins.Clear(login_key);
-    } else {
-      const auto now = FailureLog::Clock::now();
-      state_->logins.Add(login_key, now);
-      if (!address_key.empty()) state_->addresses.Add(address_key, now);
+  attempt.outcome = ok ? LoginOutcome::kOk : LoginOutcome::kBadCredentials;
+
+  LoginResult result;
+  std::optional<UserView> view;
+  if (ok) {
+    auto v = ViewOf(store_, **user);
+    if (!v) return std::unexpected(v.error());
+    view = std::move(*v);
+  }
+  auto txn = store_.Begin();
+  if (!txn) return std::unexpected(txn.error());
+  (*txn)->SetAuditContext({attempt.login, std::string(address), "login"});
+  if (auto id = (*txn)->AppendLoginAttempt(attempt); !id) return std::unexpected(id.error());
+  if (!ok) {
+    if (auto s = (*txn)->Commit(); !s) return std::unexpected(s.error());
+    return Unauthenticated(std::string(kBadCredentials));
+  }
+  // Old attempts and ended sessions are cleared as new sessions begin.
+  if (auto s = (*txn)->PruneLoginAttempts(FormatInstant(now - options_.attempt_retention)); !s) {
+    return std::unexpected(s.error());
+  }
+  if (auto s = (*txn)->DeleteSessionsExpiredBy(now_text); !s) return std::unexpected(s.error());
+  // A new id at every sign-in; the session the browser came with ends.
+  if (!previous_session.empty()) {
+    if (auto s = (*txn)->DeleteSession(Sha256Hex(previous_session)); !s) {
+      return std::unexpected(s.error());
     }
   }
-  if (!ok) return Unauthenticated(std::string(kBadCredentials));
-
-  const auto now = std::chrono::system_clock::now();
-  LoginResult result;
   result.session_id = RandomSecret();
   result.csrf_token = RandomSecret();
   result.expires_at = FormatInstant(now + options_.session_lifetime);
-  SessionRecord session{Sha256Hex(result.session_id), (*user)->id, result.csrf_token,
-                        FormatInstant(now), result.expires_at};
-  auto view = ViewOf(store_, **user);
-  if (!view) return std::unexpected(view.error());
-  auto txn = store_.Begin();
-  if (!txn) return std::unexpected(txn.error());
-  // Sessions that ended are cleared as new ones begin, so the table holds live ones only.
-  if (auto s = (*txn)->DeleteSessionsExpiredBy(FormatInstant(now)); !s) {
-    return std::unexpected(s.error());
-  }
+  SessionRecord session{Sha256Hex(result.session_id),
+                        (*user)->id,
+                        result.csrf_token,
+                        now_text,
+                        result.expires_at,
+                        now_text};
   if (auto s = (*txn)->PutSession(session); !s) return std::unexpected(s.error());
   if (auto s = (*txn)->Commit(); !s) return std::unexpected(s.error());
   result.user = std::move(*view);
@@ -493,6 +563,7 @@ Result<LoginResult> Accounts::Login(std::string_view login, std::string_view pas
 }
 
 Status Accounts::Logout(std::string_view session_id) {
+  // Audited as a row delete under the request's context (actor, address, action).
   auto txn = store_.Begin();
   if (!txn) return std::unexpected(txn.error());
   if (auto s = (*txn)->DeleteSession(Sha256Hex(session_id)); !s) return s;
@@ -501,14 +572,41 @@ Status Accounts::Logout(std::string_view session_id) {
 
 Result<Accounts::Authenticated> Accounts::FromSession(std::string_view session_id) {
   if (session_id.empty()) return Unauthenticated("no session");
-  auto session = store_.SessionByHash(Sha256Hex(session_id));
+  const std::string hash = Sha256Hex(session_id);
+  auto session = store_.SessionByHash(hash);
   if (!session) return std::unexpected(session.error());
   if (!*session) return Unauthenticated("the session is unknown or has ended");
-  if ((*session)->expires_at <= NowInstant()) return Unauthenticated("the session has expired");
-  auto user = store_.UserById((*session)->user);
+  const SessionRecord& record = **session;
+  auto user = store_.UserById(record.user);
   if (!user) return std::unexpected(user.error());
+  const std::string actor = *user ? (*user)->login : std::string();
+
+  const auto now = Now();
+  const auto expires = InstantOr(record.expires_at, now);
+  const auto last_seen =
+      InstantOr(record.last_seen_at.empty() ? record.created_at : record.last_seen_at, now);
+  const bool absolute = expires <= now;
+  if (absolute || last_seen + options_.session_idle <= now) {
+    // The ended session is deleted, so its end is a row change the audit chain records.
+    auto txn = store_.Begin();
+    if (!txn) return std::unexpected(txn.error());
+    (*txn)->SetAuditContext({actor, "", "session expired"});
+    if (auto s = (*txn)->DeleteSession(hash); !s) return std::unexpected(s.error());
+    if (auto s = (*txn)->Commit(); !s) return std::unexpected(s.error());
+    return Unauthenticated(absolute ? "the session has expired"
+                                    : "the session has expired after being idle");
+  }
   if (!*user || (*user)->disabled) return Unauthenticated("the account is disabled");
-  return Authenticated{PrincipalOf(**user), (*session)->csrf_token, (*session)->expires_at};
+  if (now - last_seen >= options_.touch_interval) {
+    auto txn = store_.Begin();
+    if (!txn) return std::unexpected(txn.error());
+    (*txn)->SetAuditContext({actor, "", "session activity"});
+    if (auto s = (*txn)->TouchSession(hash, FormatInstant(now)); !s) {
+      return std::unexpected(s.error());
+    }
+    if (auto s = (*txn)->Commit(); !s) return std::unexpected(s.error());
+  }
+  return Authenticated{PrincipalOf(**user), record.csrf_token, record.expires_at};
 }
 
 Result<Principal> Accounts::FromBearer(std::string_view token) {

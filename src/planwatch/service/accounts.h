@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -54,12 +55,31 @@ struct LoginResult {
   UserView user;
 };
 
+// Sign-in limits and session expiry. Attempts are recorded in the store, so the limits hold
+// across restarts and across several processes on one database.
 struct AccountsOptions {
+  // Absolute expiry: a session ends this long after sign-in, however busy.
   std::chrono::seconds session_lifetime{12 * 3600};
-  // Login attempts: at most this many failures per login and per address in `failure_window`;
-  // then Login refuses (resource_exhausted) until the window has passed.
-  int max_failures = 10;
-  std::chrono::seconds failure_window{15 * 60};
+  // Idle expiry: a session unused this long ends (FromSession deletes it).
+  std::chrono::seconds session_idle{30 * 60};
+  // A session's last use is written at most once per this interval (not on every request).
+  std::chrono::seconds touch_interval{60};
+  // Evaluated failures (the password was checked and was wrong) allowed per login, and per
+  // client address across all logins, within `failure_window`; beyond them Login refuses
+  // without checking the password.
+  int max_login_failures = 100;
+  int max_address_failures = 300;
+  std::chrono::seconds failure_window{3600};
+  // After this many consecutive failures of a login, the next attempt is evaluated only
+  // delay_base * 2^(n - free_failures) after the last failure (n: the consecutive failures),
+  // at most delay_cap.
+  int free_failures = 5;
+  std::chrono::seconds delay_base{1};
+  std::chrono::seconds delay_cap{15 * 60};
+  // Attempts older than this are removed whenever someone signs in.
+  std::chrono::seconds attempt_retention{24 * 3600};
+  // The current time; none: the system clock. Tests set it.
+  std::function<std::chrono::system_clock::time_point()> clock;
 };
 
 class Accounts {
@@ -92,17 +112,27 @@ class Accounts {
   };
   Result<UserView> ChangeUser(UserId id, const UserChange& change);
 
-  // Checks the password and opens a session. unauthenticated (the same message for an unknown
-  // login, a wrong password and a disabled account); resource_exhausted when `login` or `address`
-  // reached max_failures within the window (HTTP 429) — checked before the password, so
-  // guessing stops. Failures are counted in memory per process.
+  // Checks the password and opens a session with a new id; `previous_session` (the session
+  // cookie sent with the request, if any) is ended when the sign-in succeeds. Every attempt is
+  // recorded (its row is audited with actor `login`, `address`, action "login").
+  // unauthenticated with one message for an unknown login, a wrong password and a disabled
+  // account (an unknown login costs the same password hash); resource_exhausted, before the
+  // password is checked, when the login or the address has used up its failures within the
+  // window or the login's growing delay has not passed: the error's details hold one item with
+  // field "retry_after" and the whole seconds to wait as its message (HTTP: 429, Retry-After).
+  // The limits count by the login as typed, so they do not tell which logins exist.
   Result<LoginResult> Login(std::string_view login, std::string_view password,
-                            std::string_view address);
+                            std::string_view address, std::string_view previous_session = {});
   // Ends the session (no error when it is already gone).
   Status Logout(std::string_view session_id);
 
+  // The seconds to wait of a resource_exhausted error from Login; 0 when it has none.
+  static std::int64_t RetryAfterSeconds(const Error& error);
+
   // The principal of a session cookie or a bearer token, with the session's CSRF token (empty for
-  // tokens). unauthenticated when unknown, expired, revoked or the user is disabled.
+  // tokens). unauthenticated when unknown, expired (absolute or idle: the session is deleted),
+  // revoked or the user is disabled. A session's last use is written when it is older than
+  // touch_interval.
   struct Authenticated {
     Principal principal;
     std::string csrf_token;
@@ -125,6 +155,12 @@ class Accounts {
 
  private:
   struct State;
+  std::chrono::system_clock::time_point Now() const;
+  // The keyed hash of a client address (empty for none).
+  Result<std::string> AddressHash(std::string_view address);
+  // Records a refused attempt and returns the refusal.
+  std::unexpected<Error> Refuse(const LoginAttemptRecord& attempt, std::string_view address,
+                                std::string message, std::chrono::seconds wait);
   Store& store_;
   AccountsOptions options_;
   std::unique_ptr<State> state_;

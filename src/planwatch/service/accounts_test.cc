@@ -77,8 +77,32 @@ class AccountsTest : public ::testing::Test {
     return bytes;
   }
 
+  // Options whose clock is the fixture's: time moves only by Advance().
+  AccountsOptions Options() {
+    AccountsOptions options;
+    options.clock = [this] { return now_; };
+    return options;
+  }
+  void Advance(std::chrono::system_clock::duration d) { now_ += d; }
+  Result<LoginResult> Fail5(Accounts& accounts, const std::string& login,
+                            const std::string& address = "192.0.2.1") {
+    Result<LoginResult> last = std::unexpected(Error{});
+    for (int i = 0; i < 5; ++i) {
+      last = accounts.Login(login, "wrong password " + std::to_string(i), address);
+      EXPECT_EQ(last.error().code, ErrorCode::kUnauthenticated) << last.error().ToString();
+    }
+    return last;
+  }
+  int Failures(const std::string& login) {
+    auto count = store_->CountLoginFailures(login, "2000-01-01T00:00:00.000Z");
+    EXPECT_TRUE(count.has_value()) << count.error().ToString();
+    return count ? count->count : -1;
+  }
+
   std::filesystem::path path_;
   std::unique_ptr<Store> store_;
+  std::chrono::system_clock::time_point now_ =
+      std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
 };
 
 TEST(Sha256HexTest, KnownVectors) {
@@ -220,22 +244,6 @@ TEST_F(AccountsTest, FailedLoginsAllLookTheSame) {
   EXPECT_EQ(accounts.FromSession(before->session_id).error().code, ErrorCode::kUnauthenticated);
 }
 
-TEST_F(AccountsTest, ExpiredSessionIsRefused) {
-  Accounts accounts(*store_, AccountsOptions{std::chrono::seconds(0), 3, std::chrono::seconds(60)});
-  Add(accounts, User("brief"));
-  auto login = accounts.Login("brief", kPassword, "192.0.2.1");
-  ASSERT_TRUE(login.has_value()) << login.error().ToString();
-  auto auth = accounts.FromSession(login->session_id);
-  ASSERT_FALSE(auth.has_value());
-  EXPECT_EQ(auth.error().code, ErrorCode::kUnauthenticated);
-  EXPECT_NE(auth.error().message.find("expired"), std::string::npos);
-
-  // The next sign-in clears the ended session from the database.
-  ASSERT_TRUE(store_->SessionByHash(Sha256Hex(login->session_id)).value().has_value());
-  ASSERT_TRUE(accounts.Login("brief", kPassword, "192.0.2.1").has_value());
-  EXPECT_FALSE(store_->SessionByHash(Sha256Hex(login->session_id)).value().has_value());
-}
-
 TEST_F(AccountsTest, ResetPasswordEndsSessionsAndTheOldPassword) {
   Accounts accounts(*store_);
   Add(accounts, User("forgetful"));
@@ -307,55 +315,239 @@ TEST_F(AccountsTest, ChangeUserChecksItsPreconditionAgainstTheStoredUser) {
   EXPECT_EQ(accounts.GetUser(user.id)->role, Role::kUnitOfficer);
 }
 
-TEST_F(AccountsTest, ThrottleRefusesEvenTheRightPasswordAfterMaxFailuresPerLogin) {
-  Accounts accounts(*store_, AccountsOptions{std::chrono::hours(1), 3, std::chrono::minutes(15)});
+TEST(AccountsOptionsTest, DefaultsAreTheIssuesLimits) {
+  const AccountsOptions options;
+  EXPECT_EQ(options.max_login_failures, 100);
+  EXPECT_EQ(options.max_address_failures, 300);
+  EXPECT_EQ(options.failure_window, std::chrono::hours(1));
+  EXPECT_EQ(options.free_failures, 5);
+  EXPECT_EQ(options.delay_base, std::chrono::seconds(1));
+  EXPECT_EQ(options.delay_cap, std::chrono::minutes(15));
+  EXPECT_EQ(options.session_idle, std::chrono::minutes(30));
+  EXPECT_EQ(options.session_lifetime, std::chrono::hours(12));
+  EXPECT_EQ(options.touch_interval, std::chrono::minutes(1));
+}
+
+TEST_F(AccountsTest, DelayGrowsAfterFiveFailuresAndRefusesWithoutEvaluating) {
+  Accounts accounts(*store_, Options());
   Add(accounts, User("target"));
-  for (int i = 0; i < 3; ++i) {
-    // From a new address each time: the login's own count trips.
-    auto r = accounts.Login("target", "guess number " + std::to_string(i),
-                            "198.51.100." + std::to_string(i));
-    EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
-  }
-  auto refused = accounts.Login("target", kPassword, "203.0.113.9");
+  Fail5(accounts, "target");
+  // The 6th attempt, at once: refused before the password is checked, even the right one.
+  auto refused = accounts.Login("target", kPassword, "192.0.2.1");
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
-  EXPECT_NE(refused.error().message.find("login"), std::string::npos);
+  EXPECT_EQ(Accounts::RetryAfterSeconds(refused.error()), 1);
+  EXPECT_EQ(refused.error().message,
+            "too many failed sign-ins for this login; try again in 1 second");
+  EXPECT_EQ(Failures("target"), 5);  // a refusal is not an evaluated failure
+
+  Advance(std::chrono::seconds(1));  // base * 2^0 after the 5th failure
+  EXPECT_EQ(accounts.Login("target", "wrong again!", "192.0.2.1").error().code,
+            ErrorCode::kUnauthenticated);
+  // Six in a row: 2 s now.
+  Advance(std::chrono::milliseconds(1500));
+  auto early = accounts.Login("target", kPassword, "192.0.2.1");
+  EXPECT_EQ(early.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(Accounts::RetryAfterSeconds(early.error()), 1);  // 0.5 s rounded up
+  Advance(std::chrono::milliseconds(500));
+  ASSERT_TRUE(accounts.Login("target", kPassword, "192.0.2.1").has_value());
+  // The success ended the run: failures are free again.
+  EXPECT_EQ(accounts.Login("target", "one more typo", "192.0.2.1").error().code,
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(accounts.Login("target", "two more typos", "192.0.2.1").error().code,
+            ErrorCode::kUnauthenticated);
 }
 
-TEST_F(AccountsTest, SuccessfulLoginClearsTheLoginsFailures) {
-  Accounts accounts(*store_, AccountsOptions{std::chrono::hours(1), 3, std::chrono::minutes(15)});
-  Add(accounts, User("clumsy"));
-  EXPECT_FALSE(accounts.Login("clumsy", "typo typo typo", "").has_value());
-  EXPECT_FALSE(accounts.Login("clumsy", "typo typo typo", "").has_value());
-  EXPECT_TRUE(accounts.Login("clumsy", kPassword, "").has_value());
-  EXPECT_FALSE(accounts.Login("clumsy", "typo typo typo", "").has_value());
-  // Four failures in all, but only one since the last success.
-  EXPECT_TRUE(accounts.Login("clumsy", kPassword, "").has_value());
+TEST_F(AccountsTest, DelayDoublesUpToTheCap) {
+  AccountsOptions options = Options();
+  options.delay_cap = std::chrono::seconds(10);
+  Accounts accounts(*store_, options);
+  Fail5(accounts, "nobody-here");
+  std::vector<std::int64_t> waits;
+  for (int i = 0; i < 6; ++i) {
+    auto refused = accounts.Login("nobody-here", "guess", "192.0.2.1");
+    ASSERT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
+    const std::int64_t wait = Accounts::RetryAfterSeconds(refused.error());
+    waits.push_back(wait);
+    Advance(std::chrono::seconds(wait));
+    EXPECT_EQ(accounts.Login("nobody-here", "guess", "192.0.2.1").error().code,
+              ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(waits, (std::vector<std::int64_t>{1, 2, 4, 8, 10, 10}));
 }
 
-TEST_F(AccountsTest, ThrottleCountsFailuresPerAddress) {
-  Accounts accounts(*store_, AccountsOptions{std::chrono::hours(1), 3, std::chrono::minutes(15)});
+TEST_F(AccountsTest, AtMostOneHundredEvaluatedFailuresPerLoginPerHour) {
+  AccountsOptions options = Options();
+  options.free_failures = 1000;  // no delay: the hourly cap alone
+  Accounts accounts(*store_, options);
+  Add(accounts, User("popular"));
+  for (int i = 0; i < 100; ++i) {
+    // From a new address each time (the per-address cap stays far), a second apart.
+    auto r =
+        accounts.Login("popular", "guess " + std::to_string(i), "198.51.100." + std::to_string(i));
+    ASSERT_EQ(r.error().code, ErrorCode::kUnauthenticated) << i;
+    Advance(std::chrono::seconds(1));
+  }
+  auto refused = accounts.Login("popular", kPassword, "203.0.113.9");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_NE(refused.error().message.find("for this login"), std::string::npos);
+  // The first failure leaves the hour 3600 - 100 s from now.
+  EXPECT_EQ(Accounts::RetryAfterSeconds(refused.error()), 3500);
+  EXPECT_EQ(Failures("popular"), 100);
+  Advance(std::chrono::seconds(3500));
+  ASSERT_TRUE(accounts.Login("popular", kPassword, "203.0.113.9").has_value());
+}
+
+TEST_F(AccountsTest, PerAddressCapCoversEveryLogin) {
+  AccountsOptions options = Options();
+  options.max_address_failures = 4;
+  Accounts accounts(*store_, options);
   Add(accounts, User("victim"));
-  for (const char* login : {"admin", "root", "guest"}) {
-    EXPECT_EQ(accounts.Login(login, kPassword, "198.51.100.7").error().code,
+  for (const char* login : {"admin", "root", "guest", "victim"}) {
+    EXPECT_EQ(accounts.Login(login, "not the password", "198.51.100.7").error().code,
               ErrorCode::kUnauthenticated);
   }
   auto refused = accounts.Login("victim", kPassword, "198.51.100.7");
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
-  EXPECT_NE(refused.error().message.find("address"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("from this address"), std::string::npos);
+  EXPECT_EQ(Accounts::RetryAfterSeconds(refused.error()), 3600);
   EXPECT_TRUE(accounts.Login("victim", kPassword, "198.51.100.8").has_value());
+  Advance(std::chrono::hours(1));
+  EXPECT_TRUE(accounts.Login("victim", kPassword, "198.51.100.7").has_value());
 }
 
-TEST_F(AccountsTest, ThrottleLiftsWhenTheWindowHasPassed) {
-  Accounts accounts(*store_, AccountsOptions{std::chrono::hours(1), 2, std::chrono::seconds(1)});
-  Add(accounts, User("patient"));
-  EXPECT_FALSE(accounts.Login("patient", "wrong password 1", "192.0.2.5").has_value());
-  EXPECT_FALSE(accounts.Login("patient", "wrong password 2", "192.0.2.5").has_value());
-  EXPECT_EQ(accounts.Login("patient", kPassword, "192.0.2.5").error().code,
-            ErrorCode::kResourceExhausted);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  EXPECT_TRUE(accounts.Login("patient", kPassword, "192.0.2.5").has_value());
+TEST_F(AccountsTest, FailuresSurviveARestart) {
+  {
+    Accounts accounts(*store_, Options());
+    Add(accounts, User("steady"));
+    Fail5(accounts, "steady");
+  }
+  // Another process over the same file sees the same run of failures.
+  store_.reset();
+  auto reopened = Store::Open(StoreOptions{path_.string(), false});
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  store_ = std::move(*reopened);
+  Accounts accounts(*store_, Options());
+  auto refused = accounts.Login("steady", kPassword, "192.0.2.9");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(Accounts::RetryAfterSeconds(refused.error()), 1);
+}
+
+TEST_F(AccountsTest, UnknownLoginsGetTheSameAnswersAndTheSameLimits) {
+  Accounts accounts(*store_, Options());
+  Add(accounts, User("known"));
+  Add(accounts, User("dormant"));
+  Accounts::UserChange disable;
+  disable.disabled = true;
+  ASSERT_TRUE(accounts.ChangeUser(accounts.ListUsers()->back().id, disable).has_value());
+  auto wrong = accounts.Login("known", "wrong password!", "192.0.2.1");
+  auto unknown = accounts.Login("unknown", kPassword, "192.0.2.1");
+  auto disabled = accounts.Login("dormant", kPassword, "192.0.2.1");
+  for (const auto* r : {&wrong, &unknown, &disabled}) {
+    ASSERT_FALSE(r->has_value());
+    EXPECT_EQ(r->error().code, ErrorCode::kUnauthenticated);
+    EXPECT_EQ(r->error().message, "the login or the password is wrong");
+    EXPECT_TRUE(r->error().details.empty());
+  }
+  // Five failures of an existing and of an unknown login: both are delayed alike.
+  Add(accounts, User("existing"));
+  Fail5(accounts, "existing");
+  Fail5(accounts, "stranger");
+  auto known_refused = accounts.Login("existing", kPassword, "192.0.2.1");
+  auto unknown_refused = accounts.Login("stranger", kPassword, "192.0.2.1");
+  ASSERT_FALSE(known_refused.has_value());
+  ASSERT_FALSE(unknown_refused.has_value());
+  EXPECT_EQ(known_refused.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(unknown_refused.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(unknown_refused.error().message, known_refused.error().message);
+  EXPECT_EQ(unknown_refused.error().details, known_refused.error().details);
+  EXPECT_EQ(Failures("stranger"), 5);
+  EXPECT_EQ(Failures("existing"), 5);
+}
+
+TEST_F(AccountsTest, EveryAttemptIsRecordedAndOldOnesArePrunedOnSuccess) {
+  Accounts accounts(*store_, Options());
+  Add(accounts, User("tracked"));
+  Fail5(accounts, "tracked");
+  EXPECT_FALSE(accounts.Login("tracked", kPassword, "192.0.2.1").has_value());  // delay
+  auto recent = store_->RecentLoginAttempts("tracked", 10);
+  ASSERT_TRUE(recent.has_value()) << recent.error().ToString();
+  ASSERT_EQ(recent->size(), 5u);  // evaluated attempts only, newest first
+  EXPECT_EQ(recent->front().outcome, LoginOutcome::kBadCredentials);
+  EXPECT_EQ(recent->front().login, "tracked");
+  EXPECT_EQ(recent->front().address_hash.size(), 64u);  // a keyed hash, not the address
+
+  Advance(std::chrono::hours(25));
+  ASSERT_TRUE(accounts.Login("tracked", kPassword, "192.0.2.1").has_value());
+  recent = store_->RecentLoginAttempts("tracked", 10);
+  ASSERT_TRUE(recent.has_value());
+  ASSERT_EQ(recent->size(), 1u);  // the day-old failures (and the refusal) are gone
+  EXPECT_EQ(recent->front().outcome, LoginOutcome::kOk);
+  EXPECT_EQ(Failures("tracked"), 0);
+}
+
+TEST_F(AccountsTest, EachLoginGetsANewSessionAndEndsTheOneItCameWith) {
+  Accounts accounts(*store_, Options());
+  Add(accounts, User("rotator"));
+  auto first = accounts.Login("rotator", kPassword, "192.0.2.1");
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  auto second = accounts.Login("rotator", kPassword, "192.0.2.1", first->session_id);
+  ASSERT_TRUE(second.has_value()) << second.error().ToString();
+  EXPECT_NE(second->session_id, first->session_id);
+  EXPECT_NE(second->csrf_token, first->csrf_token);
+  EXPECT_FALSE(store_->SessionByHash(Sha256Hex(first->session_id))->has_value());
+  EXPECT_EQ(accounts.FromSession(first->session_id).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(accounts.FromSession(second->session_id).has_value());
+  // A failed sign-in leaves the session it came with alone.
+  EXPECT_FALSE(
+      accounts.Login("rotator", "wrong password", "192.0.2.1", second->session_id).has_value());
+  EXPECT_TRUE(accounts.FromSession(second->session_id).has_value());
+}
+
+TEST_F(AccountsTest, IdleSessionEndsAndUseIsRecordedAtMostOnceAMinute) {
+  Accounts accounts(*store_, Options());
+  Add(accounts, User("idler"));
+  auto login = accounts.Login("idler", kPassword, "192.0.2.1");
+  ASSERT_TRUE(login.has_value()) << login.error().ToString();
+  const std::string hash = Sha256Hex(login->session_id);
+  const std::string created = (*store_->SessionByHash(hash))->created_at;
+  EXPECT_EQ((*store_->SessionByHash(hash))->last_seen_at, created);
+
+  Advance(std::chrono::seconds(30));
+  ASSERT_TRUE(accounts.FromSession(login->session_id).has_value());
+  EXPECT_EQ((*store_->SessionByHash(hash))->last_seen_at, created);  // under a minute: no write
+  Advance(std::chrono::minutes(29));
+  ASSERT_TRUE(accounts.FromSession(login->session_id).has_value());  // 29.5 min idle: alive
+  const std::string touched = (*store_->SessionByHash(hash))->last_seen_at;
+  EXPECT_GT(touched, created);
+  Advance(std::chrono::minutes(29));
+  ASSERT_TRUE(accounts.FromSession(login->session_id).has_value());  // 29 min since the touch
+  Advance(std::chrono::minutes(30));
+  auto idle = accounts.FromSession(login->session_id);
+  ASSERT_FALSE(idle.has_value());
+  EXPECT_EQ(idle.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(idle.error().message, "the session has expired after being idle");
+  EXPECT_FALSE(store_->SessionByHash(hash)->has_value());  // deleted, not just refused
+}
+
+TEST_F(AccountsTest, SessionEndsAtItsAbsoluteExpiryHoweverBusy) {
+  Accounts accounts(*store_, Options());
+  Add(accounts, User("busy"));
+  auto login = accounts.Login("busy", kPassword, "192.0.2.1");
+  ASSERT_TRUE(login.has_value()) << login.error().ToString();
+  for (int i = 0; i < 47; ++i) {  // in use every 15 minutes for 11 h 45 min
+    Advance(std::chrono::minutes(15));
+    ASSERT_TRUE(accounts.FromSession(login->session_id).has_value()) << i;
+  }
+  Advance(std::chrono::minutes(15));  // 12 h after sign-in
+  auto expired = accounts.FromSession(login->session_id);
+  ASSERT_FALSE(expired.has_value());
+  EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(expired.error().message, "the session has expired");
+  EXPECT_FALSE(store_->SessionByHash(Sha256Hex(login->session_id))->has_value());
 }
 
 TEST_F(AccountsTest, ApiTokensAuthenticateUntilRevoked) {

@@ -114,7 +114,7 @@ std::size_t ValueCommitter::Queued() const {
 }
 
 Status ValueCommitter::Commit(const ValueBatch& batch) {
-  Pending me{&batch, false, {}};
+  Pending me{&batch, false, {}, CurrentAuditContext()};
   std::unique_lock lock(mu_);
   queue_.push_back(&me);
   while (!me.done) {
@@ -152,6 +152,7 @@ void ValueCommitter::WriteGroup(std::vector<Pending*> group) {
     for (std::size_t i = 0; i < group.size(); ++i) {
       Pending* p = group[i];
       bool partial = false;
+      (*tx)->SetAuditContext(p->context);
       if (Status written = WriteBatch(**tx, *p->batch, partial); !written) {
         p->status = std::move(written);
         if (partial) {
@@ -264,9 +265,18 @@ class IngestParser {
                           : "");
       return Fail(ErrorCode::kInvalidArgument, std::move(message), std::move(details));
     }
-    if (denied_) {
-      return Fail(ErrorCode::kPermissionDenied,
-                  "some values are for units outside your scope, or you may not approve");
+    if (denied_count_ > 0) {
+      std::ranges::stable_sort(denials_, {}, &Problem::position);
+      std::vector<ErrorDetail> details;
+      for (Problem& p : denials_) {
+        if (details.size() == options_.max_errors) break;
+        details.push_back(std::move(p.detail));
+      }
+      std::string message = fmt::format(
+          "{} value{} for units outside your scope or in a state you may not set; nothing was "
+          "written",
+          denied_count_, denied_count_ == 1 ? " is" : "s are");
+      return Fail(ErrorCode::kPermissionDenied, std::move(message), std::move(details));
     }
     if (dry_run_) {
       IngestSummary summary;
@@ -295,6 +305,7 @@ class IngestParser {
     bool bad = false;  // a problem was reported already
     // The names of the fields in errors (column names for CSV, keys for JSON).
     std::string_view indicator_field, unit_field, period_field, value_field;
+    std::string state_field;  // as given, when the item names its state
   };
 
   void Malformed(BodyFault fault, std::string message) {
@@ -309,6 +320,13 @@ class IngestParser {
     if (problems_.size() >= 2 * options_.max_errors) return;
     problems_.push_back(
         Problem{position, ErrorDetail{line, std::move(field), FieldMessage(code, text)}});
+  }
+  void Deny(const Item& item, std::string_view field, std::string_view text) {
+    ++denied_count_;
+    if (denials_.size() >= 2 * options_.max_errors) return;
+    denials_.push_back(Problem{
+        item.position,
+        ErrorDetail{item.line, item.prefix + std::string(field), FieldMessage("forbidden", text)}});
   }
   void Report(Item& item, std::string_view field, std::string_view code, std::string_view text) {
     item.bad = true;
@@ -374,6 +392,7 @@ class IngestParser {
       return;
     }
     item.state = *state;
+    item.state_field = std::string(field);
   }
 
   // The checks that need several fields; adds the value when everything is right.
@@ -393,9 +412,15 @@ class IngestParser {
     if (item.bad || item.indicator == nullptr || !item.unit || !item.period || !item.value) {
       return;
     }
-    if (!Writable(item.unit) ||
-        (item.state == ValueState::kApproved && !MayApprove(principal_.role))) {
-      denied_ = true;
+    // Refusals name the item, so the caller sees which unit or state is not theirs.
+    if (!Writable(item.unit)) {
+      const OrgUnit* unit = catalog_->tree.Find(item.unit);
+      Deny(item, item.unit_field,
+           fmt::format("org unit '{}' is outside what you may enter data for",
+                       unit != nullptr ? EchoForMessage(unit->code) : std::string("?")));
+    } else if (item.state == ValueState::kApproved && !MayApprove(principal_.role)) {
+      Deny(item, item.state_field.empty() ? std::string_view("state") : item.state_field,
+           "only a unit leader, a standing agency or an admin stores approved values");
     }
     batch_.Add(item.indicator->id, item.unit, *item.period, *item.value, item.comment, item.state,
                static_cast<std::uint32_t>(item.position));
@@ -489,11 +514,12 @@ class IngestParser {
   ValueBatch batch_;
   std::vector<std::int8_t> writable_;  // per unit of the tree: -1 unknown, 0 no, 1 yes
   const ValueState default_state_;
-  bool denied_ = false;
+  std::size_t denied_count_ = 0;
   bool dry_run_ = false;
 
   std::vector<Problem> problems_;
   std::size_t problem_count_ = 0;
+  std::vector<Problem> denials_;  // items refused by access, reported once nothing else is wrong
   BodyFault fault_ = BodyFault::kNone;
   std::string fault_message_;
 };

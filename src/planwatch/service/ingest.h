@@ -111,6 +111,7 @@ class ValueCommitter {
     const ValueBatch* batch;
     bool done = false;
     Status status;
+    AuditContext context;  // the caller's: its values' audit events carry it, whoever writes
   };
 
   // Writes `group` (taken from the queue) and sets every member's status.

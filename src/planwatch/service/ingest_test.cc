@@ -192,6 +192,12 @@ TEST_F(IngestTest, ScopeAndApproval) {
   auto outside = Send(IngestFormat::kCsv, "indicator_code,unit_code,period,value\nN,Q,202501,1\n");
   ASSERT_FALSE(outside.has_value());
   EXPECT_EQ(outside.error().code, ErrorCode::kPermissionDenied);
+  // The refusal names the item and its unit.
+  EXPECT_THAT(outside.error().details, ElementsAre(At(2, "unit_code")));
+  EXPECT_THAT(outside.error().details[0].message, HasSubstr("'Q'"));
+  EXPECT_EQ(outside.error().message,
+            "1 value is for units outside your scope or in a state you may not set; nothing was "
+            "written");
 
   const Principal officer{UserId{2}, "officer", Role::kUnitOfficer, unit_["C1"]};
   auto approve =
@@ -199,6 +205,16 @@ TEST_F(IngestTest, ScopeAndApproval) {
            "indicator_code,unit_code,period,value,state\nN,C1,202501,1,approved\n", 7, &officer);
   ASSERT_FALSE(approve.has_value());
   EXPECT_EQ(approve.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_THAT(approve.error().details, ElementsAre(At(2, "state")));
+  EXPECT_THAT(approve.error().details[0].message, HasSubstr("approved"));
+  auto mixed =
+      Send(IngestFormat::kJson,
+           R"({"values":[{"indicator":)" + std::to_string(indicator_["N"].value) + R"(,"unit":)" +
+               std::to_string(unit_["Q"].value) + R"(,"period":"202501","value":1}]})",
+           7, &officer);
+  ASSERT_FALSE(mixed.has_value());
+  EXPECT_EQ(mixed.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_THAT(mixed.error().details, ElementsAre(At(0, "values[0].unit")));
   auto submitted = Send(IngestFormat::kCsv,
                         "indicator_code,unit_code,period,value\nN,C1,202501,1\n", 7, &officer);
   ASSERT_TRUE(submitted.has_value()) << submitted.error().ToString();

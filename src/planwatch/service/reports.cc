@@ -703,8 +703,12 @@ Result<Resource> Reports::Create(const Principal& p, const json& body) {
   if (auto ok = fields.Finish(); !ok) return std::unexpected(ok.error());
   AccessPolicy policy(*tree);
   if (!CanStartReport(policy, p, **plan, unit_id)) {
-    return Fail(ErrorCode::kPermissionDenied,
-                fmt::format("{} may not start a report of unit '{}'", p.login, unit->code));
+    return Fail(
+        ErrorCode::kPermissionDenied,
+        fmt::format("{} may not start a report of unit '{}'", p.login, unit->code),
+        {ErrorDetail{0, "unit",
+                     FieldMessage("forbidden",
+                                  fmt::format("you may not report for unit '{}'", unit->code))}});
   }
   ReportQuery existing_query;
   existing_query.plan = plan_id;

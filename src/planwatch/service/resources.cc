@@ -49,6 +49,23 @@ constexpr int kMaxLimit = 1000;
 
 Status Denied() { return Fail(ErrorCode::kPermissionDenied, "you may not do this here"); }
 
+// A refusal caused by the unit a body names in `field`: the field and the unit are named.
+Status DeniedUnit(std::string_view field, OrgUnitId unit, const OrgTree& tree) {
+  const OrgUnit* found = tree.Find(unit);
+  const std::string code = found != nullptr ? EchoForMessage(found->code) : std::string("none");
+  return Fail(
+      ErrorCode::kPermissionDenied,
+      fmt::format("you may not do this for org unit '{}' ({})", code, field),
+      {ErrorDetail{
+          0, std::string(field),
+          FieldMessage("forbidden", fmt::format("org unit '{}' is outside your scope", code))}});
+}
+
+// Whether the role administers plans and indicators somewhere (so a refusal is about the unit).
+bool AdministersSomewhere(const Principal& p) {
+  return p.role == Role::kAdmin || p.role == Role::kStandingAgency;
+}
+
 std::unexpected<Error> NoSuch(ResourceKind kind, std::int64_t id) {
   return NotFound(fmt::format("no {} with id {}", ResourceKindName(kind), id));
 }
@@ -529,9 +546,11 @@ Result<std::int64_t> WriteOrgUnit(Transaction& tx, const Principal& p, const Org
     }
   }
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
-  if (!policy.CanManageUnit(p, u.parent) ||
-      (current && !policy.CanManageUnit(p, current->parent))) {
+  if (current && !policy.CanManageUnit(p, current->parent))
     return std::unexpected(Denied().error());
+  if (!policy.CanManageUnit(p, u.parent)) {
+    if (p.role != Role::kAdmin) return std::unexpected(Denied().error());
+    return std::unexpected(DeniedUnit("parent", u.parent, tree).error());
   }
   if (const OrgUnit* same = tree.FindByCode(u.code); same != nullptr && same->id != u.id) {
     return Conflict(fmt::format("the code {} is taken by another unit", EchoForMessage(u.code)));
@@ -594,8 +613,13 @@ Result<std::int64_t> WritePlan(Transaction& tx, const Principal& p, const OrgTre
   if (current && plan.parent == current->id)
     f.Add("parent", "invalid", "a plan cannot be its own parent");
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
-  if (!policy.CanAdministerPlan(p, plan) || (current && !policy.CanAdministerPlan(p, *current))) {
-    return std::unexpected(Denied().error());
+  if (current && !policy.CanAdministerPlan(p, *current)) return std::unexpected(Denied().error());
+  if (!policy.CanAdministerPlan(p, plan)) {
+    if (!AdministersSomewhere(p)) return std::unexpected(Denied().error());
+    return std::unexpected((plan.standing_agency
+                                ? DeniedUnit("standing_agency", plan.standing_agency, tree)
+                                : DeniedUnit("issuer", plan.issuer, tree))
+                               .error());
   }
   auto id = tx.PutPlan(plan);
   if (!id) return std::unexpected(id.error());
@@ -689,8 +713,10 @@ Result<std::int64_t> WriteIndicator(Transaction& tx, const Principal& p, const O
   CheckRef(f, "numerator", i.numerator, *indicators);
   CheckRef(f, "denominator", i.denominator, *indicators);
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
-  if (!policy.CanManageIndicator(p, i) || (current && !policy.CanManageIndicator(p, *current))) {
-    return std::unexpected(Denied().error());
+  if (current && !policy.CanManageIndicator(p, *current)) return std::unexpected(Denied().error());
+  if (!policy.CanManageIndicator(p, i)) {
+    if (!AdministersSomewhere(p)) return std::unexpected(Denied().error());
+    return std::unexpected(DeniedUnit("responsible_unit", i.responsible_unit, tree).error());
   }
   auto id = tx.PutIndicator(i);
   if (!id) return std::unexpected(id.error());

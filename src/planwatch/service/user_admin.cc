@@ -59,6 +59,16 @@ Resource ResourceOf(const UserView& user) {
   return Resource{std::move(body), std::move(etag)};
 }
 
+// The refused "unit" of a user body, named with the unit's code.
+ErrorDetail OutsideScope(OrgUnitId unit, const OrgTree& tree) {
+  const OrgUnit* found = tree.Find(unit);
+  return ErrorDetail{
+      0, "unit",
+      FieldMessage("forbidden",
+                   fmt::format("org unit '{}' is outside your scope",
+                               found != nullptr ? EchoForMessage(found->code) : std::string("?")))};
+}
+
 }  // namespace
 
 json ToJson(const UserView& u) {
@@ -153,7 +163,8 @@ Result<Resource> UserAdmin::Create(const Principal& p, const json& body) {
     f.Add("unit", "not_found", fmt::format("no org unit with id {}", unit.value));
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (!policy.CanManageUsers(p, unit)) {
-    return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");
+    return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own",
+                {OutsideScope(unit, *tree)});
   }
   user.unit_code = found->code;
   auto added = accounts_.AddUser(user, email);
@@ -192,7 +203,8 @@ Result<Resource> UserAdmin::Update(const Principal& p, std::int64_t id, const js
   if (EmailField(f, email)) change.email = email;
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (change.unit_code && !policy.CanManageUsers(p, unit)) {
-    return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own");
+    return Fail(ErrorCode::kPermissionDenied, "you may not grant a scope outside your own",
+                {OutsideScope(unit, *tree)});
   }
   if (!if_match) {
     return Fail(ErrorCode::kVersionRequired, "send the ETag you last read in If-Match");

@@ -217,7 +217,12 @@ Result<Resource> Values::Put(const Principal& p, const ValueKey& key, const json
   CheckValue(f, "", v, FindIndicator(*indicators, key.indicator), *tree);
   if (auto done = f.Finish(); !done) return std::unexpected(done.error());
   if (v.state == ValueState::kApproved && !MayApprove(p.role)) {
-    return std::unexpected(Denied("only a unit leader approves values").error());
+    // Names the field, as every refused body field is named.
+    return Fail(ErrorCode::kPermissionDenied, "only a unit leader approves values",
+                {ErrorDetail{0, "state",
+                             FieldMessage("forbidden",
+                                          "only a unit leader, a standing agency or an admin "
+                                          "stores approved values")}});
   }
   if (auto put = (*tx)->PutDataValue(v); !put) return std::unexpected(put.error());
   if (auto done = (*tx)->Commit(); !done) return std::unexpected(done.error());

@@ -35,6 +35,7 @@
 #include "planwatch/domain/period.h"
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task.h"
+#include "planwatch/storage/audit.h"
 #include "planwatch/storage/feedback.h"
 #include "planwatch/storage/publications.h"
 #include "planwatch/storage/reports.h"
@@ -112,8 +113,34 @@ struct SessionRecord {
   std::string csrf_token;
   std::string created_at;  // ISO 8601 UTC instant (set by the caller)
   std::string expires_at;  // ISO 8601 UTC instant: the session ends then at the latest
+  // ISO 8601 UTC instant of the last use that was recorded (TouchSession); empty: never touched
+  // since created_at. Written at most about once a minute, so it lags real use by that much.
+  std::string last_seen_at;
 
   friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
+};
+
+// What became of one sign-in attempt. Only kOk and kBadCredentials were evaluated (the password
+// was checked); the refusals were turned away before that.
+enum class LoginOutcome { kOk, kBadCredentials, kRefusedRate, kRefusedDelay };
+// "ok", "bad_credentials", "refused_rate", "refused_delay"; "unknown" for other values.
+std::string_view LoginOutcomeName(LoginOutcome outcome);
+
+// One sign-in attempt, kept for a day after the next success of anyone (rate limits, audit).
+struct LoginAttemptRecord {
+  std::int64_t id = 0;       // set by the store
+  std::string at;            // ISO 8601 UTC instant, set by the caller
+  std::string login;         // as typed, whether or not a user has it
+  std::string address_hash;  // keyed hash of the client address; empty for local attempts
+  LoginOutcome outcome = LoginOutcome::kBadCredentials;
+
+  friend bool operator==(const LoginAttemptRecord&, const LoginAttemptRecord&) = default;
+};
+
+// Evaluated failures (kBadCredentials) of one login or one address since an instant.
+struct LoginFailureCount {
+  int count = 0;
+  std::string oldest_at;  // the earliest of them; empty when count is 0
 };
 
 // A machine credential, used as `Authorization: Bearer <token>`; only its hash is stored.
@@ -225,6 +252,16 @@ class StoreReader {
   virtual Result<std::optional<SessionRecord>> SessionByHash(std::string_view id_hash) = 0;
   virtual Result<std::optional<ApiTokenRecord>> ApiTokenByHash(std::string_view token_hash) = 0;
   virtual Result<std::vector<ApiTokenRecord>> ApiTokens(UserId user) = 0;
+  // Evaluated failures (kBadCredentials) strictly after `since` (an instant) of attempts with
+  // this login, or with this address hash. invalid_argument (naming it) for a malformed instant.
+  virtual Result<LoginFailureCount> CountLoginFailures(std::string_view login,
+                                                       const std::string& since) = 0;
+  virtual Result<LoginFailureCount> CountAddressFailures(std::string_view address_hash,
+                                                         const std::string& since) = 0;
+  // The newest `limit` evaluated attempts (kOk, kBadCredentials) with this login, newest first:
+  // how many failures follow the last success, and when the last one was.
+  virtual Result<std::vector<LoginAttemptRecord>> RecentLoginAttempts(std::string_view login,
+                                                                      int limit) = 0;
 
   // Evidence files of a task, by id (metadata only), one file's metadata, and its content.
   // not_found when the file does not exist.
@@ -301,6 +338,17 @@ class StoreReader {
   // One version. not_found naming the dataset and the version when it does not exist.
   virtual Result<PublicationRecord> PublicationVersion(std::string_view dataset, int version) = 0;
   virtual Result<PublicationCounts> CountPublications() = 0;
+
+  // --- The audit log (records and chain rules in storage/audit.h) ---
+  // Events matching the query, newest first. invalid_argument for a limit outside 1..1000.
+  virtual Result<std::vector<AuditEvent>> AuditEvents(const AuditQuery& query) = 0;
+  // Calls `visit` for every event with seq >= from_seq in seq order (storage order: what the
+  // table holds, gaps and all, so that a verifier sees tampering), from one snapshot, until it
+  // returns false.
+  virtual Status ScanAuditEvents(std::int64_t from_seq,
+                                 const std::function<bool(const AuditEvent&)>& visit) = 0;
+  // Every stored checkpoint, by seq.
+  virtual Result<std::vector<AuditCheckpoint>> AuditCheckpoints() = 0;
 };
 
 class Transaction : public StoreReader {
@@ -358,6 +406,14 @@ class Transaction : public StoreReader {
   virtual Result<ApiTokenId> PutApiToken(const ApiTokenRecord& token) = 0;
   // Sets revoked_at to this transaction's instant. not_found when the token does not exist.
   virtual Status RevokeApiToken(ApiTokenId id) = 0;
+  // Records an attempt (id set by the store, returned). invalid_argument (naming the field) for
+  // a malformed `at` or an empty login.
+  virtual Result<std::int64_t> AppendLoginAttempt(const LoginAttemptRecord& attempt) = 0;
+  // Removes every attempt whose `at` is before `instant`. invalid_argument when malformed.
+  virtual Status PruneLoginAttempts(const std::string& instant) = 0;
+  // Sets the session's last_seen_at to `instant`; nothing (and success) when the session does
+  // not exist. invalid_argument when the instant is malformed.
+  virtual Status TouchSession(std::string_view id_hash, const std::string& instant) = 0;
 
   // Stores a file and its metadata (id, uploaded_at set by the store). invalid_argument when the
   // task does not exist.
@@ -473,6 +529,19 @@ class Transaction : public StoreReader {
   // withdrawn already; invalid_argument for an empty `by`.
   virtual Status WithdrawPublication(std::string_view dataset, std::string_view by) = 0;
 
+  // --- The audit log (storage/audit.h) ---
+  // Every change this transaction makes to a stored row is recorded by the engine as an audit
+  // event, chained and committed with it; events written after this call carry `context`
+  // (until the next call). A transaction starts with CurrentAuditContext().
+  virtual void SetAuditContext(const AuditContext& context) = 0;
+  // Records an event that is not a row change (a refused login, an export): event.table,
+  // row_key, operation, subject_kind and subject_id are used; the rest is set by the store.
+  // invalid_argument for an empty table or operation.
+  virtual Status AppendAuditEvent(const AuditEvent& event) = 0;
+  // Stores a checkpoint signed above storage (at shutdown, on demand). invalid_argument unless
+  // seq names a committed event (of an earlier transaction or this one) whose hash is head_hash.
+  virtual Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) = 0;
+
   // Makes every write durable and visible. unavailable when the database is busy; after a
   // failed Commit the transaction is rolled back.
   virtual Status Commit() = 0;
@@ -491,6 +560,11 @@ class Store : public StoreReader {
   // applies them sees the database's order). It must not throw and must not write through this
   // Store; it may read. Set it before sharing the Store between threads; empty: none.
   virtual void SetCommitObserver(std::function<void(const CommittedChanges&)> observer) = 0;
+
+  // Lets the engine sign a checkpoint every signer.every events (storage/audit.h). Set it before
+  // sharing the Store between threads; without one, checkpoints are written only through
+  // Transaction::PutAuditCheckpoint.
+  virtual void SetAuditSigner(AuditSigner signer) = 0;
 
   // The schema version after migrations.
   virtual int SchemaVersion() const = 0;

@@ -56,12 +56,12 @@ Result<UserRecord> UserRow(const Statement& s) {
 // ---- sessions ----
 
 constexpr char kSelectSession[] =
-    "SELECT id_hash, user_id, csrf_token, created_at, expires_at FROM sessions "
+    "SELECT id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions "
     "WHERE id_hash = ?1";
 constexpr char kSessionExists[] = "SELECT 1 FROM sessions WHERE id_hash = ?1";
 constexpr char kInsertSession[] =
-    "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 Result<SessionRecord> SessionRow(const Statement& s) {
   SessionRecord session;
@@ -70,7 +70,42 @@ Result<SessionRecord> SessionRow(const Statement& s) {
   session.csrf_token = s.Text(2);
   session.created_at = s.Text(3);
   session.expires_at = s.Text(4);
+  session.last_seen_at = s.Text(5);  // NULL reads as ""
   return session;
+}
+
+// ---- login attempts ----
+
+constexpr char kCountLoginFailures[] =
+    "SELECT count(*), min(at) FROM login_attempts "
+    "WHERE login = ?1 AND outcome = 'bad_credentials' AND at > ?2";
+constexpr char kCountAddressFailures[] =
+    "SELECT count(*), min(at) FROM login_attempts "
+    "WHERE address_hash = ?1 AND outcome = 'bad_credentials' AND at > ?2";
+constexpr char kSelectRecentAttempts[] =
+    "SELECT id, at, login, address_hash, outcome FROM login_attempts "
+    "WHERE login = ?1 AND outcome IN ('ok', 'bad_credentials') ORDER BY id DESC LIMIT ?2";
+constexpr char kInsertAttempt[] =
+    "INSERT INTO login_attempts (at, login, address_hash, outcome) VALUES (?1, ?2, ?3, ?4)";
+
+Result<LoginOutcome> ParseOutcome(const std::string& text) {
+  for (LoginOutcome o : {LoginOutcome::kOk, LoginOutcome::kBadCredentials,
+                         LoginOutcome::kRefusedRate, LoginOutcome::kRefusedDelay}) {
+    if (LoginOutcomeName(o) == text) return o;
+  }
+  return Internal("stored login outcome '" + text + "' is invalid");
+}
+
+Result<LoginAttemptRecord> AttemptRow(const Statement& s) {
+  LoginAttemptRecord attempt;
+  attempt.id = s.Int(0);
+  attempt.at = s.Text(1);
+  attempt.login = s.Text(2);
+  attempt.address_hash = s.Text(3);
+  auto outcome = ParseOutcome(s.Text(4));
+  if (!outcome) return std::unexpected(outcome.error());
+  attempt.outcome = *outcome;
+  return attempt;
 }
 
 // ---- API tokens ----
@@ -159,7 +194,75 @@ Result<std::string> StoredInstant(const std::string& text, const std::string& su
   return FormatTimestamp(*ms);
 }
 
+Result<LoginFailureCount> CountFailures(Connection& connection, const char* sql,
+                                        std::string_view key, const std::string& since) {
+  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(since, "login failures", "since"));
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  stmt.BindText(1, key);
+  stmt.BindText(2, stored);
+  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  if (!row) return Internal("count of login failures returned no row");
+  return LoginFailureCount{static_cast<int>(stmt.Int(0)), stmt.Text(1)};
+}
+
 }  // namespace
+
+Result<LoginFailureCount> ReadLoginFailures(Connection& connection, std::string_view login,
+                                            const std::string& since) {
+  return CountFailures(connection, kCountLoginFailures, login, since);
+}
+
+Result<LoginFailureCount> ReadAddressFailures(Connection& connection, std::string_view address_hash,
+                                              const std::string& since) {
+  return CountFailures(connection, kCountAddressFailures, address_hash, since);
+}
+
+Result<std::vector<LoginAttemptRecord>> ReadRecentLoginAttempts(Connection& connection,
+                                                                std::string_view login, int limit) {
+  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectRecentAttempts));
+  stmt.BindText(1, login);
+  stmt.BindInt(2, limit < 0 ? 0 : limit);
+  return Collect<LoginAttemptRecord>(stmt, AttemptRow);
+}
+
+Result<std::int64_t> WriteLoginAttempt(WriteContext& context, const LoginAttemptRecord& attempt) {
+  if (attempt.login.empty()) return InvalidArgument("login attempt: login is empty");
+  const std::string subject = "login attempt of " + Quoted(attempt.login);
+  PW_SQLITE_ASSIGN(const std::string at, StoredInstant(attempt.at, subject, "at"));
+  if (LoginOutcomeName(attempt.outcome) == "unknown") {
+    return InvalidArgument(subject + ": outcome " +
+                           std::to_string(static_cast<int>(attempt.outcome)) + " is not known");
+  }
+  PW_SQLITE_TRY(context.Stamp());
+  Connection& c = context.connection();
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertAttempt));
+  stmt.BindText(1, at);
+  stmt.BindText(2, attempt.login);
+  stmt.BindText(3, attempt.address_hash);
+  stmt.BindText(4, LoginOutcomeName(attempt.outcome));
+  PW_SQLITE_TRY(stmt.Run());
+  return c.LastInsertId();
+}
+
+Status DeleteLoginAttemptsBefore(WriteContext& context, const std::string& instant) {
+  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(instant, "login attempts", "instant"));
+  PW_SQLITE_TRY(context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt,
+                   context.connection().Prepare("DELETE FROM login_attempts WHERE at < ?1"));
+  stmt.BindText(1, stored);
+  return stmt.Run();
+}
+
+Status WriteSessionLastSeen(WriteContext& context, std::string_view id_hash,
+                            const std::string& instant) {
+  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(instant, "session", "last_seen_at"));
+  PW_SQLITE_TRY(context.Stamp());
+  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare(
+                                  "UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2"));
+  stmt.BindText(1, stored);
+  stmt.BindText(2, id_hash);
+  return stmt.Run();
+}
 
 Result<std::vector<UserRecord>> ReadUsers(Connection& connection) {
   PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUsers));
@@ -278,6 +381,10 @@ Status WriteSession(WriteContext& context, const SessionRecord& session) {
                    StoredInstant(session.created_at, subject, "created_at"));
   PW_SQLITE_ASSIGN(std::string expires_at,
                    StoredInstant(session.expires_at, subject, "expires_at"));
+  std::string last_seen_at;
+  if (!session.last_seen_at.empty()) {
+    PW_SQLITE_ASSIGN(last_seen_at, StoredInstant(session.last_seen_at, subject, "last_seen_at"));
+  }
   PW_SQLITE_ASSIGN(bool user_exists, HasRow(c, kUserExists, session.user.value));
   if (!user_exists) {
     return InvalidArgument(subject + ": user " + std::to_string(session.user.value) +
@@ -297,6 +404,11 @@ Status WriteSession(WriteContext& context, const SessionRecord& session) {
   stmt.BindText(3, session.csrf_token);
   stmt.BindText(4, created_at);
   stmt.BindText(5, expires_at);
+  if (last_seen_at.empty()) {
+    stmt.BindNull(6);
+  } else {
+    stmt.BindText(6, last_seen_at);
+  }
   return stmt.Run();
 }
 
@@ -426,3 +538,21 @@ Result<CommentId> WriteTaskComment(WriteContext& context, const TaskComment& com
 }
 
 }  // namespace planwatch::sqlite
+
+namespace planwatch {
+
+std::string_view LoginOutcomeName(LoginOutcome outcome) {
+  switch (outcome) {
+    case LoginOutcome::kOk:
+      return "ok";
+    case LoginOutcome::kBadCredentials:
+      return "bad_credentials";
+    case LoginOutcome::kRefusedRate:
+      return "refused_rate";
+    case LoginOutcome::kRefusedDelay:
+      return "refused_delay";
+  }
+  return "unknown";
+}
+
+}  // namespace planwatch

@@ -26,6 +26,13 @@ Result<std::optional<UserRecord>> ReadUserById(Connection& connection, UserId id
 Result<std::optional<UserRecord>> ReadUserByLogin(Connection& connection, std::string_view login);
 Result<std::optional<SessionRecord>> ReadSessionByHash(Connection& connection,
                                                        std::string_view id_hash);
+// Login attempts (store.h): the StoreReader reads of the same names.
+Result<LoginFailureCount> ReadLoginFailures(Connection& connection, std::string_view login,
+                                            const std::string& since);
+Result<LoginFailureCount> ReadAddressFailures(Connection& connection, std::string_view address_hash,
+                                              const std::string& since);
+Result<std::vector<LoginAttemptRecord>> ReadRecentLoginAttempts(Connection& connection,
+                                                                std::string_view login, int limit);
 // Revoked tokens too (revoked_at set): the caller decides.
 Result<std::optional<ApiTokenRecord>> ReadApiTokenByHash(Connection& connection,
                                                          std::string_view token_hash);
@@ -43,11 +50,16 @@ Result<std::vector<TaskComment>> ReadTaskComments(Connection& connection, TaskId
 // invalid_argument for an empty login or an org unit that does not exist (none is allowed);
 // conflict naming the login when another user holds it; not_found when the id does not exist.
 Result<UserId> WriteUser(WriteContext& context, const UserRecord& user);
-// Inserts the session. created_at and expires_at must be instants (see ParseTimestamp) and are
-// stored in the stored form ("…T08:15:00.000Z"), so they compare as text.
+// Inserts the session. created_at, expires_at and last_seen_at (unless empty) must be instants (see
+// ParseTimestamp) and are stored in the stored form ("…T08:15:00.000Z"), so they compare as text.
 // invalid_argument for an empty id_hash, a malformed instant or a user that does not exist;
 // conflict when a session with that id_hash exists.
 Status WriteSession(WriteContext& context, const SessionRecord& session);
+// The Transaction writes of the same names (store.h), with the same errors.
+Result<std::int64_t> WriteLoginAttempt(WriteContext& context, const LoginAttemptRecord& attempt);
+Status DeleteLoginAttemptsBefore(WriteContext& context, const std::string& instant);
+Status WriteSessionLastSeen(WriteContext& context, std::string_view id_hash,
+                            const std::string& instant);
 // Succeeds whether or not there was anything to delete.
 Status DeleteSessionRow(WriteContext& context, std::string_view id_hash);
 Status DeleteSessionsOfUser(WriteContext& context, UserId user);

@@ -16,6 +16,8 @@ extern const char kSchemaV10[];  // schema_reviews.cc
 extern const char kSchemaV11[];  // schema_feedback.cc
 extern const char kSchemaV12[];  // schema_analytics.cc
 extern const char kSchemaV13[];  // schema_publications.cc
+extern const char kSchemaV14[];  // schema_audit.cc
+extern const char kSchemaV15[];  // schema_login.cc
 
 namespace {
 
@@ -427,7 +429,7 @@ CREATE TRIGGER task_comments_append_only_delete BEFORE DELETE ON task_comments
   BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 13> kMigrations = {{
+constexpr std::array<Migration, 15> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
@@ -441,6 +443,8 @@ constexpr std::array<Migration, 13> kMigrations = {{
     {11, "feedback", kSchemaV11},
     {12, "commit serial", kSchemaV12},
     {13, "publications", kSchemaV13},
+    {14, "audit log", kSchemaV14},
+    {15, "sign-in attempts and session activity", kSchemaV15},
 }};
 
 constexpr char kCreateMigrationsTable[] =

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "planwatch/storage/sqlite/accounts.h"
+#include "planwatch/storage/sqlite/audit.h"
 #include "planwatch/storage/sqlite/connection.h"
 #include "planwatch/storage/sqlite/feedback.h"
 #include "planwatch/storage/sqlite/migrations.h"
@@ -22,6 +23,7 @@
 #include "planwatch/storage/sqlite/read.h"
 #include "planwatch/storage/sqlite/reports.h"
 #include "planwatch/storage/sqlite/reviews.h"
+#include "planwatch/storage/sqlite/schema_audit.h"
 #include "planwatch/storage/sqlite/signing.h"
 #include "planwatch/storage/sqlite/status_macros.h"
 #include "planwatch/storage/sqlite/timestamp.h"
@@ -33,6 +35,7 @@ namespace {
 
 using sqlite::Connection;
 using CommitObserver = std::function<void(const CommittedChanges&)>;
+using SharedAuditSigner = std::shared_ptr<const std::optional<AuditSigner>>;
 using sqlite::ConnectionOptions;
 
 // The order in which this process's writers take SQLite's write lock: first come, first
@@ -229,6 +232,18 @@ class ConnectionReader : public Base {
   Result<std::vector<ApiTokenRecord>> ApiTokens(UserId user) override {
     return Read([&](Connection& c) { return sqlite::ReadApiTokens(c, user); });
   }
+  Result<LoginFailureCount> CountLoginFailures(std::string_view login,
+                                               const std::string& since) override {
+    return Read([&](Connection& c) { return sqlite::ReadLoginFailures(c, login, since); });
+  }
+  Result<LoginFailureCount> CountAddressFailures(std::string_view address_hash,
+                                                 const std::string& since) override {
+    return Read([&](Connection& c) { return sqlite::ReadAddressFailures(c, address_hash, since); });
+  }
+  Result<std::vector<LoginAttemptRecord>> RecentLoginAttempts(std::string_view login,
+                                                              int limit) override {
+    return Read([&](Connection& c) { return sqlite::ReadRecentLoginAttempts(c, login, limit); });
+  }
   Result<std::vector<EvidenceFile>> EvidenceFiles(TaskId task) override {
     return Read([&](Connection& c) { return sqlite::ReadEvidenceFiles(c, task); });
   }
@@ -335,6 +350,18 @@ class ConnectionReader : public Base {
     return Read([](Connection& c) { return sqlite::ReadPublicationCounts(c); });
   }
 
+  // --- The audit log (sqlite/audit.h) ---
+  Result<std::vector<AuditEvent>> AuditEvents(const AuditQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ReadAuditEvents(c, query); });
+  }
+  Status ScanAuditEvents(std::int64_t from_seq,
+                         const std::function<bool(const AuditEvent&)>& visit) override {
+    return Read([&](Connection& c) { return sqlite::ScanAuditEvents(c, from_seq, visit); });
+  }
+  Result<std::vector<AuditCheckpoint>> AuditCheckpoints() override {
+    return Read([](Connection& c) { return sqlite::ReadAuditCheckpoints(c); });
+  }
+
  protected:
   // Runs `read` on a connection that sees one consistent state of the database.
   virtual Status WithReadConnection(const std::function<Status(Connection&)>& read) = 0;
@@ -356,11 +383,19 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
  public:
   SqliteTransaction(WriterTurn turn, PooledConnection connection,
                     std::function<std::int64_t()> now_ms,
-                    std::shared_ptr<const CommitObserver> observer)
+                    std::shared_ptr<const CommitObserver> observer, SharedAuditSigner signer)
       : turn_(std::move(turn)),
         connection_(std::move(connection)),
         context_(*connection_, std::move(now_ms)),
-        observer_(std::move(observer)) {}
+        observer_(std::move(observer)),
+        signer_(std::move(signer)),
+        audit_context_(CurrentAuditContext()) {}
+
+  // Chains the row changes another connection of this process left pending (written outside
+  // the Store), as done by an unknown actor, before this transaction's own.
+  Status ChainChangesMadeOutside() {
+    return FlushAudit(AuditContext{"unknown", "", "a change made outside the store"});
+  }
 
   ~SqliteTransaction() override {
     if (state_ == State::kOpen) (void)connection_->Run("ROLLBACK");
@@ -459,6 +494,17 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   Status RevokeApiToken(ApiTokenId id) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::RevokeApiTokenRow(w, id); });
   }
+  Result<std::int64_t> AppendLoginAttempt(const LoginAttemptRecord& attempt) override {
+    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteLoginAttempt(w, attempt); });
+  }
+  Status PruneLoginAttempts(const std::string& instant) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::DeleteLoginAttemptsBefore(w, instant); });
+  }
+  Status TouchSession(std::string_view id_hash, const std::string& instant) override {
+    return Write(
+        [&](sqlite::WriteContext& w) { return sqlite::WriteSessionLastSeen(w, id_hash, instant); });
+  }
   Result<EvidenceId> PutEvidence(const EvidenceFile& meta, std::string_view content) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteEvidence(w, meta, content); });
   }
@@ -546,6 +592,31 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WriteFeedbackEvent(w, event); });
   }
 
+  // --- The audit log (sqlite/audit.h) ---
+  void SetAuditContext(const AuditContext& context) override {
+    if (context == audit_context_ || state_ != State::kOpen) {
+      audit_context_ = context;
+      return;
+    }
+    // The changes made so far carry the context they were made in.
+    if (Status flushed = FlushAudit(audit_context_); !flushed && audit_error_) {
+      audit_error_ = std::move(flushed);
+    }
+    audit_context_ = context;
+  }
+  Status AppendAuditEvent(const AuditEvent& event) override {
+    return Write([&](sqlite::WriteContext& w) -> Status {
+      PW_SQLITE_TRY(NoteAuditBase());
+      return sqlite::AppendNamedAuditEvent(w, audit_context_, event);
+    });
+  }
+  Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) override {
+    return Write([&](sqlite::WriteContext& w) -> Status {
+      PW_SQLITE_TRY(NoteAuditBase());
+      return sqlite::WriteAuditCheckpoint(w, audit_context_, checkpoint);
+    });
+  }
+
   // --- Publications (sqlite/publications.h) ---
   Result<PublicationRecord> PutPublication(const PublicationRecord& publication) override {
     return Write([&](sqlite::WriteContext& w) { return sqlite::WritePublication(w, publication); });
@@ -560,6 +631,18 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     if (!connection_->InTransaction()) {
       state_ = State::kRolledBack;
       return Fail(ErrorCode::kUnavailable, "the database rolled the transaction back");
+    }
+    // The audit events commit with the changes they record, or nothing commits.
+    Status audited = audit_error_;
+    if (audited) audited = FlushAudit(audit_context_);
+    if (audited && *signer_ && audit_base_seq_) {
+      audited = sqlite::SignAuditHeadIfDue(context_, **signer_, *audit_base_seq_);
+    }
+    if (!audited) {
+      if (connection_->InTransaction()) (void)connection_->Run("ROLLBACK");
+      state_ = State::kRolledBack;
+      turn_.Release();
+      return audited;
     }
     if (!changes_.empty()) {
       auto serial = NextSerial();
@@ -647,12 +730,32 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     changes_.values.push_back({ValueCell{value.indicator, value.unit, value.period, value.value}});
   }
 
+  // Remembers the head of the chain before this transaction's first event, for the signer.
+  Status NoteAuditBase() {
+    if (audit_base_seq_) return {};
+    PW_SQLITE_ASSIGN(sqlite::AuditHead head, sqlite::ReadAuditHead(*connection_));
+    audit_base_seq_ = head.seq;
+    return {};
+  }
+
+  // Chains the pending row changes with `audit` (outside any savepoint).
+  Status FlushAudit(const AuditContext& audit) {
+    PW_SQLITE_TRY(RequireOpen());
+    PW_SQLITE_TRY(NoteAuditBase());
+    return sqlite::FlushAuditPending(context_, audit);
+  }
+
   WriterTurn turn_;  // declared first: given back after the rollback in the destructor
   PooledConnection connection_;
   sqlite::WriteContext context_;
   std::shared_ptr<const CommitObserver> observer_;
   CommittedChanges changes_;
   State state_ = State::kOpen;
+
+  const SharedAuditSigner signer_;              // points to none when the store has no signer
+  AuditContext audit_context_;                  // the context of the changes made from now on
+  std::optional<std::int64_t> audit_base_seq_;  // the head before this transaction's events
+  Status audit_error_;  // a failed flush outside Commit; Commit then fails with it
 };
 
 class SqliteStore final : public ConnectionReader<Store> {
@@ -680,12 +783,18 @@ class SqliteStore final : public ConnectionReader<Store> {
       error.message = "cannot start a write transaction: " + error.message;
       return std::unexpected(std::move(error));
     }
-    return std::make_unique<SqliteTransaction>(std::move(turn), std::move(connection), now_ms_,
-                                               std::atomic_load(&observer_));
+    auto transaction = std::make_unique<SqliteTransaction>(
+        std::move(turn), std::move(connection), now_ms_, std::atomic_load(&observer_), signer_);
+    PW_SQLITE_TRY(transaction->ChainChangesMadeOutside());
+    return transaction;
   }
 
   void SetCommitObserver(CommitObserver observer) override {
     std::atomic_store(&observer_, std::make_shared<const CommitObserver>(std::move(observer)));
+  }
+
+  void SetAuditSigner(AuditSigner signer) override {
+    signer_ = std::make_shared<const std::optional<AuditSigner>>(std::move(signer));
   }
 
   int SchemaVersion() const override { return schema_version_; }
@@ -709,6 +818,8 @@ class SqliteStore final : public ConnectionReader<Store> {
   // Shared with the transactions, which may outlive the store.
   const std::shared_ptr<WriterTurns> turns_ = std::make_shared<WriterTurns>();
   std::shared_ptr<const CommitObserver> observer_ = std::make_shared<const CommitObserver>();
+  // Set before the store is shared (store.h), so read without a lock.
+  SharedAuditSigner signer_ = std::make_shared<const std::optional<AuditSigner>>();
 };
 
 }  // namespace
@@ -725,6 +836,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
       return NotFound("database '" + options.path + "' does not exist");
     }
   }
+  // Before the first connection: the audit triggers call these functions on every one.
+  PW_SQLITE_TRY(sqlite::RegisterAuditFunctions());
   std::function<std::int64_t()> now_ms = options.now_ms ? options.now_ms : sqlite::SystemNowMs;
   ConnectionOptions connection_options;
   connection_options.busy_timeout = options.busy_timeout;

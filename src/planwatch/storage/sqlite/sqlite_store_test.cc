@@ -351,7 +351,7 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
   TempDb db;
   WriteVersion1Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 13);
+  EXPECT_EQ(store->SchemaVersion(), 15);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -361,7 +361,8 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
                             "7|2025-06-20T08:15:00.123Z", "8|2025-06-20T08:15:00.123Z",
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
-                            "13|2025-06-20T08:15:00.123Z"));
+                            "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
+                            "15|2025-06-20T08:15:00.123Z"));
     EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'task_versions_plan_superseded'"),
                 ElementsAre("task_versions"));
@@ -451,7 +452,7 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
   TempDb db;
   WriteVersion2Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 13);
+  EXPECT_EQ(store->SchemaVersion(), 15);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -461,7 +462,8 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
                             "7|2025-06-20T08:15:00.123Z", "8|2025-06-20T08:15:00.123Z",
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
-                            "13|2025-06-20T08:15:00.123Z"));
+                            "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
+                            "15|2025-06-20T08:15:00.123Z"));
     // Nullable, referencing org_units; the migrated rows hold NULL.
     EXPECT_THAT(raw.Rows("SELECT type, \"notnull\", dflt_value FROM "
                          "pragma_table_info('task_events') WHERE name = 'new_lead_unit_id'"),
@@ -798,7 +800,7 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
   TempDb db;
   WriteVersion3Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 13);
+  EXPECT_EQ(store->SchemaVersion(), 15);
   constexpr char kLastStamp[] = "2025-03-01T00:00:00.042Z";
   {
     RawDb raw(db.path());
@@ -809,7 +811,8 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
                             "7|2025-06-20T08:15:00.123Z", "8|2025-06-20T08:15:00.123Z",
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
-                            "13|2025-06-20T08:15:00.123Z"));
+                            "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
+                            "15|2025-06-20T08:15:00.123Z"));
     // Existing targets are recorded at the last stamp the database issued before the upgrade.
     EXPECT_THAT(raw.Rows("SELECT indicator_id, unit_id, target_date, value, stored_at "
                          "FROM targets ORDER BY ifnull(unit_id, 0), target_date"),
@@ -905,7 +908,7 @@ TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingTo
   TempDb db;
   WriteVersion4Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 13);
+  EXPECT_EQ(store->SchemaVersion(), 15);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -915,7 +918,8 @@ TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingTo
                             "7|2025-06-20T08:15:00.123Z", "8|2025-06-20T08:15:00.123Z",
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
-                            "13|2025-06-20T08:15:00.123Z"));
+                            "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
+                            "15|2025-06-20T08:15:00.123Z"));
     for (const char* table : {"directives", "plans", "task_groups", "indicators"}) {
       SCOPED_TRACE(table);
       const std::string sql = std::string("SELECT deleted_at FROM ") + table;

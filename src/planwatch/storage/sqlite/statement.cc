@@ -28,6 +28,18 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
     default:
       break;
   }
+  // The disk's faults reach users (a 503's detail): say what happened in words, without the
+  // statement's SQL.
+  if ((rc & 0xff) == SQLITE_FULL) {
+    return Error{
+        code, "the disk holding the database is full (sqlite code " + std::to_string(rc) + ")", {}};
+  }
+  if ((rc & 0xff) == SQLITE_IOERR) {
+    return Error{code,
+                 std::string("the database file could not be read or written: ") +
+                     sqlite3_errstr(rc) + " (sqlite code " + std::to_string(rc) + ")",
+                 {}};
+  }
   std::string message(context);
   message += ": ";
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
