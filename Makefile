@@ -5,7 +5,7 @@ AS_OF ?= 2025-12-31
 PLANWATCH_RELEASE := build/release/src/planwatch/cli/planwatch
 PLANWATCH_DEBUG := build/debug/src/planwatch/cli/planwatch
 
-.PHONY: deps build build-debug run test asan bench fuzz format tidy clean
+.PHONY: deps build build-debug run test bench fuzz soak format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -23,13 +23,20 @@ build-debug: deps
 run: build
 	@DB=$(DB) AS_OF=$(AS_OF) scripts/run.sh $(PLANWATCH_RELEASE)
 
+# Every test on the debug build, which runs under AddressSanitizer + UBSan; then the concurrency
+# tests (store, analytics, ingest, server) on a ThreadSanitizer build.
 test: build-debug
 	@ctest --preset debug
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan
+	@ctest --preset tsan
 
-asan: deps
-	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan
-	@ctest --preset asan
+# Long durability runs: 1,000 SIGKILL cycles of the server amid concurrent writes (SOAK_SEED=N
+# repeats a run).
+SOAK_CYCLES ?= 1000
+soak: build-debug
+	@/usr/bin/python3 tests/crash/crash_test.py --binary $(PLANWATCH_DEBUG) --cycles $(SOAK_CYCLES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
+	@cmake --preset release >/dev/null && cmake --build --preset release && node tests/load/load.mjs --binary $(PLANWATCH_RELEASE) --name soak --rate 50 --seconds 600 --warmup 30
 
 bench: deps
 	@cmake --preset release >/dev/null

@@ -60,4 +60,8 @@ function(pw_fuzz)
   target_compile_options(${ARG_NAME}_fuzz PRIVATE ${PW_WARNINGS})
   target_include_directories(${ARG_NAME}_fuzz PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # fuzz_fixture.h
   target_link_libraries(${ARG_NAME}_fuzz PRIVATE ${ARG_DEPS})
+  if(NOT TARGET fuzzers)
+    add_custom_target(fuzzers)  # every fuzz target: what the `fuzz` build preset builds
+  endif()
+  add_dependencies(fuzzers ${ARG_NAME}_fuzz)
 endfunction()
