@@ -43,26 +43,6 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& db) {
   return Store::Open(StoreOptions{db, false});
 }
 
-Result<std::string> ReadSmallFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgument(fmt::format("{}: is a folder, not a checkpoint file", path));
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxCheckpointBytes) {
-    return InvalidArgument(fmt::format("{}: {} bytes is too large for a checkpoint", path, size));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return Fail(error == ENOENT ? ErrorCode::kNotFound : ErrorCode::kFailedPrecondition,
-                fmt::format("{}: cannot read: {}", path, std::strerror(error)));
-  }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Fail(ErrorCode::kFailedPrecondition, fmt::format("{}: cannot read", path));
-  return bytes;
-}
-
 // Writes `text` to `path` whole or not at all (a temporary file renamed into place).
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
   const std::string temp = path + ".tmp";
@@ -96,7 +76,7 @@ int RunVerify(const AuditOptions& options) {
   if (!store) return Report(store.error());
   std::optional<AuditCheckpoint> external;
   if (!options.checkpoint.empty()) {
-    auto bytes = ReadSmallFile(options.checkpoint);
+    auto bytes = ReadBoundedFile(options.checkpoint, "a checkpoint file", kMaxCheckpointBytes);
     if (!bytes) return Report(bytes.error());
     auto parsed = ParseAuditCheckpoint(*bytes);
     if (!parsed) {

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "planwatch/base/error.h"
 
@@ -24,5 +27,12 @@ void AddReportVerifyCommand(CLI::App& report, int& exit_code);  // `report verif
 
 // Prints `error` to stderr ("planwatch: …" and one line per detail) and returns its exit code.
 int Report(const Error& error);
+
+// The whole of a file given on the command line, refused before reading when it is a folder or
+// larger than `max_bytes` (so a mistaken argument, a disk image, is not read whole). `what` names
+// it in messages ("a checkpoint file"). not_found when missing; failed_precondition when
+// unreadable.
+Result<std::string> ReadBoundedFile(const std::string& path, std::string_view what,
+                                    std::uintmax_t max_bytes);
 
 }  // namespace planwatch::cli

@@ -22,27 +22,6 @@ struct ReportVerifyOptions {
   std::string file;
 };
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgument(fmt::format("{}: is a folder, not a signed report file", path));
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    return InvalidArgument(
-        fmt::format("{}: {} bytes is too large for a signed report", path, size));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return Fail(error == ENOENT ? ErrorCode::kNotFound : ErrorCode::kFailedPrecondition,
-                fmt::format("{}: cannot read: {}", path, std::strerror(error)));
-  }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Fail(ErrorCode::kFailedPrecondition, fmt::format("{}: cannot read", path));
-  return bytes;
-}
-
 // A text field of the content, or `fallback` when it is absent or not text.
 std::string Text(const nlohmann::json& object, const char* key, const char* fallback) {
   if (!object.is_object()) return fallback;
@@ -54,7 +33,7 @@ std::string Text(const nlohmann::json& object, const char* key, const char* fall
 }
 
 int RunReportVerify(const ReportVerifyOptions& options) {
-  auto bytes = ReadFile(options.file);
+  auto bytes = ReadBoundedFile(options.file, "a signed report file", kMaxFileBytes);
   if (!bytes) return Report(bytes.error());
   auto verified = VerifySignedReportFile(*bytes);
   if (!verified) {

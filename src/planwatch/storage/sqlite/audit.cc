@@ -94,6 +94,23 @@ Result<AuditEvent> EventRow(Statement& stmt) {
   return event;
 }
 
+// Whether a checkpoint of event `seq` is stored already.
+Result<bool> CheckpointExists(Connection& c, std::int64_t seq) {
+  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kCheckpointAt));
+  stmt.BindInt(1, seq);
+  return stmt.Step();
+}
+
+Status InsertCheckpoint(Connection& c, const AuditCheckpoint& checkpoint) {
+  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertCheckpoint));
+  insert.BindInt(1, checkpoint.seq);
+  insert.BindText(2, checkpoint.head_hash);
+  insert.BindText(3, checkpoint.at);
+  insert.BindText(4, checkpoint.public_key);
+  insert.BindText(5, checkpoint.signature);
+  return insert.Run();
+}
+
 }  // namespace
 
 Result<AuditHead> ReadAuditHead(Connection& connection) {
@@ -165,19 +182,9 @@ Status WriteAuditCheckpoint(WriteContext& context, const AuditContext& audit,
                              " is not that event's hash");
     }
   }
-  {
-    PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kCheckpointAt));
-    stmt.BindInt(1, checkpoint.seq);
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
-    if (row) return {};
-  }
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertCheckpoint));
-  insert.BindInt(1, checkpoint.seq);
-  insert.BindText(2, checkpoint.head_hash);
-  insert.BindText(3, checkpoint.at);
-  insert.BindText(4, checkpoint.public_key);
-  insert.BindText(5, checkpoint.signature);
-  return insert.Run();
+  PW_SQLITE_ASSIGN(bool exists, CheckpointExists(c, checkpoint.seq));
+  if (exists) return {};
+  return InsertCheckpoint(c, checkpoint);
 }
 
 Status SignAuditHeadIfDue(WriteContext& context, const AuditSigner& signer, std::int64_t base_seq) {
@@ -186,12 +193,8 @@ Status SignAuditHeadIfDue(WriteContext& context, const AuditSigner& signer, std:
   Connection& c = context.connection();
   PW_SQLITE_ASSIGN(AuditHead head, ReadAuditHead(c));
   if (head.seq <= base_seq || head.seq / every == base_seq / every) return {};
-  {
-    PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kCheckpointAt));
-    stmt.BindInt(1, head.seq);
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
-    if (row) return {};  // already signed within this transaction
-  }
+  PW_SQLITE_ASSIGN(bool signed_already, CheckpointExists(c, head.seq));
+  if (signed_already) return {};  // within this transaction
   AuditCheckpoint checkpoint;
   checkpoint.seq = head.seq;
   checkpoint.head_hash = head.hash;
@@ -202,13 +205,7 @@ Status SignAuditHeadIfDue(WriteContext& context, const AuditSigner& signer, std:
     return Internal("the audit signer returned a signature that does not verify for event " +
                     std::to_string(head.seq));
   }
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertCheckpoint));
-  insert.BindInt(1, checkpoint.seq);
-  insert.BindText(2, checkpoint.head_hash);
-  insert.BindText(3, checkpoint.at);
-  insert.BindText(4, checkpoint.public_key);
-  insert.BindText(5, checkpoint.signature);
-  return insert.Run();
+  return InsertCheckpoint(c, checkpoint);
 }
 
 Result<std::vector<AuditEvent>> ReadAuditEvents(Connection& connection, const AuditQuery& query) {
