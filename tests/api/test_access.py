@@ -8,6 +8,7 @@ validation or conflict answer is never mistaken for either.
 import itertools
 import unittest
 
+import access_imports
 import harness
 from access_parts import PARTS
 from access_table import RELATIONS, RELATION_UNIT, ROLES, TABLE, expected_allowed
@@ -321,6 +322,11 @@ def _add_route_tests():
 
 
 _add_route_tests()
+
+
+class RecordsScopeTest(access_imports.RecordsScopeTest):
+    """access_imports.RecordsScopeTest, on this module's fixture (unittest sets a module's fixture
+    up for the classes defined in it)."""
 
 
 if __name__ == "__main__":

@@ -72,8 +72,8 @@ class AccessPolicy {
   bool CanManageUnit(const Principal& p, OrgUnitId parent) const;
   bool CanManageUsers(const Principal& p, OrgUnitId user_unit) const;
   bool CanManageDirectives(const Principal& p) const;
-  // Whole-file imports (every kind, any unit): an admin whose scope is a root of the tree, since
-  // a file may touch any unit.
+  // Whole-file imports and records exports: an admin whose scope is a root of the tree. They
+  // reach that root's subtree only (ImportOptions::scope, ExportScope in service/).
   bool CanImport(const Principal& p) const;
   // Create or change a plan, its task groups and its tasks; verify, send back, amend, cancel.
   bool CanAdministerPlan(const Principal& p, const Plan& plan) const;

@@ -14,6 +14,8 @@
 
 #include "planwatch/base/csv.h"
 #include "planwatch/documents/workbook.h"
+#include "planwatch/domain/org_tree.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -68,9 +70,40 @@ std::string Key(std::string_view a, std::string_view b, std::string_view c) {
   return fmt::format("{}/{}/{}", a, b, c);
 }
 
+// Which records belong to an export's scope (export.h): all of them when it has none.
+class ScopeTest {
+ public:
+  static Result<ScopeTest> Of(StoreReader& store, ExportScope scope) {
+    ScopeTest in;
+    if (!scope) return in;
+    auto tree = LoadOrgTree(store);
+    if (!tree) return std::unexpected(tree.error());
+    in.tree_ = std::move(*tree);
+    in.scope_ = scope;
+    return in;
+  }
+
+  bool everything() const { return !scope_; }
+  bool Unit(OrgUnitId unit) const { return !scope_ || (unit && tree_.InSubtree(unit, *scope_)); }
+  bool PlanOf(const Plan& plan) const {
+    return !scope_ || Unit(plan.issuer) || Unit(plan.standing_agency);
+  }
+  bool IndicatorOf(const Indicator& indicator) const {
+    return !scope_ || !indicator.responsible_unit || Unit(indicator.responsible_unit);
+  }
+  // The task's plan is in scope as well.
+  bool TaskOf(const Task& task) const { return !scope_ || Unit(task.lead_unit); }
+
+ private:
+  OrgTree tree_;
+  ExportScope scope_;
+};
+
 }  // namespace
 
-Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
+Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind, ExportScope scope) {
+  auto in = ScopeTest::Of(store, scope);
+  if (!in) return std::unexpected(in.error());
   auto units = store.OrgUnits();
   if (!units) return std::unexpected(units.error());
   Codes<OrgUnitId> unit_code;
@@ -93,9 +126,12 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
       if (!successions) return std::unexpected(successions.error());
       std::ranges::sort(*units, {}, &OrgUnit::code);
       for (const OrgUnit& u : *units) {
+        if (!in->Unit(u.id)) continue;
         std::vector<std::string> successors;
         for (const Succession& s : *successions) {
-          if (s.predecessor == u.id) successors.push_back(unit_code(s.successor));
+          if (s.predecessor == u.id && in->Unit(s.successor)) {
+            successors.push_back(unit_code(s.successor));
+          }
         }
         w.Add(u.code, {u.code, u.name_vi, u.name_en, std::string(OrgUnitTypeName(u.type)),
                        unit_code(u.parent), u.leader_name, u.leader_title, Opt(u.valid_from),
@@ -107,7 +143,16 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
       auto directives = store.Directives();
       if (!directives) return std::unexpected(directives.error());
       std::ranges::sort(*directives, {}, &Directive::number);
+      // A directive belongs to the scope when a plan of it cites the directive or none does.
+      std::set<DirectiveId> cited, cited_here;
+      for (const Plan& p : *plans) {
+        for (DirectiveId d : p.directives) {
+          cited.insert(d);
+          if (in->PlanOf(p)) cited_here.insert(d);
+        }
+      }
       for (const Directive& d : *directives) {
+        if (!in->everything() && cited.contains(d.id) && !cited_here.contains(d.id)) continue;
         w.Add(d.number,
               {d.number, d.kind, d.issuer, Opt(d.issued_on), d.title_vi, d.title_en, d.url});
       }
@@ -119,6 +164,7 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
       Codes<DirectiveId> number;
       for (const Directive& d : *directives) number.Add(d.id, d.number);
       for (const Plan& p : *plans) {
+        if (!in->PlanOf(p)) continue;
         w.Add(p.code, {p.code, p.title_vi, p.title_en, unit_code(p.issuer),
                        number.List(p.directives), plan_code(p.parent), Opt(p.start), Opt(p.end),
                        Join(p.stages), unit_code(p.standing_agency)});
@@ -127,6 +173,7 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
     }
     case DataKind::kTaskGroups: {
       for (const Plan& p : *plans) {
+        if (!in->PlanOf(p)) continue;
         auto groups = store.TaskGroups(p.id);
         if (!groups) return std::unexpected(groups.error());
         Codes<TaskGroupId> group_code;
@@ -141,6 +188,7 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
     }
     case DataKind::kIndicators: {
       for (const Indicator& i : *indicators) {
+        if (!in->IndicatorOf(i)) continue;
         w.Add(i.code, {i.code,
                        i.name_vi,
                        i.name_en,
@@ -167,6 +215,15 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
     case DataKind::kTargets: {
       auto targets = store.Targets();
       if (!targets) return std::unexpected(targets.error());
+      if (!in->everything()) {
+        std::set<IndicatorId> owned;  // a target for every unit goes with its indicator's owner
+        for (const Indicator& i : *indicators) {
+          if (i.responsible_unit && in->Unit(i.responsible_unit)) owned.insert(i.id);
+        }
+        std::erase_if(*targets, [&](const Target& t) {
+          return t.unit ? !in->Unit(t.unit) : !owned.contains(t.indicator);
+        });
+      }
       std::ranges::sort(*targets, [&](const Target& a, const Target& b) {
         return std::tuple(indicator_code(a.indicator), unit_code(a.unit), a.date) <
                std::tuple(indicator_code(b.indicator), unit_code(b.unit), b.date);
@@ -181,14 +238,20 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
     case DataKind::kTasks:
     case DataKind::kTaskUpdates: {
       for (const Plan& p : *plans) {
+        if (!in->PlanOf(p)) continue;
         auto tasks = store.Tasks(p.id);
         if (!tasks) return std::unexpected(tasks.error());
         Codes<TaskId> task_code;
-        for (const Task& t : *tasks) task_code.Add(t.id, t.code);
+        std::set<TaskId> held;
+        for (const Task& t : *tasks) {
+          task_code.Add(t.id, t.code);
+          if (in->TaskOf(t)) held.insert(t.id);
+        }
         if (kind == DataKind::kTaskUpdates) {
           auto events = store.TaskEvents(p.id);
           if (!events) return std::unexpected(events.error());
           for (const TaskEvent& e : *events) {
+            if (!held.contains(e.task)) continue;
             w.Add(
                 Key(p.code, task_code(e.task)),
                 {p.code, task_code(e.task), std::string(TaskEventKindName(e.kind)), e.on.ToString(),
@@ -203,6 +266,7 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
         Codes<TaskGroupId> group_code;
         for (const TaskGroup& g : *groups) group_code.Add(g.id, g.code);
         for (const Task& t : *tasks) {
+          if (!held.contains(t.id)) continue;
           w.Add(
               Key(p.code, t.code),
               {p.code, t.code, group_code(t.group), t.title_vi, t.title_en, t.description,
@@ -218,6 +282,7 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
     case DataKind::kDataValues: {
       auto values = store.DataValues(DataValueQuery{});
       if (!values) return std::unexpected(values.error());
+      std::erase_if(*values, [&](const DataValue& v) { return !in->Unit(v.unit); });
       std::ranges::sort(*values, [&](const DataValue& a, const DataValue& b) {
         return std::tuple(indicator_code(a.indicator), unit_code(a.unit), a.period) <
                std::tuple(indicator_code(b.indicator), unit_code(b.unit), b.period);
@@ -234,8 +299,8 @@ Result<std::vector<ExportRow>> ExportRows(StoreReader& store, DataKind kind) {
   return w.Take();
 }
 
-Status ExportCsv(Store& store, DataKind kind, std::ostream& out) {
-  auto rows = ExportRows(store, kind);
+Status ExportCsv(Store& store, DataKind kind, std::ostream& out, ExportScope scope) {
+  auto rows = ExportRows(store, kind, scope);
   if (!rows) return std::unexpected(rows.error());
   std::vector<std::string> header;
   for (const ColumnSpec& c : ColumnsOf(kind)) header.emplace_back(c.name);
@@ -495,7 +560,8 @@ Sheet GuideSheet(DataKind kind) {
 
 }  // namespace
 
-Result<std::string> ExportWorkbook(Store& store, std::span<const DataKind> kinds, Date today) {
+Result<std::string> ExportWorkbook(Store& store, std::span<const DataKind> kinds, Date today,
+                                   ExportScope scope) {
   if (kinds.empty()) return InvalidArgument("name at least one kind to export");
   Workbook book;
   std::set<DataKind> seen;
@@ -503,7 +569,7 @@ Result<std::string> ExportWorkbook(Store& store, std::span<const DataKind> kinds
     if (!seen.insert(kind).second) {
       return InvalidArgument(fmt::format("kind '{}' is named twice", DataKindName(kind)));
     }
-    auto rows = ExportRows(store, kind);
+    auto rows = ExportRows(store, kind, scope);
     if (!rows) return std::unexpected(rows.error());
     Sheet sheet = SheetOf(
         kind, fmt::format("{} — xuất ngày {}", DataKindSheetName(kind), DayMonthYear(today)));

@@ -36,6 +36,7 @@ ImportOptions OptionsFor(const Principal& p, bool dry_run) {
   ImportOptions options;
   options.actor = p.login;
   options.dry_run = dry_run;
+  options.scope = p.scope;  // a file through the API reaches only the caller's subtree
   return options;
 }
 
@@ -119,7 +120,7 @@ Result<ExportFile> ExportRecordsFile(Store& store, const Principal& p, std::stri
     auto kind = ParseDataKind(it->second);
     if (!kind) return BadParameter("kind", kind.error().message);
     std::ostringstream out;
-    if (auto st = ExportCsv(store, *kind, out); !st) return std::unexpected(st.error());
+    if (auto st = ExportCsv(store, *kind, out, p.scope); !st) return std::unexpected(st.error());
     return ExportFile{fmt::format("planwatch-{}-{}.csv", DataKindName(*kind), today.ToString()),
                       "text/csv; charset=utf-8", std::move(out).str()};
   }
@@ -141,7 +142,7 @@ Result<ExportFile> ExportRecordsFile(Store& store, const Principal& p, std::stri
   } else {
     kinds.assign(AllDataKinds().begin(), AllDataKinds().end());
   }
-  auto bytes = ExportWorkbook(store, kinds, today);
+  auto bytes = ExportWorkbook(store, kinds, today, p.scope);
   if (!bytes) return std::unexpected(bytes.error());
   const std::string stem = kinds.size() == 1 ? std::string(DataKindName(kinds[0])) : "records";
   return ExportFile{fmt::format("planwatch-{}-{}.xlsx", stem, today.ToString()),

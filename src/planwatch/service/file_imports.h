@@ -1,7 +1,8 @@
 // Imports and exports of whole files through the API, in the import format
 // (docs/import-formats.md): the same all-or-nothing import as `planwatch import`, authorized
-// once (AccessPolicy::CanImport) and run as the caller; exports of records that import back
-// unchanged; blank templates.
+// once (AccessPolicy::CanImport), run as the caller and confined to the caller's subtree
+// (ImportOptions::scope = Principal::scope); exports of the records of that subtree
+// (ExportScope) that import back unchanged; blank templates.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,9 +30,12 @@ nlohmann::json ImportSummaryJson(const ImportSummary& summary, bool dry_run);
 
 // Imports `csv` (English or Vietnamese headers) of the kind named `kind_name` ("units", "tasks",
 // "data-values", …). Answers ImportSummaryJson. not_found for an unknown kind;
-// permission_denied unless the caller may import; invalid_argument with every bad row (line,
-// column, message) and nothing written when any row is wrong. With `dry_run`, everything is
-// checked and nothing is written.
+// permission_denied unless the caller may import, and, with every such row (line, column,
+// message naming the unit or record and the caller's scope unit) and nothing written, when rows
+// reach outside the caller's subtree (ImportOptions::scope) and nothing else is wrong;
+// invalid_argument with every bad row (line, column, message; rows outside the subtree too) and
+// nothing written when any row is wrong. With `dry_run`, everything is checked and nothing is
+// written.
 Result<nlohmann::json> ImportFile(Store& store, const Principal& p, std::string_view kind_name,
                                   std::string_view csv, bool dry_run);
 
@@ -45,7 +49,8 @@ Result<nlohmann::json> ImportWorkbookFile(Store& store, const Principal& p,
 // Whether `body` is a zip archive (an .xlsx) by its first bytes.
 bool LooksLikeXlsx(std::string_view body);
 
-// The records in the import format, for whoever may import:
+// The records of the caller's subtree (ExportScope = Principal::scope) in the import format,
+// for whoever may import:
 // - `format` "xlsx": GET /api/v1/exports/records.xlsx?kinds=tasks,task-groups — ExportWorkbook of
 //   the kinds named (comma-separated, each once, sheets in the order named; every kind when the
 //   parameter is absent), titled with `today`;

@@ -23,6 +23,7 @@
 #include "planwatch/domain/org_tree.h"
 #include "planwatch/service/export.h"
 #include "planwatch/service/ledger_rules.h"
+#include "planwatch/service/store_reads.h"
 
 namespace planwatch {
 namespace {
@@ -505,6 +506,7 @@ class Importer {
       : tx_(tx), sheet_(sheet), options_(options), summary_(summary) {}
 
   Status Run() {
+    if (auto st = LoadScope(); !st) return st;
     switch (sheet_.kind()) {
       case DataKind::kUnits:
         return Units();
@@ -529,12 +531,47 @@ class Importer {
   }
 
   Problems& problems() { return problems_; }
+  // The references outside ImportOptions::scope, apart from the other problems.
+  Problems& refused() { return refused_; }
+  const std::string& scope_name() const { return scope_name_; }
   // The line of each row by its record's key (ExportRow::key); for task updates, only the rows
   // appended, in file order.
   const std::multimap<std::string, int>& lines() const { return lines_; }
 
  private:
   void NoteLine(std::string key, int line) { lines_.emplace(std::move(key), line); }
+
+  bool Failed() const { return !problems_.empty() || !refused_.empty(); }
+
+  // The tree as it stands before this sheet is written (earlier sheets included), for the scope.
+  Status LoadScope() {
+    if (!options_.scope) return {};
+    auto tree = LoadOrgTree(tx_);
+    if (!tree) return std::unexpected(tree.error());
+    scope_tree_ = std::move(*tree);
+    const OrgUnit* unit = scope_tree_.Find(*options_.scope);
+    scope_name_ = unit ? unit->code : fmt::format("#{}", options_.scope->value);
+    return {};
+  }
+  bool Scoped() const { return options_.scope.has_value(); }
+  // A stored unit lies in the scope; every unit does when the import has none.
+  bool InScope(OrgUnitId unit) const {
+    return !options_.scope || (unit && scope_tree_.InSubtree(unit, *options_.scope));
+  }
+  bool PlanInScope(const Plan& plan) const {
+    return InScope(plan.issuer) || InScope(plan.standing_agency);
+  }
+  // Refuses a row for reaching `what` ("unit SL", "plan PL") outside the scope.
+  void Outside(int line, std::string_view column, std::string_view what) {
+    refused_.Add(line, sheet_.ColumnName(column),
+                 fmt::format("{} is outside your scope ({})", what, scope_name_));
+  }
+  // A unit the row names: refused outside the scope unless the stored record holds it (`kept`).
+  void CheckUnit(const Cells& c, std::string_view column, OrgUnitId unit, std::string_view code,
+                 bool kept) {
+    if (!unit || kept || InScope(unit)) return;
+    Outside(c.line(), column, fmt::format("unit {}", code));
+  }
 
   // Records a duplicate key within the file; true when `key` was seen before.
   bool Duplicate(std::map<std::string, int>& seen, const std::string& key, Cells& cells,
@@ -629,6 +666,9 @@ class Importer {
   const ImportOptions& options_;
   ImportSummary& summary_;
   Problems problems_{&sheet_};
+  Problems refused_{&sheet_};
+  OrgTree scope_tree_;
+  std::string scope_name_;
   std::multimap<std::string, int> lines_;  // ExportRow key → line of the file's row
   std::size_t written_ = 0;
 };
@@ -730,6 +770,55 @@ Status Importer::Units() {
       }
     }
   }
+  if (Scoped()) {
+    const OrgUnit* scope_unit = scope_tree_.Find(*options_.scope);
+    // Whether the unit `code` lies in the scope once the file is written: a unit of the file by
+    // the parent its row gives, any other by the stored tree.
+    auto in_scope_after = [&](std::string code) {
+      std::set<std::string> visited;
+      while (visited.insert(code).second) {
+        if (scope_unit && code == scope_unit->code) return true;
+        auto row = row_of_code.find(code);
+        if (row == row_of_code.end()) {
+          auto stored = existing->find(code);
+          return stored != existing->end() && InScope(stored->second.id);
+        }
+        code = rows[row->second].parent_code;
+        if (code.empty()) return false;
+      }
+      return false;  // a cycle, reported below
+    };
+    for (const Row& row : rows) {
+      const std::string& code = row.unit.code;
+      auto stored = existing->find(code);
+      if (stored != existing->end() && !InScope(stored->second.id)) {
+        Outside(row.line, "code", fmt::format("unit {}", code));
+        continue;
+      }
+      if (stored != existing->end() && stored->second.id == *options_.scope) {
+        const OrgUnit* parent = scope_tree_.Find(stored->second.parent);
+        if (row.parent_code != (parent ? parent->code : std::string())) {
+          refused_.Add(row.line, sheet_.ColumnName("parent_code"),
+                       fmt::format("unit {} is your scope ({}); its parent can not change here",
+                                   code, scope_name_));
+        }
+      } else if (row.parent_code.empty()) {
+        refused_.Add(row.line, sheet_.ColumnName("parent_code"),
+                     fmt::format("unit {} would be a root unit, outside your scope ({})", code,
+                                 scope_name_));
+      } else if (all.contains(row.parent_code) && !in_scope_after(row.parent_code)) {
+        Outside(row.line, "parent_code", fmt::format("unit {}", row.parent_code));
+      }
+      for (const std::string& successor : row.successor_codes) {
+        auto next = all.find(successor);
+        if (next == all.end() || in_scope_after(successor)) continue;
+        const bool kept = std::ranges::any_of(*existing_successions, [&](const Succession& e) {
+          return e.predecessor == row.unit.id && e.successor == next->second.id;
+        });
+        if (!kept) Outside(row.line, "successor_codes", fmt::format("unit {}", successor));
+      }
+    }
+  }
   // Cycles among the file's own rows are found here, so they are reported with every other
   // problem; a cycle through stored units is found by the tree below.
   {
@@ -744,7 +833,7 @@ Status Importer::Units() {
     }
     DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
   }
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
 
   std::vector<OrgUnit> units;
   units.reserve(all.size());
@@ -796,10 +885,12 @@ Status Importer::Directives() {
   auto existing = tx_.Directives();
   if (!existing) return std::unexpected(existing.error());
   std::vector<Directive> rows;
+  std::vector<int> lines;
   std::map<std::string, int> seen;
   for (const CsvRecord& record : sheet_.rows()) {
     Cells c(sheet_, record, problems_);
     if (c.ragged()) continue;
+    lines.push_back(c.line());
     Directive d;
     d.number = c.Text("number");
     d.kind = c.Text("kind");
@@ -816,8 +907,28 @@ Status Importer::Directives() {
     NoteLine(d.number, c.line());
     rows.push_back(std::move(d));
   }
-  if (!problems_.empty()) return {};
   const CodeIndex<Directive> stored(*existing, &Directive::number);
+  if (Scoped()) {
+    // A directive that a plan of another subtree cites is that subtree's too: left as it is.
+    auto plans = tx_.Plans();
+    if (!plans) return std::unexpected(plans.error());
+    std::set<DirectiveId> cited_outside;
+    for (const Plan& p : *plans) {
+      if (!PlanInScope(p)) cited_outside.insert(p.directives.begin(), p.directives.end());
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Directive* before = stored.Find(rows[i].number);
+      if (!before || !cited_outside.contains(before->id)) continue;
+      Directive after = rows[i];
+      after.id = before->id;
+      if (!(after == *before)) {
+        refused_.Add(lines[i], sheet_.ColumnName("number"),
+                     fmt::format("directive {} is cited by a plan outside your scope ({})",
+                                 before->number, scope_name_));
+      }
+    }
+  }
+  if (Failed()) return {};
   for (Directive& d : rows) {
     if (auto id = Upsert(d, stored.Find(d.number), &Transaction::PutDirective); !id) {
       return std::unexpected(id.error());
@@ -865,6 +976,17 @@ Status Importer::Plans() {
     }
     p.stages = c.List("stages");
     p.standing_agency = UnitRef(*units, c, "standing_agency_code", c.Text("standing_agency_code"));
+    if (Scoped()) {
+      const Plan* before = stored.Find(p.code);
+      if (before && !PlanInScope(*before)) {
+        Outside(c.line(), "code", fmt::format("plan {}", p.code));
+      } else {
+        CheckUnit(c, "issuer_code", p.issuer, c.Raw("issuer_code"),
+                  before && before->issuer == p.issuer);
+        CheckUnit(c, "standing_agency_code", p.standing_agency, c.Raw("standing_agency_code"),
+                  before && before->standing_agency == p.standing_agency);
+      }
+    }
     const std::string parent = c.Text("parent_code");
     if (parent == p.code && !parent.empty()) {
       c.Problem("parent_code", fmt::format("plan '{}' cannot implement itself", p.code));
@@ -891,7 +1013,7 @@ Status Importer::Plans() {
   }
   const auto order =
       DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
 
   std::map<std::string, PlanId> id_of_code;
   for (const Plan& e : *existing) id_of_code[e.code] = e.id;
@@ -923,6 +1045,9 @@ Status Importer::TaskGroups() {
     TaskGroup& g = row.group;
     auto plan = PlanRef(*plans, c, c.Text("plan_code"));
     if (!plan) return std::unexpected(plan.error());
+    if (*plan && Scoped() && !PlanInScope(**plan)) {
+      Outside(c.line(), "plan_code", fmt::format("plan {}", (*plan)->code));
+    }
     if (*plan) {
       g.plan = (*plan)->id;
       if (!existing.contains(g.plan)) {
@@ -965,7 +1090,7 @@ Status Importer::TaskGroups() {
   }
   const auto order =
       DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
   std::map<std::pair<PlanId, std::string>, TaskGroupId> id_of;
   for (const auto& [plan, groups] : existing) {
     for (const TaskGroup& g : groups) id_of[{plan, g.code}] = g.id;
@@ -1032,6 +1157,15 @@ Status Importer::Indicators() {
     ind.data_source = c.Text("data_source");
     ind.responsible_unit =
         UnitRef(*units, c, "responsible_unit_code", c.Text("responsible_unit_code"));
+    if (Scoped()) {
+      const Indicator* before = stored.Find(ind.code);
+      if (before && before->responsible_unit && !InScope(before->responsible_unit)) {
+        Outside(c.line(), "code", fmt::format("indicator {}", ind.code));
+      } else {
+        CheckUnit(c, "responsible_unit_code", ind.responsible_unit, c.Raw("responsible_unit_code"),
+                  false);
+      }
+    }
     const bool ratio = ind.unit_aggregation == UnitAggregation::kRatio;
     if (ratio && (row.numerator_code.empty() || row.denominator_code.empty())) {
       c.Problem(row.numerator_code.empty() ? "numerator_code" : "denominator_code",
@@ -1075,7 +1209,7 @@ Status Importer::Indicators() {
   }
   const auto order =
       DependenciesFirst(deps, lines, codes, sheet_.ColumnName("numerator_code"), problems_);
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
   std::map<std::string, IndicatorId> id_of;
   for (const Indicator& e : *existing) id_of[e.code] = e.id;
   for (std::size_t i : order) {
@@ -1114,6 +1248,15 @@ Status Importer::Targets() {
     }
     const std::string unit_code = c.Text("unit_code");
     t.unit = UnitRef(*units, c, "unit_code", unit_code);
+    CheckUnit(c, "unit_code", t.unit, unit_code, false);
+    if (Scoped() && unit_code.empty() && t.indicator) {
+      // A target for every unit goes with the indicator's responsible unit.
+      const Indicator* ind = indicator_by_code.Find(code);
+      if (!ind->responsible_unit || !InScope(ind->responsible_unit)) {
+        Outside(c.line(), "unit_code",
+                fmt::format("a target for every unit of indicator {}", code));
+      }
+    }
     if (auto d = c.OptDate("date")) t.date = *d;
     if (auto v = c.OptNumber("value")) t.value = *v;
     Duplicate(seen, fmt::format("{}\x1f{}\x1f{}", code, unit_code, t.date.ToString()), c, "date",
@@ -1121,7 +1264,7 @@ Status Importer::Targets() {
     NoteLine(fmt::format("{}/{}/{}", code, unit_code, t.date.ToString()), c.line());
     rows.push_back(t);
   }
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
   for (const Target& t : rows) {
     auto before = stored.find(std::tuple{t.indicator, t.unit, t.date});
     const bool is_new = before == stored.end();
@@ -1163,6 +1306,8 @@ Status Importer::Tasks() {
     const std::string plan_code = c.Text("plan_code");
     auto plan = PlanRef(*plans, c, plan_code);
     if (!plan) return std::unexpected(plan.error());
+    const bool plan_outside = *plan && Scoped() && !PlanInScope(**plan);
+    if (plan_outside) Outside(c.line(), "plan_code", fmt::format("plan {}", plan_code));
     if (*plan) {
       t.plan = (*plan)->id;
       if (!stored.contains(t.plan)) {
@@ -1249,6 +1394,22 @@ Status Importer::Tasks() {
       }
     }
     t.classified = c.Bool("classified", false);
+    if (Scoped() && !plan_outside) {
+      const Task* before = t.plan ? stored[t.plan].task_by_code->Find(t.code) : nullptr;
+      if (before && !InScope(before->lead_unit)) {
+        Outside(c.line(), "code", fmt::format("task {}/{}", plan_code, t.code));
+      } else {
+        CheckUnit(c, "lead_unit_code", t.lead_unit, c.Raw("lead_unit_code"),
+                  before && before->lead_unit == t.lead_unit);
+        for (const std::string& code : c.List("coordinating_unit_codes")) {
+          auto unit = units->find(code);
+          if (unit == units->end()) continue;
+          CheckUnit(c, "coordinating_unit_codes", unit->second.id, code,
+                    before && std::ranges::find(before->coordinating_units, unit->second.id) !=
+                                  before->coordinating_units.end());
+        }
+      }
+    }
     Duplicate(seen, plan_code + "\x1f" + t.code, c, "code", fmt::format("task '{}'", t.code));
     NoteLine(fmt::format("{}/{}", plan_code, t.code), c.line());
     rows.push_back(std::move(row));
@@ -1273,7 +1434,7 @@ Status Importer::Tasks() {
   }
   const auto order =
       DependenciesFirst(deps, lines, codes, sheet_.ColumnName("parent_code"), problems_);
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
   std::map<std::pair<PlanId, std::string>, TaskId> id_of;
   for (const auto& [plan, data] : stored) {
     for (const Task& t : data.tasks) id_of[{plan, t.code}] = t.id;
@@ -1332,6 +1493,11 @@ Status Importer::TaskUpdates() {
       } else if (!task_code.empty()) {
         c.Problem("task_code", fmt::format("unknown task '{}' in plan '{}'", task_code, plan_code));
       }
+      if (Scoped() && !PlanInScope(**plan)) {
+        Outside(c.line(), "plan_code", fmt::format("plan {}", plan_code));
+      } else if (Scoped() && task && !InScope(task->lead_unit)) {
+        Outside(c.line(), "task_code", fmt::format("task {}/{}", plan_code, task_code));
+      }
     }
     auto kind = c.Enum("kind", ParseTaskEventKind);
     if (kind) e.kind = *kind;
@@ -1348,6 +1514,9 @@ Status Importer::TaskUpdates() {
     e.difficulties = c.Text("difficulties");
     e.proposals = c.Text("proposals");
     e.evidence = c.Text("evidence");
+    // An event already recorded is skipped, so it may keep the lead unit it names.
+    CheckUnit(c, "new_lead_unit_code", e.new_lead_unit, c.Raw("new_lead_unit_code"),
+              recorded.contains(EventKey(e)));
     // The ledger rules are shared with the API's task actions (ledger_rules.h).
     auto report = [&c](const std::vector<LedgerProblem>& problems) {
       for (const LedgerProblem& problem : problems) {
@@ -1370,7 +1539,7 @@ Status Importer::TaskUpdates() {
     rows.push_back(std::move(e));
     row_keys.emplace_back(fmt::format("{}/{}", plan_code, c.Raw("task_code")), c.line());
   }
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const TaskEvent& e = rows[i];
     // Re-importing the same ledger must not record the same event twice.
@@ -1420,6 +1589,7 @@ Status Importer::DataValues() {
       c.Problem("indicator_code", fmt::format("unknown indicator '{}'", code));
     }
     v.unit = UnitRef(*units, c, "unit_code", c.Text("unit_code"));
+    CheckUnit(c, "unit_code", v.unit, c.Raw("unit_code"), false);
     auto period = c.OptPeriod("period");
     if (period) {
       v.period = *period;
@@ -1456,7 +1626,7 @@ Status Importer::DataValues() {
     }
     rows.push_back(std::move(v));
   }
-  if (!problems_.empty()) return {};
+  if (Failed()) return {};
   for (const DataValue& v : rows) {
     auto it = current.find(Key{v.indicator, v.unit, v.period.ToString()});
     const bool is_new = it == current.end();
@@ -1570,19 +1740,25 @@ Result<ImportSummary> Run(Store& store, const std::vector<Sheet>& sheets,
     Importer importer(**tx, sheet, options, summary);
     if (auto st = importer.Run(); !st) return std::unexpected(st.error());
 
-    // A sheet with errors stops the import: later sheets may rely on its rows.
-    Problems& problems = importer.problems();
-    if (!problems.empty()) {
-      std::ranges::stable_sort(problems.details, {}, &ErrorDetail::line);
+    // A sheet with errors stops the import: later sheets may rely on its rows. Rows outside
+    // the scope alone are a permission problem; with other errors, they are listed with them.
+    std::vector<ErrorDetail> details = std::move(importer.problems().details);
+    const bool only_scope = details.empty();
+    for (ErrorDetail& d : importer.refused().details) details.push_back(std::move(d));
+    if (!details.empty()) {
+      std::ranges::stable_sort(details, {}, &ErrorDetail::line);
       std::set<int> bad_lines;
-      for (const ErrorDetail& d : problems.details) bad_lines.insert(d.line);
+      for (const ErrorDetail& d : details) bad_lines.insert(d.line);
+      const std::string problem =
+          only_scope ? fmt::format("reach outside your scope ({})", importer.scope_name())
+                     : std::string("have errors");
       const std::string what =
           sheet.xlsx()
-              ? fmt::format("{} of {} rows of sheet \"{}\" have errors", bad_lines.size(),
-                            sheet.rows().size(), sheet.name())
-              : fmt::format("{} of {} rows have errors", bad_lines.size(), sheet.rows().size());
-      return Fail(ErrorCode::kInvalidArgument, what + "; nothing was imported",
-                  std::move(problems.details));
+              ? fmt::format("{} of {} rows of sheet \"{}\" {}", bad_lines.size(),
+                            sheet.rows().size(), sheet.name(), problem)
+              : fmt::format("{} of {} rows {}", bad_lines.size(), sheet.rows().size(), problem);
+      return Fail(only_scope ? ErrorCode::kPermissionDenied : ErrorCode::kInvalidArgument,
+                  what + "; nothing was imported", std::move(details));
     }
     if (auto st = log.After(**tx, sheet, importer.lines(), summary.changes); !st) {
       return std::unexpected(st.error());

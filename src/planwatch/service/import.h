@@ -25,6 +25,23 @@ struct ImportOptions {
   // `stage` is "reading", "checking" or "writing"; `done` rows of `total` (0 while unknown).
   // Default: none.
   std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
+  // The unit whose subtree (the unit and every unit beneath it, as the tree stands when the
+  // sheet is checked) the import is confined to, as imports through the API are to the caller's
+  // scope; none: the whole database (`planwatch import` on the machine). Default: none.
+  // A confined import refuses every row that
+  // - names a unit outside the subtree (a unit's own code, parent and successors; a plan's
+  //   issuer and standing agency; an indicator's responsible unit; a target's or a value's
+  //   unit; a task's lead and coordinating units; a task update's new lead unit), except a
+  //   reference the stored record already holds (so that ExportRows with the same scope imports
+  //   back unchanged);
+  // - creates a root unit (no parent), or changes the parent of the scope unit itself;
+  // - changes a record that belongs to another subtree (export.h, ExportScope, says which
+  //   records belong to one): a unit, plan, indicator or task outside it; a task group or task
+  //   of a plan outside it; a task update of a task outside it; a directive a plan outside the
+  //   subtree cites (unchanged rows of it pass); a target for every unit of an indicator whose
+  //   responsible unit is not in the subtree.
+  // A scope unit that does not exist holds nothing.
+  std::optional<OrgUnitId> scope;
 };
 
 // One column of a record that an import changes, in the import format's text (as ExportCsv
@@ -70,8 +87,11 @@ struct ImportSummary {
 // Reads a CSV of `kind` (docs/import-formats.md) and writes it in one transaction.
 // All-or-nothing: when any row is wrong, nothing is written and the result is invalid_argument
 // with one ErrorDetail per problem (line, column as named in the file's header, what is wrong),
-// in file order. A malformed file (bad quoting, invalid UTF-8, unknown or missing columns) is
-// invalid_argument too. unavailable when the database is busy.
+// in file order. When the only problems are rows outside `options.scope`, the result is
+// permission_denied with one ErrorDetail per such reference (the message names the unit or
+// record and the scope unit's code: "unit SL is outside your scope (Q)"). A malformed file (bad
+// quoting, invalid UTF-8, unknown or missing columns) is invalid_argument too. unavailable when
+// the database is busy.
 Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
                                 const ImportOptions& options = {});
 
@@ -86,8 +106,9 @@ Result<ImportSummary> ImportCsv(Store& store, DataKind kind, std::istream& csv,
 // sheet of records; two sheets of one kind; and, with one ErrorDetail per problem (sheet, line =
 // the Excel row number, field = the header as written, message starting with the cell reference
 // such as "F7: …"), wrong headers, values outside the headed columns and bad rows. Rows of a
-// later sheet are checked only when the earlier sheets are right. unavailable when the database
-// is busy.
+// later sheet are checked only when the earlier sheets are right. Rows outside `options.scope`
+// as ImportCsv: permission_denied when they are a sheet's only problems. unavailable when the
+// database is busy.
 Result<ImportSummary> ImportWorkbook(Store& store, std::string_view xlsx_bytes,
                                      std::optional<DataKind> kind,
                                      const ImportOptions& options = {});
