@@ -26,9 +26,11 @@ function(pw_library)
   target_link_libraries(${ARG_NAME} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# pw_test(NAME name DEPS targets...): one gtest binary from every *_test.cc below the folder.
+# pw_test(NAME name DEPS targets... [DISCOVERY_FILTER gtest-filter]): one gtest binary from every
+# *_test.cc below the folder; DISCOVERY_FILTER limits the tests ctest lists (e.g. "-Postgres*",
+# for tests the folder registers itself with other properties).
 function(pw_test)
-  cmake_parse_arguments(ARG "" "NAME" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;DISCOVERY_FILTER" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
   if(PW_TEST_FILTER)
     list(FILTER srcs INCLUDE REGEX "${PW_TEST_FILTER}")
@@ -40,7 +42,11 @@ function(pw_test)
   target_compile_options(${ARG_NAME} PRIVATE ${PW_WARNINGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   include(GoogleTest)
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES
+  set(filter)
+  if(ARG_DISCOVERY_FILTER)
+    set(filter TEST_FILTER ${ARG_DISCOVERY_FILTER})
+  endif()
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES ${filter}
                        PROPERTIES ENVIRONMENT "PW_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
