@@ -199,6 +199,10 @@ class MalformedBodyTest(unittest.TestCase):
         wrong = []
         self.expect(wrong, "bad JSON", self.send(spec, method, raw=b'{"a": '), 400)
         self.expect(wrong, "trailing garbage", self.send(spec, method, raw=b'{} x'), 400)
+        # The bulk ingest's own lexer reads the token and refuses the unknown field instead.
+        self.expect(wrong, "number beyond a double",
+                    self.send(spec, method, raw=b'{"zzz": 3E33337328}'),
+                    422 if template == "/api/v1/data-values" else 400)
         self.expect(wrong, "text/plain", self.send(spec, method, {}, content_type="text/plain"), 415)
         self.expect(wrong, "invalid UTF-8", self.send(spec, method, raw=b'{"zzz": "\xff\xfe"}'), 400)
         big = json.dumps({"zzz": "a" * (3 * 1024 * 1024 // 2)}).encode()

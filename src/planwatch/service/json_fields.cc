@@ -298,6 +298,9 @@ Result<json> ParseJsonBody(std::string_view body) {
       return parsed;  // not reached: the same text failed above
     } catch (const json::parse_error& e) {
       return InvalidArgument(fmt::format("malformed JSON at byte {}", e.byte));
+    } catch (const json::out_of_range&) {
+      // nlohmann's only other parse failure (406): a number beyond a double, such as 1e999.
+      return InvalidArgument("malformed JSON: a number is out of range");
     }
     return InvalidArgument("malformed JSON");
   }
