@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "planwatch/cli/commands.h"
 #include "planwatch/service/signing.h"
@@ -19,7 +20,7 @@ namespace {
 constexpr std::uintmax_t kMaxFileBytes = 64 << 20;
 
 struct ReportVerifyOptions {
-  std::string file;
+  std::vector<std::string> files;
 };
 
 // A text field of the content, or `fallback` when it is absent or not text.
@@ -32,13 +33,15 @@ std::string Text(const nlohmann::json& object, const char* key, const char* fall
   return fallback;
 }
 
-int RunReportVerify(const ReportVerifyOptions& options) {
-  auto bytes = ReadBoundedFile(options.file, "a signed report file", kMaxFileBytes);
+// Verifies one file: prints its summary on stdout (after "FILE: " when `named`), or reports why
+// it does not verify on stderr; answers the exit code.
+int VerifyOne(const std::string& file, bool named) {
+  auto bytes = ReadBoundedFile(file, "a signed report file", kMaxFileBytes);
   if (!bytes) return Report(bytes.error());
   auto verified = VerifySignedReportFile(*bytes);
   if (!verified) {
     Error error = verified.error();
-    error.message = fmt::format("{}: {}", options.file, error.message);
+    error.message = fmt::format("{}: {}", file, error.message);
     return Report(error);
   }
   const nlohmann::json& content = verified->content;
@@ -47,10 +50,22 @@ int RunReportVerify(const ReportVerifyOptions& options) {
     unit = Text(content["unit"], "code", "?");
   }
   const ReportSignature& sig = verified->signature;
-  fmt::print("valid: report {} {} rev {}, signed by {} ({}) at {}, key {}\n", unit,
-             Text(content, "period", "?"), Text(content, "revision", "?"), sig.signer_name,
-             sig.signer_login, sig.signed_at, sig.key.value);
+  fmt::print("{}valid: report {} {} rev {}, signed by {} ({}) at {}, key {}\n",
+             named ? file + ": " : "", unit, Text(content, "period", "?"),
+             Text(content, "revision", "?"), sig.signer_name, sig.signer_login, sig.signed_at,
+             sig.key.value);
   return 0;
+}
+
+// Every file is checked; the exit code is the first failure's, 0 when all verify.
+int RunReportVerify(const ReportVerifyOptions& options) {
+  const bool named = options.files.size() > 1;
+  int exit_code = 0;
+  for (const std::string& file : options.files) {
+    const int code = VerifyOne(file, named);
+    if (exit_code == 0) exit_code = code;
+  }
+  return exit_code;
 }
 
 }  // namespace
@@ -58,8 +73,11 @@ int RunReportVerify(const ReportVerifyOptions& options) {
 void AddReportVerifyCommand(CLI::App& report, int& exit_code) {
   auto options = std::make_shared<ReportVerifyOptions>();
   CLI::App* cmd = report.add_subcommand(
-      "verify", "Check a signed report file offline (no database): every byte must be as signed");
-  cmd->add_option("FILE", options->file, "Signed report file (.json)")->required();
+      "verify",
+      "Check signed report files offline (no database): every byte must be as signed. With "
+      "several files, each line of output starts with its file; the exit code is the first "
+      "failure's");
+  cmd->add_option("FILE", options->files, "Signed report files (.json)")->required();
   cmd->callback([options, &exit_code] { exit_code = RunReportVerify(*options); });
 }
 
