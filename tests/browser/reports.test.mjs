@@ -259,6 +259,10 @@ test('a stale save is refused with 412 and the page reloads the newer version', 
   await page.getByLabel('Kết quả').fill('Bản của lãnh đạo.')
   await page.getByTestId('narr-save').click()
   await page.getByText('Báo cáo vừa được người khác thay đổi.', { exact: false }).waitFor()
+  // The notice shows as the reload starts; the newer text arrives with it.
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid=narr-results]')?.value === want, 'Bản của cán bộ.',
+    { timeout: 10000 })
   assert.equal(await page.getByLabel('Kết quả').inputValue(), 'Bản của cán bộ.')
   assertClean(problems)
   await context.close()
