@@ -234,17 +234,22 @@ struct Analytics::State {
     while (true) {
       auto gen = Current();
       std::vector<const Column*> columns;
-      std::vector<std::shared_lock<std::shared_mutex>> locks;
-      bool stale = false;
       for (IndicatorId id : ids) {
         auto it = gen->columns.find(id);
-        if (it == gen->columns.end()) {
-          columns.push_back(nullptr);
-          continue;
-        }
+        columns.push_back(it == gen->columns.end() ? nullptr : it->second.get());
+      }
+      // Locked once each, in indicator id order as SetCatalog locks them: in the query's order
+      // a reader and the catalog writer could each hold a column the other waits for.
+      std::vector<IndicatorId> order(ids.begin(), ids.end());
+      std::ranges::sort(order, {}, &IndicatorId::value);
+      order.erase(std::unique(order.begin(), order.end()), order.end());
+      std::vector<std::shared_lock<std::shared_mutex>> locks;
+      bool stale = false;
+      for (IndicatorId id : order) {
+        auto it = gen->columns.find(id);
+        if (it == gen->columns.end()) continue;
         locks.emplace_back(it->second->mu);
         if (it->second->generation != gen->number) stale = true;
-        columns.push_back(it->second.get());
       }
       if (!stale) return f(*gen, std::span<const Column* const>(columns));
     }
@@ -309,8 +314,13 @@ void Analytics::SetCatalog(Catalog catalog) {
 
   // Every column changes hands under its exclusive lock: a query holding a shared lock finishes
   // first, and one that starts later sees the new generation's number on the column.
+  // In indicator id order, as readers take them (State::WithColumns).
+  std::vector<const Indicator*> by_id;
+  for (const Indicator& indicator : next->catalog->indicators) by_id.push_back(&indicator);
+  std::ranges::sort(by_id, {}, [](const Indicator* i) { return i->id.value; });
   std::vector<std::unique_lock<std::shared_mutex>> locks;
-  for (const Indicator& indicator : next->catalog->indicators) {
+  for (const Indicator* entry : by_id) {
+    const Indicator& indicator = *entry;
     auto it = old->columns.find(indicator.id);
     auto column = it != old->columns.end() ? it->second : std::make_shared<Column>();
     locks.emplace_back(column->mu);
