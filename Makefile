@@ -5,7 +5,7 @@ AS_OF ?= 2025-12-31
 PLANWATCH_RELEASE := build/release/src/planwatch/cli/planwatch
 PLANWATCH_DEBUG := build/debug/src/planwatch/cli/planwatch
 
-.PHONY: deps build build-debug run test asan tsan bench fuzz soak format tidy clean
+.PHONY: deps build build-debug run test tsan bench fuzz soak format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -23,14 +23,11 @@ build-debug: deps
 run: build
 	@DB=$(DB) AS_OF=$(AS_OF) scripts/run.sh $(PLANWATCH_RELEASE)
 
+# Every test on the debug build, which runs under AddressSanitizer + UBSan; then the concurrency
+# tests under ThreadSanitizer.
 test: build-debug
 	@ctest --preset debug
-
-# The unit, API, CLI, crash and load tests under AddressSanitizer + UBSan (build/asan, no UI).
-asan: deps
-	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan
-	@ctest --preset asan
+	@$(MAKE) --no-print-directory tsan
 
 # The concurrency tests (store, analytics, ingest, server) under ThreadSanitizer (build/tsan).
 tsan: deps
