@@ -106,6 +106,41 @@ int HexValue(char c) {
   return -1;
 }
 
+// `sql` with the shared SQL's parameters (?1, ?2, ..., or a bare ? numbered in order) written
+// as PostgreSQL's $1, $2, ...; quoted text, quoted names and comments are left alone.
+std::string NumberedParameters(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int next = 1;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop - 1;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const std::size_t end = sql.find('\n', i);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
+      out.append(sql.substr(i, stop - i));
+      i = stop - 1;
+    } else if (c == '?') {
+      std::size_t digits = i + 1;
+      while (digits < sql.size() && sql[digits] >= '0' && sql[digits] <= '9') ++digits;
+      out += '$';
+      if (digits > i + 1) {
+        out.append(sql.substr(i + 1, digits - i - 1));
+        i = digits - 1;
+      } else {
+        out += std::to_string(next++);
+      }
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 ErrorCode ErrorCodeForSqlState(std::string_view state) {
@@ -122,32 +157,32 @@ ErrorCode ErrorCodeForSqlState(std::string_view state) {
   return ErrorCode::kInternal;
 }
 
-// ---- Statement -------------------------------------------------------------------------------
+// ---- Cursor ----------------------------------------------------------------------------------
 
-Statement::Statement(Connection* connection, const std::string* name, int parameter_count)
+Cursor::Cursor(Connection* connection, std::string name, int parameter_count)
     : connection_(connection),
-      name_(name),
+      name_(std::move(name)),
       values_(static_cast<std::size_t>(parameter_count)),
-      formats_(static_cast<std::size_t>(parameter_count), 0) {}
+      formats_(static_cast<std::size_t>(parameter_count), -1) {}
 
-Statement::Statement(Statement&& other) noexcept
-    : connection_(other.connection_),
-      name_(other.name_),
-      values_(std::move(other.values_)),
-      formats_(std::move(other.formats_)),
-      bind_error_(std::move(other.bind_error_)),
-      result_(std::exchange(other.result_, nullptr)),
-      row_(other.row_) {}
-
-Statement::~Statement() {
+Cursor::~Cursor() {
   if (result_ != nullptr) PQclear(result_);
 }
 
-void Statement::NoteBindError(ErrorCode code, std::string message) {
+void Cursor::Reset() {
+  if (result_ != nullptr) PQclear(result_);
+  result_ = nullptr;
+  row_ = -1;
+  for (auto& value : values_) value.reset();
+  std::fill(formats_.begin(), formats_.end(), -1);
+  bind_error_.reset();
+}
+
+void Cursor::NoteBindError(ErrorCode code, std::string message) {
   if (!bind_error_) bind_error_ = Error{code, std::move(message), {}};
 }
 
-bool Statement::CheckIndex(int index) {
+bool Cursor::CheckIndex(int index) {
   if (index < 1 || index > static_cast<int>(values_.size())) {
     NoteBindError(ErrorCode::kInternal, "parameter $" + std::to_string(index) +
                                             " is out of range: the statement has " +
@@ -157,19 +192,19 @@ bool Statement::CheckIndex(int index) {
   return true;
 }
 
-void Statement::BindInt(int index, std::int64_t value) {
+void Cursor::BindInt(int index, std::int64_t value) {
   if (!CheckIndex(index)) return;
   values_[index - 1] = std::to_string(value);
   formats_[index - 1] = 0;
 }
 
-void Statement::BindDouble(int index, double value) {
+void Cursor::BindDouble(int index, double value) {
   if (!CheckIndex(index)) return;
   values_[index - 1] = DoubleText(value);
   formats_[index - 1] = 0;
 }
 
-void Statement::BindText(int index, std::string_view value) {
+void Cursor::BindText(int index, std::string_view value) {
   if (!CheckIndex(index)) return;
   if (value.find('\0') != std::string_view::npos) {
     NoteBindError(ErrorCode::kInvalidArgument,
@@ -180,61 +215,48 @@ void Statement::BindText(int index, std::string_view value) {
   formats_[index - 1] = 0;
 }
 
-void Statement::BindNull(int index) {
+void Cursor::BindNull(int index) {
   if (!CheckIndex(index)) return;
   values_[index - 1].reset();
-  // A NULL needs no format, but an unbound parameter is told apart by this marker.
   formats_[index - 1] = 2;
 }
 
-void Statement::BindBytes(int index, std::string_view bytes) {
+void Cursor::BindBlob(int index, std::string_view bytes) {
   if (!CheckIndex(index)) return;
   values_[index - 1] = std::string(bytes);
   formats_[index - 1] = 1;
 }
 
-void Statement::BindOptionalDate(int index, const std::optional<Date>& date) {
-  if (date) {
-    BindDate(index, *date);
-  } else {
-    BindNull(index);
-  }
-}
-
-void Statement::BindOptionalDouble(int index, const std::optional<double>& value) {
-  if (value) {
-    BindDouble(index, *value);
-  } else {
-    BindNull(index);
-  }
-}
-
-Status Statement::Execute() {
+Status Cursor::Execute() {
   if (bind_error_) return std::unexpected(*bind_error_);
   const std::size_t count = values_.size();
   std::vector<const char*> values(count);
   std::vector<int> lengths(count);
   std::vector<int> formats(count);
   for (std::size_t i = 0; i < count; ++i) {
-    if (!values_[i] && formats_[i] != 2) {
+    if (formats_[i] < 0) {
       return Internal("parameter $" + std::to_string(i + 1) + " is not bound");
     }
     values[i] = values_[i] ? values_[i]->data() : nullptr;
     lengths[i] = values_[i] ? static_cast<int>(values_[i]->size()) : 0;
     formats[i] = formats_[i] == 1 ? 1 : 0;
   }
-  result_ = PQexecPrepared(connection_->conn_, name_->c_str(), static_cast<int>(count),
+  result_ = PQexecPrepared(connection_->conn_, name_.c_str(), static_cast<int>(count),
                            values.data(), lengths.data(), formats.data(), 0);
   if (!Succeeded(result_)) {
-    Error error = connection_->ErrorOf(result_, "statement " + *name_);
+    Error error = connection_->ErrorOf(result_, "statement " + name_);
     PQclear(result_);
     result_ = nullptr;
     return std::unexpected(std::move(error));
   }
+  const char* tuples = PQcmdTuples(result_);
+  std::int64_t changed = 0;
+  std::from_chars(tuples, tuples + std::strlen(tuples), changed);
+  connection_->changes_ = changed;
   return {};
 }
 
-Result<bool> Statement::Step() {
+Result<bool> Cursor::Step() {
   if (result_ == nullptr) {
     if (auto executed = Execute(); !executed) return std::unexpected(std::move(executed).error());
   }
@@ -246,20 +268,7 @@ Result<bool> Statement::Step() {
   return true;
 }
 
-Status Statement::Run() {
-  if (result_ != nullptr) return {};
-  return Execute();
-}
-
-std::int64_t Statement::RowsAffected() const {
-  if (result_ == nullptr) return 0;
-  const char* tuples = PQcmdTuples(result_);
-  std::int64_t count = 0;
-  std::from_chars(tuples, tuples + std::strlen(tuples), count);
-  return count;
-}
-
-const char* Statement::Value(int column) const {
+const char* Cursor::Value(int column) const {
   if (result_ == nullptr || row_ < 0 || row_ >= PQntuples(result_) || column < 0 ||
       column >= PQnfields(result_) || PQgetisnull(result_, row_, column)) {
     return nullptr;
@@ -267,9 +276,9 @@ const char* Statement::Value(int column) const {
   return PQgetvalue(result_, row_, column);
 }
 
-bool Statement::IsNull(int column) const { return Value(column) == nullptr; }
+bool Cursor::IsNull(int column) const { return Value(column) == nullptr; }
 
-std::int64_t Statement::Int(int column) const {
+std::int64_t Cursor::Int(int column) const {
   const char* text = Value(column);
   if (text == nullptr) return 0;
   std::int64_t value = 0;
@@ -277,7 +286,7 @@ std::int64_t Statement::Int(int column) const {
   return value;
 }
 
-double Statement::Double(int column) const {
+double Cursor::Double(int column) const {
   const char* text = Value(column);
   if (text == nullptr) return 0.0;
   double value = 0.0;
@@ -286,21 +295,13 @@ double Statement::Double(int column) const {
   return value;
 }
 
-std::string Statement::Text(int column) const {
+std::string Cursor::Text(int column) const {
   const char* text = Value(column);
   if (text == nullptr) return {};
   return std::string(text, static_cast<std::size_t>(PQgetlength(result_, row_, column)));
 }
 
-bool Statement::Bool(int column) const {
-  const char* text = Value(column);
-  if (text == nullptr) return false;
-  if (text[0] == 't') return true;
-  if (text[0] == 'f') return false;
-  return Int(column) != 0;
-}
-
-std::string Statement::Bytes(int column) const {
+std::string Cursor::Blob(int column) const {
   const char* text = Value(column);
   if (text == nullptr) return {};
   // bytea's text output is "\x" followed by two hex digits per byte.
@@ -314,26 +315,9 @@ std::string Statement::Bytes(int column) const {
   return out;
 }
 
-Result<Date> Statement::DateAt(int column) const {
-  std::string text = Text(column);
-  auto date = Date::Parse(text);
-  if (!date) {
-    return Internal("column " + std::to_string(column) + " holds '" + text +
-                    "', which is not a date");
-  }
-  return *date;
-}
-
-Result<std::optional<Date>> Statement::OptionalDateAt(int column) const {
-  if (IsNull(column)) return std::optional<Date>();
-  auto date = DateAt(column);
-  if (!date) return std::unexpected(std::move(date).error());
-  return std::optional<Date>(*date);
-}
-
-std::optional<double> Statement::OptionalDoubleAt(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Double(column);
+std::string Cursor::ColumnName(int column) const {
+  const char* name = result_ != nullptr ? PQfname(result_, column) : nullptr;
+  return name != nullptr ? name : std::to_string(column);
 }
 
 // ---- CopyRow ---------------------------------------------------------------------------------
@@ -459,20 +443,35 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   std::string key(sql);
   auto found = statements_.find(key);
   if (found == statements_.end()) {
-    Prepared prepared;
-    prepared.name = "pw_" + std::to_string(statements_.size() + 1);
-    OwnedResult made(PQprepare(conn_, prepared.name.c_str(), key.c_str(), 0, nullptr));
+    const std::string name = "pw_" + std::to_string(statements_.size() + 1);
+    const std::string text = NumberedParameters(sql);
+    OwnedResult made(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
     if (!Succeeded(made.get())) {
-      return std::unexpected(ErrorOf(made.get(), "preparing statement " + prepared.name));
+      return std::unexpected(ErrorOf(made.get(), "preparing statement " + name));
     }
-    OwnedResult described(PQdescribePrepared(conn_, prepared.name.c_str()));
+    OwnedResult described(PQdescribePrepared(conn_, name.c_str()));
     if (!Succeeded(described.get())) {
-      return std::unexpected(ErrorOf(described.get(), "describing statement " + prepared.name));
+      return std::unexpected(ErrorOf(described.get(), "describing statement " + name));
     }
-    prepared.parameter_count = PQnparams(described.get());
-    found = statements_.emplace(std::move(key), std::move(prepared)).first;
+    found = statements_
+                .emplace(std::move(key),
+                         std::make_unique<Cursor>(this, name, PQnparams(described.get())))
+                .first;
   }
-  return Statement(this, &found->second.name, found->second.parameter_count);
+  return Statement(found->second.get());
+}
+
+Result<std::int64_t> Connection::LastInsertId(std::string_view table, std::string_view column) {
+  auto stmt = Prepare("SELECT currval(pg_get_serial_sequence($1, $2))");
+  if (!stmt) return std::unexpected(std::move(stmt).error());
+  stmt->BindText(1, table);
+  stmt->BindText(2, column);
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(std::move(row).error());
+  if (!*row || stmt->IsNull(0)) {
+    return Internal("no identity value for " + std::string(table) + "." + std::string(column));
+  }
+  return stmt->Int(0);
 }
 
 bool Connection::InTransaction() const {

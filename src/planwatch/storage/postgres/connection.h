@@ -21,6 +21,7 @@
 #include "planwatch/base/date.h"
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
+#include "planwatch/storage/sql/connection.h"
 
 // libpq's opaque types, declared as libpq-fe.h does.
 struct pg_conn;
@@ -56,90 +57,50 @@ struct Notification {
 
 class Connection;
 
-// One use of a prepared statement owned by a Connection (which prepared it once, under a
-// generated name). Parameters are 1-based ($1, $2, ...), columns 0-based. Values travel in text
-// format, bytea parameters in binary. Bind errors (an index out of range, text with a NUL byte)
-// are kept and reported by Step()/Run(); every parameter must be bound.
-// The first Step() or Run() executes the statement and holds its whole result in memory.
-// Not thread-safe: used by the thread that holds its Connection, which must outlive it.
-class Statement {
+// The PostgreSQL side of sql::Statement: one prepared statement (under a generated name) and
+// the state of its current use. Values travel in text format, bytea parameters in binary. Bind
+// errors (an index out of range, text with a NUL byte) are kept and reported by Step(); every
+// parameter must be bound. The first Step() executes the statement and holds its whole result
+// in memory until Reset(). Owned by its Connection's cache.
+class Cursor final : public sql::Cursor {
  public:
-  Statement(Statement&& other) noexcept;
-  Statement& operator=(Statement&&) = delete;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement();
+  Cursor(Connection* connection, std::string name, int parameter_count);
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  ~Cursor() override;
 
-  void BindInt(int index, std::int64_t value);
-  // Shortest text that reads back as the same double; NaN and the infinities included.
-  void BindDouble(int index, double value);
-  // UTF-8 text without NUL bytes (PostgreSQL text cannot hold them: invalid_argument).
-  void BindText(int index, std::string_view value);
-  void BindNull(int index);
-  // Binary bytes for a bytea parameter (NUL bytes included); an empty view binds an empty
-  // bytea, not NULL.
-  void BindBytes(int index, std::string_view bytes);
-  void BindBlob(int index, std::string_view bytes) { BindBytes(index, bytes); }
-  // Flags are stored as integer 0/1, as in the SQLite schema.
-  void BindBool(int index, bool value) { BindInt(index, value ? 1 : 0); }
-  // An id of 0 ("none") binds NULL.
-  template <typename Tag>
-  void BindId(int index, Id<Tag> id) {
-    if (id) {
-      BindInt(index, id.value);
-    } else {
-      BindNull(index);
-    }
-  }
-  void BindDate(int index, Date date) { BindText(index, date.ToString()); }
-  void BindOptionalDate(int index, const std::optional<Date>& date);
-  void BindOptionalDouble(int index, const std::optional<double>& value);
-
-  // Executes on the first call; true when a row is available, false when there are no more.
-  // Errors as PostgresError.
-  Result<bool> Step();
-  // Executes; for statements whose rows are ignored.
-  Status Run();
-  // Rows inserted, updated, deleted or returned by the executed statement (0 before it ran).
-  std::int64_t RowsAffected() const;
-
-  // Accessors of the current row. A column that does not hold the asked type reads as 0 / 0.0.
-  bool IsNull(int column) const;
-  std::int64_t Int(int column) const;
-  double Double(int column) const;
-  std::string Text(int column) const;
-  // A boolean column ('t' / 'f'), or an integer flag (non-zero).
-  bool Bool(int column) const;
-  // The bytes of a bytea column (NUL bytes included); NULL reads as empty.
-  std::string Bytes(int column) const;
-  std::string Blob(int column) const { return Bytes(column); }
-  // NULL reads as 0 ("none").
-  template <typename IdType>
-  IdType IdAt(int column) const {
-    return IdType{IsNull(column) ? 0 : Int(column)};
-  }
-  // internal (naming the column) when the stored text is not a date.
-  Result<Date> DateAt(int column) const;
-  Result<std::optional<Date>> OptionalDateAt(int column) const;
-  std::optional<double> OptionalDoubleAt(int column) const;
+  void BindInt(int index, std::int64_t value) override;
+  void BindDouble(int index, double value) override;
+  void BindText(int index, std::string_view value) override;
+  void BindNull(int index) override;
+  void BindBlob(int index, std::string_view bytes) override;
+  Result<bool> Step() override;
+  // A column that does not hold the asked type reads as 0 / 0.0.
+  bool IsNull(int column) const override;
+  std::int64_t Int(int column) const override;
+  double Double(int column) const override;
+  std::string Text(int column) const override;
+  // bytea's bytes (NUL bytes included); NULL reads as empty.
+  std::string Blob(int column) const override;
+  std::string ColumnName(int column) const override;
+  void Reset() override;
 
  private:
-  friend class Connection;
-  Statement(Connection* connection, const std::string* name, int parameter_count);
-
   void NoteBindError(ErrorCode code, std::string message);
   bool CheckIndex(int index);
   const char* Value(int column) const;
   Status Execute();
 
   Connection* connection_;
-  const std::string* name_;  // owned by the connection's cache
+  std::string name_;
   std::vector<std::optional<std::string>> values_;
-  std::vector<int> formats_;         // 0 text, 1 binary
+  std::vector<int> formats_;         // 0 text, 1 binary, 2 NULL, -1 unbound
   std::optional<Error> bind_error_;  // the first failed bind
   pg_result* result_ = nullptr;
   int row_ = -1;
 };
+
+using sql::Statement;
 
 // The fields of one COPY row, in the order of the columns given to CopyIn().
 // Values are escaped for COPY's text format (\t, \n, \r and \\; NULL as \N).
@@ -176,7 +137,7 @@ using CopyProducer = std::function<Result<bool>(CopyRow& row)>;
 // and TimeZone UTC. A connection whose server went away stays broken: every call then fails
 // with unavailable, and the owner opens a new one.
 // Thread-safety: none; a connection is used by one thread at a time.
-class Connection {
+class Connection final : public sql::Connection {
  public:
   // `url` is a libpq connection URI or keyword/value string, e.g.
   // "postgresql://planwatch:secret@db.example:5432/planwatch?sslmode=require".
@@ -186,22 +147,31 @@ class Connection {
 
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
-  ~Connection();  // closes the connection; an open transaction is rolled back by the server
+  ~Connection() override;  // closes the connection; an open transaction is rolled back
+
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
 
   // Runs constant SQL text: one or more statements without parameters (DDL, a migration
   // script). Never pass text that contains user input; use Prepare() and bind it.
-  Status Exec(std::string_view sql);
+  Status Exec(std::string_view sql) override;
 
-  // The prepared statement for the constant SQL text `sql` (parameters $1, $2, ...), prepared
-  // once per connection and cached. internal when it does not compile (the message has no SQL).
-  Result<Statement> Prepare(std::string_view sql);
+  // The prepared statement for the constant SQL text `sql`, prepared once per connection and
+  // cached. Parameters are $1, $2, ... or, as the shared SQL writes them, ?1, ?2, ... (outside
+  // quotes, rewritten to $n). internal when it does not compile (the message has no SQL).
+  Result<Statement> Prepare(std::string_view sql) override;
+
+  // currval of the identity sequence of table.column: the value this session's last insert
+  // into the table took.
+  Result<std::int64_t> LastInsertId(std::string_view table, std::string_view column) override;
+  // Rows inserted, updated, deleted or returned by the statement last executed.
+  std::int64_t Changes() const override { return changes_; }
 
   // A transaction at `isolation`, ended by its Commit() or Rollback() or else rolled back when
   // it is destroyed. failed_precondition when a transaction is already open.
   class Transaction;
   Result<Transaction> Begin(Isolation isolation);
   // Whether a transaction is open (also when one of its statements failed).
-  bool InTransaction() const;
+  bool InTransaction() const override;
 
   // COPY `table` (`columns`) FROM STDIN in text format, with the rows `next` produces, until it
   // returns false. Returns the number of rows copied. invalid_argument when a table or column
@@ -235,7 +205,7 @@ class Connection {
   int BackendPid() const;
 
  private:
-  friend class Statement;
+  friend class Cursor;
   explicit Connection(pg_conn* conn) : conn_(conn) {}
 
   // The Error of a failed command (`result` may be null).
@@ -245,12 +215,9 @@ class Connection {
   void CollectNotifications(std::vector<Notification>& out);
 
   pg_conn* conn_;
-  // SQL text -> statement name and parameter count. Node-based: Statements point at names.
-  struct Prepared {
-    std::string name;
-    int parameter_count = 0;
-  };
-  std::unordered_map<std::string, Prepared> statements_;
+  // SQL text as given -> its cursor.
+  std::unordered_map<std::string, std::unique_ptr<Cursor>> statements_;
+  std::int64_t changes_ = 0;
 };
 
 class Connection::Transaction {

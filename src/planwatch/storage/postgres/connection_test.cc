@@ -105,6 +105,28 @@ TEST_F(PostgresConnectionTest, PreparesEachTextOnce) {
   EXPECT_EQ(count->Int(0), 1);
 }
 
+// The shared SQL of the engines writes ?1, ?2 (and bare ?), which PostgreSQL reads as $1, $2;
+// a ? inside quotes or a comment stays as it is.
+TEST_F(PostgresConnectionTest, SharedParametersAreNumbered) {
+  auto stmt = db().Prepare(
+      "SELECT ?2::bigint - ?1::bigint, '?1 stays', \"?column?\" -- a ? here too\n"
+      "FROM (SELECT 1 AS \"?column?\") t WHERE ?1::bigint IS NOT NULL");
+  ASSERT_TRUE(stmt.has_value()) << stmt.error().ToString();
+  stmt->BindInt(1, 5);
+  stmt->BindInt(2, 12);
+  ASSERT_TRUE(stmt->Step().value_or(false));
+  EXPECT_EQ(stmt->Int(0), 7);
+  EXPECT_EQ(stmt->Text(1), "?1 stays");
+  EXPECT_EQ(stmt->Int(2), 1);
+
+  auto bare = db().Prepare("SELECT ?::text || ?::text");
+  ASSERT_TRUE(bare.has_value()) << bare.error().ToString();
+  bare->BindText(1, "a");
+  bare->BindText(2, "b");
+  ASSERT_TRUE(bare->Step().value_or(false));
+  EXPECT_EQ(bare->Text(0), "ab");
+}
+
 TEST_F(PostgresConnectionTest, TypesRoundTrip) {
   ASSERT_TRUE(
       db().Exec("CREATE TABLE v (id bigint PRIMARY KEY, i bigint, d double precision, "
@@ -130,10 +152,10 @@ TEST_F(PostgresConnectionTest, TypesRoundTrip) {
     insert->BindInt(2, rows[k].i);
     insert->BindDouble(3, rows[k].d);
     insert->BindText(4, rows[k].s);
-    insert->BindBytes(5, rows[k].b);
+    insert->BindBlob(5, rows[k].b);
     auto ran = insert->Run();
     ASSERT_TRUE(ran.has_value()) << ran.error().ToString();
-    EXPECT_EQ(insert->RowsAffected(), 1);
+    EXPECT_EQ(db().Changes(), 1);
   }
   auto nulls = db().Prepare("INSERT INTO v (id, i, d, s, b) VALUES ($1, $2, $3, $4, $5)");
   ASSERT_TRUE(nulls.has_value());
@@ -149,16 +171,16 @@ TEST_F(PostgresConnectionTest, TypesRoundTrip) {
     EXPECT_EQ(select->Int(1), rows[k].i);
     EXPECT_EQ(select->Double(2), rows[k].d);
     EXPECT_EQ(select->Text(3), rows[k].s);
-    EXPECT_EQ(select->Bytes(4), rows[k].b);
+    EXPECT_EQ(select->Blob(4), rows[k].b);
     EXPECT_FALSE(select->IsNull(4));
   }
   ASSERT_TRUE(select->Step().value_or(false));
   EXPECT_EQ(select->Int(0), 99);
   for (int c = 1; c <= 4; ++c) EXPECT_TRUE(select->IsNull(c)) << "column " << c;
   EXPECT_EQ(select->OptionalDoubleAt(2), std::nullopt);
-  EXPECT_EQ(select->Bytes(4), "");
+  EXPECT_EQ(select->Blob(4), "");
   EXPECT_FALSE(select->Step().value_or(true));
-  EXPECT_EQ(select->RowsAffected(), 5);
+  EXPECT_EQ(db().Changes(), 5);
 
   auto nan = db().Prepare("SELECT $1::double precision");
   ASSERT_TRUE(nan.has_value());
@@ -458,7 +480,7 @@ TEST_F(PostgresConnectionTest, CopiesTenThousandRowsWithEscapes) {
       ASSERT_EQ(select->Text(2), "note\t" + std::to_string(i));
     }
     ASSERT_EQ(select->Double(3), i * 0.25);
-    ASSERT_EQ(select->Bytes(4), data(i));
+    ASSERT_EQ(select->Blob(4), data(i));
   }
   EXPECT_EQ(seen, 10000);
 }

@@ -37,9 +37,10 @@ Connection::~Connection() {
   sqlite3_close(db_);
 }
 
-Status Connection::Exec(const char* sql) {
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, sql));
+Status Connection::Exec(std::string_view sql) {
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, text));
   return {};
 }
 
@@ -53,16 +54,9 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
       sqlite3_finalize(stmt);
       return std::unexpected(SqliteError(db_, rc, "preparing " + std::string(sql)));
     }
-    it =
-        statements_.emplace(std::string(sql), std::unique_ptr<sqlite3_stmt, Finalizer>(stmt)).first;
+    it = statements_.emplace(std::string(sql), std::make_unique<Cursor>(db_, stmt)).first;
   }
-  return Statement(db_, it->second.get());
-}
-
-Status Connection::Run(std::string_view sql) {
-  auto stmt = Prepare(sql);
-  if (!stmt) return std::unexpected(std::move(stmt).error());
-  return stmt->Run();
+  return Statement(it->second.get());
 }
 
 }  // namespace planwatch::sqlite

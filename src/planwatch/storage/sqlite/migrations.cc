@@ -3,8 +3,8 @@
 #include <array>
 #include <string>
 
-#include "planwatch/storage/sqlite/status_macros.h"
-#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sql/status_macros.h"
+#include "planwatch/storage/sql/timestamp.h"
 
 namespace planwatch::sqlite {
 
@@ -459,8 +459,8 @@ constexpr char kRecordVersion[] =
     "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)";
 
 Result<std::int64_t> SingleInt(Connection& connection, const char* sql) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
-  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(bool row, stmt.Step());
   if (!row) return Internal(std::string("no row from ") + sql);
   return stmt.Int(0);
 }
@@ -468,7 +468,7 @@ Result<std::int64_t> SingleInt(Connection& connection, const char* sql) {
 // Runs `body` in an IMMEDIATE transaction; rolls back when it fails.
 template <typename Body>
 Status InImmediateTransaction(Connection& connection, Body body) {
-  PW_SQLITE_TRY(connection.Exec("BEGIN IMMEDIATE"));
+  PW_SQL_TRY(connection.Exec("BEGIN IMMEDIATE"));
   Status status = body();
   if (status) status = connection.Exec("COMMIT");
   if (!status && connection.InTransaction()) (void)connection.Exec("ROLLBACK");
@@ -480,9 +480,9 @@ Status InImmediateTransaction(Connection& connection, Body body) {
 std::span<const Migration> SchemaMigrations() { return kMigrations; }
 
 Result<int> CurrentSchemaVersion(Connection& connection) {
-  PW_SQLITE_ASSIGN(std::int64_t has_table, SingleInt(connection, kHasMigrationsTable));
+  PW_SQL_ASSIGN(std::int64_t has_table, SingleInt(connection, kHasMigrationsTable));
   if (has_table == 0) return 0;
-  PW_SQLITE_ASSIGN(std::int64_t version, SingleInt(connection, kMaxVersion));
+  PW_SQL_ASSIGN(std::int64_t version, SingleInt(connection, kMaxVersion));
   return static_cast<int>(version);
 }
 
@@ -499,23 +499,23 @@ Result<int> ApplyMigrations(Connection& connection, std::span<const Migration> m
 
   // Creating the bookkeeping table and checking what the file holds is one transaction, so two
   // processes opening a new file at once agree on what they found.
-  PW_SQLITE_TRY(InImmediateTransaction(connection, [&]() -> Status {
-    PW_SQLITE_ASSIGN(std::int64_t has_table, SingleInt(connection, kHasMigrationsTable));
+  PW_SQL_TRY(InImmediateTransaction(connection, [&]() -> Status {
+    PW_SQL_ASSIGN(std::int64_t has_table, SingleInt(connection, kHasMigrationsTable));
     if (has_table == 0) {
-      PW_SQLITE_ASSIGN(std::int64_t tables, SingleInt(connection, kCountTables));
+      PW_SQL_ASSIGN(std::int64_t tables, SingleInt(connection, kCountTables));
       if (tables > 0) {
         return Fail(ErrorCode::kFailedPrecondition,
                     "not a planwatch database: it has tables but no schema_migrations");
       }
-      PW_SQLITE_TRY(connection.Exec(kCreateMigrationsTable));
+      PW_SQL_TRY(connection.Exec(kCreateMigrationsTable));
     }
     return {};
   }));
 
   while (true) {
     int version = 0;
-    PW_SQLITE_TRY(InImmediateTransaction(connection, [&]() -> Status {
-      PW_SQLITE_ASSIGN(version, CurrentSchemaVersion(connection));
+    PW_SQL_TRY(InImmediateTransaction(connection, [&]() -> Status {
+      PW_SQL_ASSIGN(version, CurrentSchemaVersion(connection));
       if (version > latest) {
         return Fail(ErrorCode::kFailedPrecondition,
                     "the database has schema version " + std::to_string(version) +
@@ -531,10 +531,10 @@ Result<int> ApplyMigrations(Connection& connection, std::span<const Migration> m
         return Fail(code, "migration " + std::to_string(next.version) + " (" +
                               std::string(next.name) + ") failed: " + applied.error().message);
       }
-      PW_SQLITE_ASSIGN(auto record, connection.Prepare(kRecordVersion));
+      PW_SQL_ASSIGN(auto record, connection.Prepare(kRecordVersion));
       record.BindInt(1, next.version);
-      record.BindText(2, FormatTimestamp(now_ms));
-      PW_SQLITE_TRY(record.Run());
+      record.BindText(2, sql::FormatTimestamp(now_ms));
+      PW_SQL_TRY(record.Run());
       version = next.version;
       return {};
     }));

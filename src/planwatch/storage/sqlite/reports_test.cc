@@ -1,5 +1,5 @@
 // The database itself keeps accepted reports and report events unchangeable, whatever SQL runs.
-#include "planwatch/storage/sqlite/reports.h"
+#include "planwatch/storage/sql/reports.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

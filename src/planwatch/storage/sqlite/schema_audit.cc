@@ -212,9 +212,9 @@ Status AddTriggers(sqlite3* db, std::string_view table, const AuditTableSpec& sp
     const char kColumns[] = "SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid";
     const int rc = sqlite3_prepare_v2(db, kColumns, -1, &raw, nullptr);
     // Declared before `stmt`, which resets it: finalized after.
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(raw, sqlite3_finalize);
+    Cursor cursor(db, raw);
     if (rc != SQLITE_OK) return std::unexpected(SqliteError(db, rc, kColumns));
-    Statement stmt(db, raw);
+    Statement stmt(&cursor);
     stmt.BindText(1, table);
     Status read = [&]() -> Status {
       while (true) {

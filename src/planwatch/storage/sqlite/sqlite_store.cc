@@ -14,21 +14,21 @@
 #include <utility>
 #include <vector>
 
-#include "planwatch/storage/sqlite/accounts.h"
-#include "planwatch/storage/sqlite/audit.h"
+#include "planwatch/storage/sql/accounts.h"
+#include "planwatch/storage/sql/audit.h"
+#include "planwatch/storage/sql/feedback.h"
+#include "planwatch/storage/sql/publications.h"
+#include "planwatch/storage/sql/read.h"
+#include "planwatch/storage/sql/reports.h"
+#include "planwatch/storage/sql/reviews.h"
+#include "planwatch/storage/sql/signing.h"
+#include "planwatch/storage/sql/status_macros.h"
+#include "planwatch/storage/sql/timestamp.h"
+#include "planwatch/storage/sql/urging.h"
+#include "planwatch/storage/sql/write.h"
 #include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/feedback.h"
 #include "planwatch/storage/sqlite/migrations.h"
-#include "planwatch/storage/sqlite/publications.h"
-#include "planwatch/storage/sqlite/read.h"
-#include "planwatch/storage/sqlite/reports.h"
-#include "planwatch/storage/sqlite/reviews.h"
 #include "planwatch/storage/sqlite/schema_audit.h"
-#include "planwatch/storage/sqlite/signing.h"
-#include "planwatch/storage/sqlite/status_macros.h"
-#include "planwatch/storage/sqlite/timestamp.h"
-#include "planwatch/storage/sqlite/urging.h"
-#include "planwatch/storage/sqlite/write.h"
 
 namespace planwatch {
 namespace {
@@ -141,7 +141,7 @@ class PooledConnection {
 };
 
 Result<PooledConnection> Lease(const std::shared_ptr<ConnectionPool>& pool) {
-  PW_SQLITE_ASSIGN(auto connection, pool->Acquire());
+  PW_SQL_ASSIGN(auto connection, pool->Acquire());
   return PooledConnection(pool, std::move(connection));
 }
 
@@ -150,216 +150,216 @@ template <typename Base>
 class ConnectionReader : public Base {
  public:
   Result<std::vector<OrgUnit>> OrgUnits() override {
-    return Read([](Connection& c) { return sqlite::ReadOrgUnits(c); });
+    return Read([](Connection& c) { return sql::ReadOrgUnits(c); });
   }
   Result<std::vector<Succession>> Successions() override {
-    return Read([](Connection& c) { return sqlite::ReadSuccessions(c); });
+    return Read([](Connection& c) { return sql::ReadSuccessions(c); });
   }
   Result<std::vector<Directive>> Directives() override {
-    return Read([](Connection& c) { return sqlite::ReadDirectives(c); });
+    return Read([](Connection& c) { return sql::ReadDirectives(c); });
   }
   Result<std::vector<Plan>> Plans() override {
-    return Read([](Connection& c) { return sqlite::ReadPlans(c); });
+    return Read([](Connection& c) { return sql::ReadPlans(c); });
   }
   Result<std::vector<TaskGroup>> TaskGroups(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadTaskGroups(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadTaskGroups(c, plan); });
   }
   Result<std::vector<Task>> Tasks(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadTasks(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadTasks(c, plan); });
   }
   Result<std::vector<TaskEvent>> TaskEvents(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadTaskEvents(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadTaskEvents(c, plan); });
   }
   Result<std::vector<Indicator>> Indicators() override {
-    return Read([](Connection& c) { return sqlite::ReadIndicators(c); });
+    return Read([](Connection& c) { return sql::ReadIndicators(c); });
   }
   Result<std::vector<Target>> Targets() override {
-    return Read([](Connection& c) { return sqlite::ReadTargets(c); });
+    return Read([](Connection& c) { return sql::ReadTargets(c); });
   }
   Result<std::vector<DataValue>> DataValues(const DataValueQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadDataValues(c, query); });
+    return Read([&](Connection& c) { return sql::ReadDataValues(c, query); });
   }
   Result<std::int64_t> CommitSerial() override {
     return Read([](Connection& c) -> Result<std::int64_t> {
-      PW_SQLITE_ASSIGN(auto stmt, c.Prepare("SELECT serial FROM commit_serial WHERE id = 1"));
-      PW_SQLITE_ASSIGN(bool row, stmt.Step());
+      PW_SQL_ASSIGN(auto stmt, c.Prepare("SELECT serial FROM commit_serial WHERE id = 1"));
+      PW_SQL_ASSIGN(bool row, stmt.Step());
       if (!row) return Internal("commit_serial has no row");
       return stmt.Int(0);
     });
   }
   Status ScanDataValues(const std::function<void(const ValueCell&)>& visit) override {
-    return Read([&](Connection& c) { return sqlite::ScanDataValues(c, visit); });
+    return Read([&](Connection& c) { return sql::ScanDataValues(c, visit); });
   }
   Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
                                                   const Period& period) override {
     return Read(
-        [&](Connection& c) { return sqlite::ReadDataValueHistory(c, indicator, unit, period); });
+        [&](Connection& c) { return sql::ReadDataValueHistory(c, indicator, unit, period); });
   }
   Result<std::vector<Version<Task>>> TaskHistory(TaskId task) override {
-    return Read([&](Connection& c) { return sqlite::ReadTaskHistory(c, task); });
+    return Read([&](Connection& c) { return sql::ReadTaskHistory(c, task); });
   }
   Result<std::vector<Version<OrgUnit>>> OrgUnitHistory(OrgUnitId unit) override {
-    return Read([&](Connection& c) { return sqlite::ReadOrgUnitHistory(c, unit); });
+    return Read([&](Connection& c) { return sql::ReadOrgUnitHistory(c, unit); });
   }
   Result<std::vector<Task>> TasksAsOf(PlanId plan, const std::string& as_of) override {
-    return Read([&](Connection& c) { return sqlite::ReadTasksAsOf(c, plan, as_of); });
+    return Read([&](Connection& c) { return sql::ReadTasksAsOf(c, plan, as_of); });
   }
   Result<std::vector<OrgUnit>> OrgUnitsAsOf(const std::string& as_of) override {
-    return Read([&](Connection& c) { return sqlite::ReadOrgUnitsAsOf(c, as_of); });
+    return Read([&](Connection& c) { return sql::ReadOrgUnitsAsOf(c, as_of); });
   }
   Result<std::vector<Version<Target>>> TargetHistory(IndicatorId indicator, OrgUnitId unit,
                                                      Date date) override {
-    return Read([&](Connection& c) { return sqlite::ReadTargetHistory(c, indicator, unit, date); });
+    return Read([&](Connection& c) { return sql::ReadTargetHistory(c, indicator, unit, date); });
   }
   Result<std::vector<Target>> TargetsAsOf(const std::string& as_of) override {
-    return Read([&](Connection& c) { return sqlite::ReadTargetsAsOf(c, as_of); });
+    return Read([&](Connection& c) { return sql::ReadTargetsAsOf(c, as_of); });
   }
   Result<std::vector<UserRecord>> Users() override {
-    return Read([](Connection& c) { return sqlite::ReadUsers(c); });
+    return Read([](Connection& c) { return sql::ReadUsers(c); });
   }
   Result<std::optional<UserRecord>> UserById(UserId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadUserById(c, id); });
+    return Read([&](Connection& c) { return sql::ReadUserById(c, id); });
   }
   Result<std::optional<UserRecord>> UserByLogin(std::string_view login) override {
-    return Read([&](Connection& c) { return sqlite::ReadUserByLogin(c, login); });
+    return Read([&](Connection& c) { return sql::ReadUserByLogin(c, login); });
   }
   Result<std::optional<SessionRecord>> SessionByHash(std::string_view id_hash) override {
-    return Read([&](Connection& c) { return sqlite::ReadSessionByHash(c, id_hash); });
+    return Read([&](Connection& c) { return sql::ReadSessionByHash(c, id_hash); });
   }
   Result<std::optional<ApiTokenRecord>> ApiTokenByHash(std::string_view token_hash) override {
-    return Read([&](Connection& c) { return sqlite::ReadApiTokenByHash(c, token_hash); });
+    return Read([&](Connection& c) { return sql::ReadApiTokenByHash(c, token_hash); });
   }
   Result<std::vector<ApiTokenRecord>> ApiTokens(UserId user) override {
-    return Read([&](Connection& c) { return sqlite::ReadApiTokens(c, user); });
+    return Read([&](Connection& c) { return sql::ReadApiTokens(c, user); });
   }
   Result<LoginFailureCount> CountLoginFailures(std::string_view login,
                                                const std::string& since) override {
-    return Read([&](Connection& c) { return sqlite::ReadLoginFailures(c, login, since); });
+    return Read([&](Connection& c) { return sql::ReadLoginFailures(c, login, since); });
   }
   Result<LoginFailureCount> CountAddressFailures(std::string_view address_hash,
                                                  const std::string& since) override {
-    return Read([&](Connection& c) { return sqlite::ReadAddressFailures(c, address_hash, since); });
+    return Read([&](Connection& c) { return sql::ReadAddressFailures(c, address_hash, since); });
   }
   Result<std::vector<LoginAttemptRecord>> RecentLoginAttempts(std::string_view login,
                                                               int limit) override {
-    return Read([&](Connection& c) { return sqlite::ReadRecentLoginAttempts(c, login, limit); });
+    return Read([&](Connection& c) { return sql::ReadRecentLoginAttempts(c, login, limit); });
   }
   Result<std::vector<EvidenceFile>> EvidenceFiles(TaskId task) override {
-    return Read([&](Connection& c) { return sqlite::ReadEvidenceFiles(c, task); });
+    return Read([&](Connection& c) { return sql::ReadEvidenceFiles(c, task); });
   }
   Result<EvidenceFile> Evidence(EvidenceId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadEvidence(c, id); });
+    return Read([&](Connection& c) { return sql::ReadEvidence(c, id); });
   }
   Result<std::string> EvidenceContent(EvidenceId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadEvidenceContent(c, id); });
+    return Read([&](Connection& c) { return sql::ReadEvidenceContent(c, id); });
   }
   Result<std::vector<TaskComment>> TaskComments(TaskId task) override {
-    return Read([&](Connection& c) { return sqlite::ReadTaskComments(c, task); });
+    return Read([&](Connection& c) { return sql::ReadTaskComments(c, task); });
   }
 
   // --- Signing keys (sqlite/signing.h) ---
   Result<std::vector<SigningKeyRecord>> SigningKeys(UserId user) override {
-    return Read([&](Connection& c) { return sqlite::ReadSigningKeys(c, user); });
+    return Read([&](Connection& c) { return sql::ReadSigningKeys(c, user); });
   }
   Result<SigningKeyRecord> SigningKey(SigningKeyId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadSigningKey(c, id); });
+    return Read([&](Connection& c) { return sql::ReadSigningKey(c, id); });
   }
 
   // --- Reports (sqlite/reports.h) ---
   Result<std::vector<ReportScheduleItem>> ReportSchedule(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadReportSchedule(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadReportSchedule(c, plan); });
   }
   Result<std::vector<ReportRecord>> FindReports(const ReportQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadReports(c, query); });
+    return Read([&](Connection& c) { return sql::ReadReports(c, query); });
   }
   Result<ReportRecord> ReportById(ReportId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadReport(c, id); });
+    return Read([&](Connection& c) { return sql::ReadReport(c, id); });
   }
   Result<std::vector<ReportEvent>> ReportEvents(ReportId report) override {
-    return Read([&](Connection& c) { return sqlite::ReadReportEvents(c, report); });
+    return Read([&](Connection& c) { return sql::ReadReportEvents(c, report); });
   }
 
   // --- Urging, notifications and the outbox (sqlite/urging.h) ---
   Result<std::optional<UrgingRules>> PlanUrgingRules(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadPlanUrgingRules(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadPlanUrgingRules(c, plan); });
   }
   Result<std::vector<UrgingRecord>> Urgings(const UrgingQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadUrgings(c, query); });
+    return Read([&](Connection& c) { return sql::ReadUrgings(c, query); });
   }
   Result<std::optional<UrgingRecord>> UrgingById(UrgingId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadUrgingById(c, id); });
+    return Read([&](Connection& c) { return sql::ReadUrgingById(c, id); });
   }
   Result<std::vector<NotificationRecord>> Notifications(const NotificationQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadNotifications(c, query); });
+    return Read([&](Connection& c) { return sql::ReadNotifications(c, query); });
   }
   Result<std::optional<NotificationRecord>> NotificationById(NotificationId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadNotificationById(c, id); });
+    return Read([&](Connection& c) { return sql::ReadNotificationById(c, id); });
   }
   Result<std::vector<WebhookRecord>> Webhooks() override {
-    return Read([](Connection& c) { return sqlite::ReadWebhooks(c); });
+    return Read([](Connection& c) { return sql::ReadWebhooks(c); });
   }
   Result<std::optional<WebhookRecord>> WebhookById(WebhookId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadWebhookById(c, id); });
+    return Read([&](Connection& c) { return sql::ReadWebhookById(c, id); });
   }
   Result<std::vector<OutboxRecord>> Outbox(const OutboxQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadOutbox(c, query); });
+    return Read([&](Connection& c) { return sql::ReadOutbox(c, query); });
   }
   Result<std::optional<OutboxRecord>> OutboxById(OutboxId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadOutboxById(c, id); });
+    return Read([&](Connection& c) { return sql::ReadOutboxById(c, id); });
   }
   Result<std::vector<DeliveryAttempt>> DeliveryAttempts(OutboxId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadDeliveryAttempts(c, id); });
+    return Read([&](Connection& c) { return sql::ReadDeliveryAttempts(c, id); });
   }
 
   // --- Reviews (sqlite/reviews.h) ---
   Result<std::vector<ReviewRecord>> Reviews(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadReviews(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadReviews(c, plan); });
   }
   Result<ReviewRecord> ReviewById(ReviewId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadReview(c, id); });
+    return Read([&](Connection& c) { return sql::ReadReview(c, id); });
   }
   Result<std::optional<ScorecardWeightsRecord>> ScorecardWeightsOf(PlanId plan) override {
-    return Read([&](Connection& c) { return sqlite::ReadScorecardWeights(c, plan); });
+    return Read([&](Connection& c) { return sql::ReadScorecardWeights(c, plan); });
   }
 
   // --- Feedback (sqlite/feedback.h) ---
   Result<std::vector<FeedbackRecord>> FindFeedback(const FeedbackQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadFeedback(c, query); });
+    return Read([&](Connection& c) { return sql::ReadFeedback(c, query); });
   }
   Result<std::optional<FeedbackRecord>> FeedbackById(FeedbackId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadFeedbackById(c, id); });
+    return Read([&](Connection& c) { return sql::ReadFeedbackById(c, id); });
   }
   Result<std::vector<FeedbackEvent>> FeedbackEvents(FeedbackId id) override {
-    return Read([&](Connection& c) { return sqlite::ReadFeedbackEvents(c, id); });
+    return Read([&](Connection& c) { return sql::ReadFeedbackEvents(c, id); });
   }
   Result<std::string> FeedbackAddressKey() override {
-    return Read([](Connection& c) { return sqlite::ReadFeedbackAddressKey(c); });
+    return Read([](Connection& c) { return sql::ReadFeedbackAddressKey(c); });
   }
 
   // --- Publications (sqlite/publications.h) ---
   Result<std::vector<PublicationRecord>> Publications(std::string_view dataset) override {
-    return Read([&](Connection& c) { return sqlite::ReadPublications(c, dataset); });
+    return Read([&](Connection& c) { return sql::ReadPublications(c, dataset); });
   }
   Result<std::vector<PublicationRecord>> LatestPublications() override {
-    return Read([](Connection& c) { return sqlite::ReadLatestPublications(c); });
+    return Read([](Connection& c) { return sql::ReadLatestPublications(c); });
   }
   Result<PublicationRecord> PublicationVersion(std::string_view dataset, int version) override {
-    return Read([&](Connection& c) { return sqlite::ReadPublicationVersion(c, dataset, version); });
+    return Read([&](Connection& c) { return sql::ReadPublicationVersion(c, dataset, version); });
   }
   Result<PublicationCounts> CountPublications() override {
-    return Read([](Connection& c) { return sqlite::ReadPublicationCounts(c); });
+    return Read([](Connection& c) { return sql::ReadPublicationCounts(c); });
   }
 
   // --- The audit log (sqlite/audit.h) ---
   Result<std::vector<AuditEvent>> AuditEvents(const AuditQuery& query) override {
-    return Read([&](Connection& c) { return sqlite::ReadAuditEvents(c, query); });
+    return Read([&](Connection& c) { return sql::ReadAuditEvents(c, query); });
   }
   Status ScanAuditEvents(std::int64_t from_seq,
                          const std::function<bool(const AuditEvent&)>& visit) override {
-    return Read([&](Connection& c) { return sqlite::ScanAuditEvents(c, from_seq, visit); });
+    return Read([&](Connection& c) { return sql::ScanAuditEvents(c, from_seq, visit); });
   }
   Result<std::vector<AuditCheckpoint>> AuditCheckpoints() override {
-    return Read([](Connection& c) { return sqlite::ReadAuditCheckpoints(c); });
+    return Read([](Connection& c) { return sql::ReadAuditCheckpoints(c); });
   }
 
  protected:
@@ -402,23 +402,22 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   }
 
   Result<OrgUnitId> PutOrgUnit(const OrgUnit& unit) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WriteOrgUnit(w, unit); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::WriteOrgUnit(w, unit); });
   }
   Status PutSuccession(const Succession& succession) override {
-    return CatalogWrite(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteSuccession(w, succession); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::WriteSuccession(w, succession); });
   }
   Result<DirectiveId> PutDirective(const Directive& directive) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteDirective(w, directive); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteDirective(w, directive); });
   }
   Result<PlanId> PutPlan(const Plan& plan) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WritePlan(w, plan); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::WritePlan(w, plan); });
   }
   Result<TaskGroupId> PutTaskGroup(const TaskGroup& group) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WriteTaskGroup(w, group); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::WriteTaskGroup(w, group); });
   }
   Result<TaskId> PutTask(const Task& task) override {
-    auto id = Write([&](sqlite::WriteContext& w) { return sqlite::WriteTask(w, task); });
+    auto id = Write([&](sql::WriteContext& w) { return sql::WriteTask(w, task); });
     if (id) {
       changes_.tasks.push_back(task);
       changes_.tasks.back().id = *id;
@@ -426,25 +425,23 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     return id;
   }
   Status AppendTaskEvent(const TaskEvent& event) override {
-    Status appended =
-        Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskEvent(w, event); });
+    Status appended = Write([&](sql::WriteContext& w) { return sql::WriteTaskEvent(w, event); });
     if (appended) changes_.events.push_back(event);
     return appended;
   }
   Result<IndicatorId> PutIndicator(const Indicator& indicator) override {
-    return CatalogWrite(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteIndicator(w, indicator); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::WriteIndicator(w, indicator); });
   }
   Status PutTarget(const Target& target) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::WriteTarget(w, target); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::WriteTarget(w, target); });
   }
   Status PutDataValue(const DataValue& value) override {
-    Status put = Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValue(w, value); });
+    Status put = Write([&](sql::WriteContext& w) { return sql::WriteDataValue(w, value); });
     if (put) NoteValue(value);
     return put;
   }
   Status PutDataValues(std::span<const DataValue> values) override {
-    Status put = Write([&](sqlite::WriteContext& w) { return sqlite::WriteDataValues(w, values); });
+    Status put = Write([&](sql::WriteContext& w) { return sql::WriteDataValues(w, values); });
     if (put) {
       for (const DataValue& value : values) NoteValue(value);
     }
@@ -452,144 +449,136 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   }
 
   Status DeleteDirective(DirectiveId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteDirectiveRow(w, id); });
+    return Write([&](sql::WriteContext& w) { return sql::DeleteDirectiveRow(w, id); });
   }
   Status DeletePlan(PlanId id) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::DeletePlanRow(w, id); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::DeletePlanRow(w, id); });
   }
   Status DeleteTaskGroup(TaskGroupId id) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::DeleteTaskGroupRow(w, id); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::DeleteTaskGroupRow(w, id); });
   }
   Status DeleteIndicator(IndicatorId id) override {
-    return CatalogWrite([&](sqlite::WriteContext& w) { return sqlite::DeleteIndicatorRow(w, id); });
+    return CatalogWrite([&](sql::WriteContext& w) { return sql::DeleteIndicatorRow(w, id); });
   }
   Status DeleteDataValue(IndicatorId indicator, OrgUnitId unit, const Period& period,
                          std::string_view stored_by) override {
-    Status deleted = Write([&](sqlite::WriteContext& w) {
-      return sqlite::DeleteDataValueRow(w, indicator, unit, period, stored_by);
+    Status deleted = Write([&](sql::WriteContext& w) {
+      return sql::DeleteDataValueRow(w, indicator, unit, period, stored_by);
     });
     if (deleted) changes_.values.push_back({ValueCell{indicator, unit, period, 0}, true});
     return deleted;
   }
 
   Result<UserId> PutUser(const UserRecord& user) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteUser(w, user); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteUser(w, user); });
   }
   Status PutSession(const SessionRecord& session) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteSession(w, session); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteSession(w, session); });
   }
   Status DeleteSession(std::string_view id_hash) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteSessionRow(w, id_hash); });
+    return Write([&](sql::WriteContext& w) { return sql::DeleteSessionRow(w, id_hash); });
   }
   Status DeleteSessionsExpiredBy(const std::string& instant) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::DeleteExpiredSessionRows(w, instant); });
+    return Write([&](sql::WriteContext& w) { return sql::DeleteExpiredSessionRows(w, instant); });
   }
   Status DeleteSessionsOf(UserId user) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteSessionsOfUser(w, user); });
+    return Write([&](sql::WriteContext& w) { return sql::DeleteSessionsOfUser(w, user); });
   }
   Result<ApiTokenId> PutApiToken(const ApiTokenRecord& token) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteApiToken(w, token); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteApiToken(w, token); });
   }
   Status RevokeApiToken(ApiTokenId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::RevokeApiTokenRow(w, id); });
+    return Write([&](sql::WriteContext& w) { return sql::RevokeApiTokenRow(w, id); });
   }
   Result<std::int64_t> AppendLoginAttempt(const LoginAttemptRecord& attempt) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteLoginAttempt(w, attempt); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteLoginAttempt(w, attempt); });
   }
   Status PruneLoginAttempts(const std::string& instant) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::DeleteLoginAttemptsBefore(w, instant); });
+    return Write([&](sql::WriteContext& w) { return sql::DeleteLoginAttemptsBefore(w, instant); });
   }
   Status TouchSession(std::string_view id_hash, const std::string& instant) override {
     return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteSessionLastSeen(w, id_hash, instant); });
+        [&](sql::WriteContext& w) { return sql::WriteSessionLastSeen(w, id_hash, instant); });
   }
   Result<EvidenceId> PutEvidence(const EvidenceFile& meta, std::string_view content) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteEvidence(w, meta, content); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteEvidence(w, meta, content); });
   }
   Result<CommentId> PutTaskComment(const TaskComment& comment) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteTaskComment(w, comment); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteTaskComment(w, comment); });
   }
 
   // --- Signing keys (sqlite/signing.h) ---
   Result<SigningKeyId> PutSigningKey(const SigningKeyRecord& key) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteSigningKey(w, key); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteSigningKey(w, key); });
   }
   Status RetireSigningKey(SigningKeyId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::RetireSigningKeyRow(w, id); });
+    return Write([&](sql::WriteContext& w) { return sql::RetireSigningKeyRow(w, id); });
   }
 
   // --- Reports (sqlite/reports.h) ---
   Status PutReportSchedule(PlanId plan, const std::vector<ReportScheduleItem>& items) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteReportSchedule(w, plan, items); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteReportSchedule(w, plan, items); });
   }
   Result<ReportId> PutReport(const ReportRecord& report) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteReport(w, report); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteReport(w, report); });
   }
   Status AppendReportEvent(const ReportEvent& event) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteReportEvent(w, event); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteReportEvent(w, event); });
   }
 
   // --- Urging, notifications and the outbox (sqlite/urging.h) ---
   Status PutUrgingRules(PlanId plan, const UrgingRules& rules) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteUrgingRules(w, plan, rules); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteUrgingRules(w, plan, rules); });
   }
   Result<UrgingId> PutUrging(const UrgingRecord& urging) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteUrging(w, urging); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteUrging(w, urging); });
   }
   Status AnswerUrging(UrgingId id, std::string_view text, std::string_view answered_by) override {
-    return Write([&](sqlite::WriteContext& w) {
-      return sqlite::WriteUrgingAnswer(w, id, text, answered_by);
-    });
+    return Write(
+        [&](sql::WriteContext& w) { return sql::WriteUrgingAnswer(w, id, text, answered_by); });
   }
   Result<NotificationId> PutNotification(const NotificationRecord& notification) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteNotification(w, notification); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteNotification(w, notification); });
   }
   Status MarkNotificationRead(NotificationId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteNotificationRead(w, id); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteNotificationRead(w, id); });
   }
   Result<int> MarkNotificationsRead(UserId user) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteNotificationsReadOf(w, user); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteNotificationsReadOf(w, user); });
   }
   Result<WebhookId> PutWebhook(const WebhookRecord& webhook) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteWebhook(w, webhook); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteWebhook(w, webhook); });
   }
   Status DeleteWebhook(WebhookId id) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::DeleteWebhookRow(w, id); });
+    return Write([&](sql::WriteContext& w) { return sql::DeleteWebhookRow(w, id); });
   }
   Result<OutboxId> PutOutbox(const OutboxRecord& message) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteOutbox(w, message); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteOutbox(w, message); });
   }
   Result<int> StartDeliveryAttempt(OutboxId id, const std::string& started_at) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteAttemptStart(w, id, started_at); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteAttemptStart(w, id, started_at); });
   }
   Status FinishDeliveryAttempt(OutboxId id, const DeliveryAttemptEnd& end) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteAttemptEnd(w, id, end); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteAttemptEnd(w, id, end); });
   }
 
   // --- Reviews (sqlite/reviews.h) ---
   Result<ReviewId> PutReview(const ReviewRecord& review) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteReview(w, review); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteReview(w, review); });
   }
   Status PublishReview(ReviewId id, std::string_view by) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::PublishReviewRow(w, id, by); });
+    return Write([&](sql::WriteContext& w) { return sql::PublishReviewRow(w, id, by); });
   }
   Status PutScorecardWeights(const ScorecardWeightsRecord& weights) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WriteScorecardWeights(w, weights); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteScorecardWeights(w, weights); });
   }
 
   // --- Feedback (sqlite/feedback.h) ---
   Result<FeedbackId> AddFeedback(const FeedbackRecord& feedback) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteFeedback(w, feedback); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteFeedback(w, feedback); });
   }
   Status AppendFeedbackEvent(const FeedbackEvent& event) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WriteFeedbackEvent(w, event); });
+    return Write([&](sql::WriteContext& w) { return sql::WriteFeedbackEvent(w, event); });
   }
 
   // --- The audit log (sqlite/audit.h) ---
@@ -605,29 +594,28 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     audit_context_ = context;
   }
   Status AppendAuditEvent(const AuditEvent& event) override {
-    return Write([&](sqlite::WriteContext& w) -> Status {
-      PW_SQLITE_TRY(NoteAuditBase());
-      return sqlite::AppendNamedAuditEvent(w, audit_context_, event);
+    return Write([&](sql::WriteContext& w) -> Status {
+      PW_SQL_TRY(NoteAuditBase());
+      return sql::AppendNamedAuditEvent(w, audit_context_, event);
     });
   }
   Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) override {
-    return Write([&](sqlite::WriteContext& w) -> Status {
-      PW_SQLITE_TRY(NoteAuditBase());
-      return sqlite::WriteAuditCheckpoint(w, audit_context_, checkpoint);
+    return Write([&](sql::WriteContext& w) -> Status {
+      PW_SQL_TRY(NoteAuditBase());
+      return sql::WriteAuditCheckpoint(w, audit_context_, checkpoint);
     });
   }
 
   // --- Publications (sqlite/publications.h) ---
   Result<PublicationRecord> PutPublication(const PublicationRecord& publication) override {
-    return Write([&](sqlite::WriteContext& w) { return sqlite::WritePublication(w, publication); });
+    return Write([&](sql::WriteContext& w) { return sql::WritePublication(w, publication); });
   }
   Status WithdrawPublication(std::string_view dataset, std::string_view by) override {
-    return Write(
-        [&](sqlite::WriteContext& w) { return sqlite::WithdrawPublicationRow(w, dataset, by); });
+    return Write([&](sql::WriteContext& w) { return sql::WithdrawPublicationRow(w, dataset, by); });
   }
 
   Status Commit() override {
-    PW_SQLITE_TRY(RequireOpen());
+    PW_SQL_TRY(RequireOpen());
     if (!connection_->InTransaction()) {
       state_ = State::kRolledBack;
       return Fail(ErrorCode::kUnavailable, "the database rolled the transaction back");
@@ -636,7 +624,7 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
     Status audited = audit_error_;
     if (audited) audited = FlushAudit(audit_context_);
     if (audited && *signer_ && audit_base_seq_) {
-      audited = sqlite::SignAuditHeadIfDue(context_, **signer_, *audit_base_seq_);
+      audited = sql::SignAuditHeadIfDue(context_, **signer_, *audit_base_seq_);
     }
     if (!audited) {
       if (connection_->InTransaction()) (void)connection_->Run("ROLLBACK");
@@ -670,7 +658,7 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
 
  protected:
   Status WithReadConnection(const std::function<Status(Connection&)>& read) override {
-    PW_SQLITE_TRY(RequireOpen());
+    PW_SQL_TRY(RequireOpen());
     return read(*connection_);
   }
 
@@ -691,14 +679,14 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
 
   // Runs one Put inside a savepoint, so a Put that fails leaves the transaction as it was.
   template <typename F>
-  std::invoke_result_t<F, sqlite::WriteContext&> Write(F f) {
-    PW_SQLITE_TRY(RequireOpen());
+  std::invoke_result_t<F, sql::WriteContext&> Write(F f) {
+    PW_SQL_TRY(RequireOpen());
     // Outside the savepoint: the stamp must survive a rolled-back Put.
-    PW_SQLITE_TRY(context_.Stamp());
-    PW_SQLITE_TRY(connection_->Run("SAVEPOINT put"));
+    PW_SQL_TRY(context_.Stamp());
+    PW_SQL_TRY(connection_->Run("SAVEPOINT put"));
     auto result = f(context_);
     if (result) {
-      PW_SQLITE_TRY(connection_->Run("RELEASE put"));
+      PW_SQL_TRY(connection_->Run("RELEASE put"));
       return result;
     }
     if (connection_->InTransaction()) {
@@ -712,16 +700,16 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
 
   // A write that changes the catalog the analytics index keeps.
   template <typename F>
-  std::invoke_result_t<F, sqlite::WriteContext&> CatalogWrite(F f) {
+  std::invoke_result_t<F, sql::WriteContext&> CatalogWrite(F f) {
     auto result = Write(std::move(f));
     if (result) changes_.catalog = true;
     return result;
   }
 
   Result<std::int64_t> NextSerial() {
-    PW_SQLITE_ASSIGN(auto stmt, connection_->Prepare("UPDATE commit_serial SET serial = serial + 1 "
-                                                     "WHERE id = 1 RETURNING serial"));
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(auto stmt, connection_->Prepare("UPDATE commit_serial SET serial = serial + 1 "
+                                                  "WHERE id = 1 RETURNING serial"));
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return Internal("commit_serial has no row");
     return stmt.Int(0);
   }
@@ -733,21 +721,21 @@ class SqliteTransaction final : public ConnectionReader<Transaction> {
   // Remembers the head of the chain before this transaction's first event, for the signer.
   Status NoteAuditBase() {
     if (audit_base_seq_) return {};
-    PW_SQLITE_ASSIGN(sqlite::AuditHead head, sqlite::ReadAuditHead(*connection_));
+    PW_SQL_ASSIGN(sql::AuditHead head, sql::ReadAuditHead(*connection_));
     audit_base_seq_ = head.seq;
     return {};
   }
 
   // Chains the pending row changes with `audit` (outside any savepoint).
   Status FlushAudit(const AuditContext& audit) {
-    PW_SQLITE_TRY(RequireOpen());
-    PW_SQLITE_TRY(NoteAuditBase());
-    return sqlite::FlushAuditPending(context_, audit);
+    PW_SQL_TRY(RequireOpen());
+    PW_SQL_TRY(NoteAuditBase());
+    return sql::FlushAuditPending(context_, audit);
   }
 
   WriterTurn turn_;  // declared first: given back after the rollback in the destructor
   PooledConnection connection_;
-  sqlite::WriteContext context_;
+  sql::WriteContext context_;
   std::shared_ptr<const CommitObserver> observer_;
   CommittedChanges changes_;
   State state_ = State::kOpen;
@@ -775,7 +763,7 @@ class SqliteStore final : public ConnectionReader<Store> {
                       std::to_string(busy_timeout_.count()) + " ms");
     }
     WriterTurn turn(turns_);
-    PW_SQLITE_ASSIGN(PooledConnection connection, Lease(pool_));
+    PW_SQL_ASSIGN(PooledConnection connection, Lease(pool_));
     // Another process (the CLI beside a server) may still hold the lock: SQLite's busy handler
     // waits for it.
     if (auto begun = connection->Run("BEGIN IMMEDIATE"); !begun) {
@@ -785,7 +773,7 @@ class SqliteStore final : public ConnectionReader<Store> {
     }
     auto transaction = std::make_unique<SqliteTransaction>(
         std::move(turn), std::move(connection), now_ms_, std::atomic_load(&observer_), signer_);
-    PW_SQLITE_TRY(transaction->ChainChangesMadeOutside());
+    PW_SQL_TRY(transaction->ChainChangesMadeOutside());
     return transaction;
   }
 
@@ -801,9 +789,9 @@ class SqliteStore final : public ConnectionReader<Store> {
 
  protected:
   Status WithReadConnection(const std::function<Status(Connection&)>& read) override {
-    PW_SQLITE_ASSIGN(PooledConnection connection, Lease(pool_));
+    PW_SQL_ASSIGN(PooledConnection connection, Lease(pool_));
     // One read transaction: every statement of `read` sees the same snapshot.
-    PW_SQLITE_TRY(connection->Run("BEGIN"));
+    PW_SQL_TRY(connection->Run("BEGIN"));
     Status status = read(*connection);
     Status ended = connection->Run(status ? "COMMIT" : "ROLLBACK");
     if (!status) return status;
@@ -837,14 +825,13 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     }
   }
   // Before the first connection: the audit triggers call these functions on every one.
-  PW_SQLITE_TRY(sqlite::RegisterAuditFunctions());
-  std::function<std::int64_t()> now_ms = options.now_ms ? options.now_ms : sqlite::SystemNowMs;
+  PW_SQL_TRY(sqlite::RegisterAuditFunctions());
+  std::function<std::int64_t()> now_ms = options.now_ms ? options.now_ms : sql::SystemNowMs;
   ConnectionOptions connection_options;
   connection_options.busy_timeout = options.busy_timeout;
   connection_options.create = options.create_if_missing;
-  PW_SQLITE_ASSIGN(auto first, Connection::Open(options.path, connection_options));
-  PW_SQLITE_ASSIGN(int version,
-                   sqlite::ApplyMigrations(*first, sqlite::SchemaMigrations(), now_ms()));
+  PW_SQL_ASSIGN(auto first, Connection::Open(options.path, connection_options));
+  PW_SQL_ASSIGN(int version, sqlite::ApplyMigrations(*first, sqlite::SchemaMigrations(), now_ms()));
   // The file exists from here on; a pool connection never creates an empty one.
   connection_options.create = false;
   auto pool = std::make_shared<ConnectionPool>(options.path, connection_options,

@@ -15,10 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "planwatch/storage/sql/timestamp.h"
 #include "planwatch/storage/sqlite/connection.h"
 #include "planwatch/storage/sqlite/migrations.h"
 #include "planwatch/storage/sqlite/statement.h"
-#include "planwatch/storage/sqlite/timestamp.h"
 
 namespace planwatch::sqlite {
 namespace {
@@ -1044,18 +1044,18 @@ TEST(SqliteSchemaTest, LedgersAndHistoryAreAppendOnly) {
 // ---- timestamps ----
 
 TEST(TimestampTest, FormatsUtcWithMilliseconds) {
-  EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(FormatTimestamp(kJune20), "2025-06-20T08:15:00.123Z");
-  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999Z");
-  EXPECT_EQ(FormatTimestamp(951'825'600'007), "2000-02-29T12:00:00.007Z");
+  EXPECT_EQ(sql::FormatTimestamp(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(sql::FormatTimestamp(kJune20), "2025-06-20T08:15:00.123Z");
+  EXPECT_EQ(sql::FormatTimestamp(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(sql::FormatTimestamp(951'825'600'007), "2000-02-29T12:00:00.007Z");
 }
 
 TEST(TimestampTest, ParsesTheStoredFormAndShorterOrLongerFractions) {
-  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00.123Z")), kJune20);
-  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00Z")), kJune20 - 123);
-  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00.1Z")), kJune20 - 23);
-  EXPECT_EQ(Must(ParseTimestamp("2025-06-20T08:15:00.123999999Z")), kJune20);  // truncated
-  EXPECT_EQ(Must(ParseTimestamp(FormatTimestamp(-1))), -1);
+  EXPECT_EQ(Must(sql::ParseTimestamp("2025-06-20T08:15:00.123Z")), kJune20);
+  EXPECT_EQ(Must(sql::ParseTimestamp("2025-06-20T08:15:00Z")), kJune20 - 123);
+  EXPECT_EQ(Must(sql::ParseTimestamp("2025-06-20T08:15:00.1Z")), kJune20 - 23);
+  EXPECT_EQ(Must(sql::ParseTimestamp("2025-06-20T08:15:00.123999999Z")), kJune20);  // truncated
+  EXPECT_EQ(Must(sql::ParseTimestamp(sql::FormatTimestamp(-1))), -1);
 }
 
 TEST(TimestampTest, RejectsAnythingElseNamingTheInput) {
@@ -1065,7 +1065,7 @@ TEST(TimestampTest, RejectsAnythingElseNamingTheInput) {
         "2025-02-30T08:15:00Z", "2025-06-20T08:15:00.Z", "2025-06-20T08:15:00.12aZ",
         "2025-06-20T08:15:00+00:00", " 2025-06-20T08:15:00Z"}) {
     SCOPED_TRACE(bad);
-    EXPECT_THAT(ParseTimestamp(bad),
+    EXPECT_THAT(sql::ParseTimestamp(bad),
                 FailsWith(ErrorCode::kInvalidArgument, "'" + std::string(bad) + "'"));
   }
 }

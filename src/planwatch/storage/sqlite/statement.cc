@@ -47,43 +47,37 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   return Error{code, std::move(message), {}};
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_),
-      stmt_(std::exchange(other.stmt_, nullptr)),
-      bind_rc_(other.bind_rc_),
-      bind_index_(other.bind_index_) {}
-
-Statement::~Statement() {
-  if (stmt_ != nullptr) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
+void Cursor::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_rc_ = SQLITE_OK;
+  bind_index_ = 0;
 }
 
-void Statement::NoteBind(int rc, int index) {
+void Cursor::NoteBind(int rc, int index) {
   if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) {
     bind_rc_ = rc;
     bind_index_ = index;
   }
 }
 
-void Statement::BindInt(int index, std::int64_t value) {
+void Cursor::BindInt(int index, std::int64_t value) {
   NoteBind(sqlite3_bind_int64(stmt_, index, value), index);
 }
 
-void Statement::BindDouble(int index, double value) {
+void Cursor::BindDouble(int index, double value) {
   NoteBind(sqlite3_bind_double(stmt_, index, value), index);
 }
 
-void Statement::BindText(int index, std::string_view value) {
+void Cursor::BindText(int index, std::string_view value) {
   NoteBind(
       sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
       index);
 }
 
-void Statement::BindNull(int index) { NoteBind(sqlite3_bind_null(stmt_, index), index); }
+void Cursor::BindNull(int index) { NoteBind(sqlite3_bind_null(stmt_, index), index); }
 
-void Statement::BindBlob(int index, std::string_view bytes) {
+void Cursor::BindBlob(int index, std::string_view bytes) {
   // sqlite3_bind_blob64 with a null pointer would bind NULL.
   if (bytes.empty()) {
     NoteBind(sqlite3_bind_zeroblob(stmt_, index, 0), index);
@@ -92,23 +86,7 @@ void Statement::BindBlob(int index, std::string_view bytes) {
   NoteBind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
 }
 
-void Statement::BindOptionalDate(int index, const std::optional<Date>& date) {
-  if (date) {
-    BindDate(index, *date);
-  } else {
-    BindNull(index);
-  }
-}
-
-void Statement::BindOptionalDouble(int index, const std::optional<double>& value) {
-  if (value) {
-    BindDouble(index, *value);
-  } else {
-    BindNull(index);
-  }
-}
-
-Result<bool> Statement::Step() {
+Result<bool> Cursor::Step() {
   if (bind_rc_ != SQLITE_OK) {
     return std::unexpected(
         SqliteError(db_, bind_rc_, "binding parameter " + std::to_string(bind_index_)));
@@ -119,55 +97,28 @@ Result<bool> Statement::Step() {
   return std::unexpected(SqliteError(db_, rc, sqlite3_sql(stmt_)));
 }
 
-Status Statement::Run() {
-  while (true) {
-    auto row = Step();
-    if (!row) return std::unexpected(std::move(row).error());
-    if (!*row) return {};
-  }
-}
-
-std::string Statement::Blob(int column) const {
+std::string Cursor::Blob(int column) const {
   const void* bytes = sqlite3_column_blob(stmt_, column);
   if (bytes == nullptr) return {};
   return std::string(static_cast<const char*>(bytes),
                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Cursor::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Cursor::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
+double Cursor::Double(int column) const { return sqlite3_column_double(stmt_, column); }
 
-std::string Statement::Text(int column) const {
+std::string Cursor::Text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (text == nullptr) return {};
   return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-Result<Date> Statement::DateAt(int column) const {
-  std::string text = Text(column);
-  auto date = Date::Parse(text);
-  if (!date) {
-    return Internal(std::string("column ") + sqlite3_column_name(stmt_, column) +
-                    " holds an invalid date '" + text + "'");
-  }
-  return *date;
-}
-
-Result<std::optional<Date>> Statement::OptionalDateAt(int column) const {
-  if (IsNull(column)) return std::optional<Date>();
-  auto date = DateAt(column);
-  if (!date) return std::unexpected(std::move(date).error());
-  return std::optional<Date>(*date);
-}
-
-std::optional<double> Statement::OptionalDoubleAt(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Double(column);
+std::string Cursor::ColumnName(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name != nullptr ? name : std::to_string(column);
 }
 
 }  // namespace planwatch::sqlite

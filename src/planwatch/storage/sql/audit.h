@@ -1,6 +1,6 @@
-// The audit log of the SQLite engine: chaining the row changes the audit triggers record
+// The audit log, shared by the engines: chaining the row changes the audit triggers record
 // (schema_audit.h), named events, checkpoints, and reading them back. Internal to
-// storage/sqlite.
+// storage.
 //
 // A transaction's row changes wait in audit_pending until FlushAuditPending turns them into
 // events, in the order they were made, each carrying the context in force and the
@@ -16,10 +16,10 @@
 
 #include "planwatch/base/error.h"
 #include "planwatch/storage/audit.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // The last stored event: seq 0 and kAuditGenesisHash when there is none.
 struct AuditHead {
@@ -54,4 +54,4 @@ Status ScanAuditEvents(Connection& connection, std::int64_t from_seq,
                        const std::function<bool(const AuditEvent&)>& visit);
 Result<std::vector<AuditCheckpoint>> ReadAuditCheckpoints(Connection& connection);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

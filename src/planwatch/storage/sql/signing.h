@@ -1,6 +1,6 @@
-// Signing keys in SQLite: their StoreReader reads and Transaction writes (store.h) as functions
+// Signing keys: their StoreReader reads and Transaction writes (store.h) as functions
 // of a Connection or a WriteContext. Table signing_keys (schema version 7, schema_signing.cc).
-// Internal to storage/sqlite.
+// Internal to storage.
 //
 // Writes validate before they write and may leave partial rows on failure: the caller runs each
 // one inside a savepoint.
@@ -11,10 +11,10 @@
 #include "planwatch/base/error.h"
 #include "planwatch/domain/access.h"
 #include "planwatch/storage/signing.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // Every key of the user, retired ones included, by id; empty for an unknown user.
 Result<std::vector<SigningKeyRecord>> ReadSigningKeys(Connection& connection, UserId user);
@@ -30,4 +30,4 @@ Result<SigningKeyId> WriteSigningKey(WriteContext& context, const SigningKeyReco
 // not_found when the key does not exist.
 Status RetireSigningKeyRow(WriteContext& context, SigningKeyId id);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

@@ -1,4 +1,4 @@
-#include "planwatch/storage/sqlite/read.h"
+#include "planwatch/storage/sql/read.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,11 +8,11 @@
 #include <unordered_map>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
-#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
+#include "planwatch/storage/sql/timestamp.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 // A stored enum name, period or list through its domain parser; internal when it fails.
@@ -28,18 +28,17 @@ Result<T> ParseStored(const Statement& stmt, int column, std::string_view what, 
 }
 
 Result<std::int64_t> Count(Connection& connection, std::string_view sql, std::int64_t id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindInt(1, id);
-  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  PW_SQL_ASSIGN(bool row, stmt.Step());
   return row ? stmt.Int(0) : 0;
 }
 
 // A deleted plan is gone for reads.
 Status RequirePlan(Connection& connection, PlanId plan) {
-  PW_SQLITE_ASSIGN(
-      std::int64_t n,
-      Count(connection, "SELECT count(*) FROM plans WHERE id = ?1 AND deleted_at IS NULL",
-            plan.value));
+  PW_SQL_ASSIGN(std::int64_t n,
+                Count(connection, "SELECT count(*) FROM plans WHERE id = ?1 AND deleted_at IS NULL",
+                      plan.value));
   if (n == 0) return NotFound("plan " + std::to_string(plan.value) + " does not exist");
   return {};
 }
@@ -73,12 +72,12 @@ Result<OrgUnit> OrgUnitRow(const Statement& s) {
   unit.code = s.Text(1);
   unit.name_vi = s.Text(2);
   unit.name_en = s.Text(3);
-  PW_SQLITE_ASSIGN(unit.type, ParseStored<OrgUnitType>(s, 4, "org unit type", ParseOrgUnitType));
+  PW_SQL_ASSIGN(unit.type, ParseStored<OrgUnitType>(s, 4, "org unit type", ParseOrgUnitType));
   unit.parent = s.IdAt<OrgUnitId>(5);
   unit.leader_name = s.Text(6);
   unit.leader_title = s.Text(7);
-  PW_SQLITE_ASSIGN(unit.valid_from, s.OptionalDateAt(8));
-  PW_SQLITE_ASSIGN(unit.valid_to, s.OptionalDateAt(9));
+  PW_SQL_ASSIGN(unit.valid_from, s.OptionalDateAt(8));
+  PW_SQL_ASSIGN(unit.valid_to, s.OptionalDateAt(9));
   return unit;
 }
 
@@ -115,12 +114,12 @@ Result<Task> TaskRow(const Statement& s) {
   task.description = s.Text(6);
   task.parent = s.IdAt<TaskId>(7);
   task.lead_unit = s.IdAt<OrgUnitId>(8);
-  PW_SQLITE_ASSIGN(task.kind, ParseStored<TaskKind>(s, 9, "task kind", ParseTaskKind));
-  PW_SQLITE_ASSIGN(task.assigned_on, s.DateAt(10));
-  PW_SQLITE_ASSIGN(task.start, s.OptionalDateAt(11));
-  PW_SQLITE_ASSIGN(task.deadline, s.OptionalDateAt(12));
+  PW_SQL_ASSIGN(task.kind, ParseStored<TaskKind>(s, 9, "task kind", ParseTaskKind));
+  PW_SQL_ASSIGN(task.assigned_on, s.DateAt(10));
+  PW_SQL_ASSIGN(task.start, s.OptionalDateAt(11));
+  PW_SQL_ASSIGN(task.deadline, s.OptionalDateAt(12));
   if (!s.IsNull(13)) {
-    PW_SQLITE_ASSIGN(task.cadence, ParseStored<PeriodType>(s, 13, "task cadence", ParsePeriodType));
+    PW_SQL_ASSIGN(task.cadence, ParseStored<PeriodType>(s, 13, "task cadence", ParsePeriodType));
   }
   task.expected_output = s.Text(14);
   task.priority = static_cast<int>(s.Int(15));
@@ -169,7 +168,7 @@ constexpr char kSelectTaskStamp[] = "SELECT stored_at FROM tasks WHERE id = ?1";
 
 // A task_versions row: TaskRow's columns with the lists as written by the history writer.
 Result<Task> TaskVersionRow(const Statement& s) {
-  PW_SQLITE_ASSIGN(Task version, TaskRow(s));
+  PW_SQL_ASSIGN(Task version, TaskRow(s));
   auto units = ParseIdList<OrgUnitId>(s.Text(17));
   if (!units) return Internal("stored coordinating units: " + units.error().message);
   auto indicators = ParseIdList<IndicatorId>(s.Text(18));
@@ -182,7 +181,7 @@ Result<Task> TaskVersionRow(const Statement& s) {
 // `text` in the stored form, so a text comparison with stored_at compares instants (a 1–9
 // digit fraction is truncated to milliseconds). invalid_argument naming it otherwise.
 Result<std::string> StoredInstant(const std::string& text) {
-  PW_SQLITE_ASSIGN(std::int64_t ms, ParseTimestamp(text));
+  PW_SQL_ASSIGN(std::int64_t ms, ParseTimestamp(text));
   return FormatTimestamp(ms);
 }
 
@@ -204,10 +203,10 @@ Status FillLists(Connection& connection, std::string_view sql, std::int64_t key,
                  std::vector<Owner>& owners, std::vector<Member> Owner::*member) {
   std::unordered_map<std::int64_t, std::size_t> index;
   for (std::size_t i = 0; i < owners.size(); ++i) index[owners[i].id.value] = i;
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindInt(1, key);
   while (true) {
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return {};
     auto it = index.find(stmt.Int(0));
     if (it == index.end()) continue;
@@ -218,14 +217,14 @@ Status FillLists(Connection& connection, std::string_view sql, std::int64_t key,
 Result<TaskEvent> TaskEventRow(const Statement& s) {
   TaskEvent event;
   event.task = s.IdAt<TaskId>(0);
-  PW_SQLITE_ASSIGN(event.kind,
-                   ParseStored<TaskEventKind>(s, 1, "task event kind", ParseTaskEventKind));
-  PW_SQLITE_ASSIGN(event.on, s.DateAt(2));
+  PW_SQL_ASSIGN(event.kind,
+                ParseStored<TaskEventKind>(s, 1, "task event kind", ParseTaskEventKind));
+  PW_SQL_ASSIGN(event.on, s.DateAt(2));
   if (!s.IsNull(3)) event.progress_percent = static_cast<int>(s.Int(3));
-  PW_SQLITE_ASSIGN(event.completed_on, s.OptionalDateAt(4));
-  PW_SQLITE_ASSIGN(event.new_deadline, s.OptionalDateAt(5));
+  PW_SQL_ASSIGN(event.completed_on, s.OptionalDateAt(4));
+  PW_SQL_ASSIGN(event.new_deadline, s.OptionalDateAt(5));
   if (!s.IsNull(6)) {
-    PW_SQLITE_ASSIGN(event.period, ParseStored<Period>(s, 6, "period", Period::Parse));
+    PW_SQL_ASSIGN(event.period, ParseStored<Period>(s, 6, "period", Period::Parse));
   }
   event.actor = s.Text(7);
   event.requested_by = s.Text(8);
@@ -250,20 +249,20 @@ Result<Indicator> IndicatorRow(const Statement& s) {
   ind.name_vi = s.Text(2);
   ind.name_en = s.Text(3);
   ind.unit_of_measure = s.Text(4);
-  PW_SQLITE_ASSIGN(ind.indicator_class,
-                   ParseStored<IndicatorClass>(s, 5, "indicator class", ParseIndicatorClass));
-  PW_SQLITE_ASSIGN(ind.value_type, ParseStored<ValueType>(s, 6, "value type", ParseValueType));
-  PW_SQLITE_ASSIGN(ind.unit_aggregation,
-                   ParseStored<UnitAggregation>(s, 7, "unit aggregation", ParseUnitAggregation));
+  PW_SQL_ASSIGN(ind.indicator_class,
+                ParseStored<IndicatorClass>(s, 5, "indicator class", ParseIndicatorClass));
+  PW_SQL_ASSIGN(ind.value_type, ParseStored<ValueType>(s, 6, "value type", ParseValueType));
+  PW_SQL_ASSIGN(ind.unit_aggregation,
+                ParseStored<UnitAggregation>(s, 7, "unit aggregation", ParseUnitAggregation));
   ind.numerator = s.IdAt<IndicatorId>(8);
   ind.denominator = s.IdAt<IndicatorId>(9);
   ind.factor = s.Double(10);
-  PW_SQLITE_ASSIGN(ind.time_aggregation,
-                   ParseStored<TimeAggregation>(s, 11, "time aggregation", ParseTimeAggregation));
-  PW_SQLITE_ASSIGN(ind.direction, ParseStored<Direction>(s, 12, "direction", ParseDirection));
-  PW_SQLITE_ASSIGN(ind.period_type, ParseStored<PeriodType>(s, 13, "period type", ParsePeriodType));
+  PW_SQL_ASSIGN(ind.time_aggregation,
+                ParseStored<TimeAggregation>(s, 11, "time aggregation", ParseTimeAggregation));
+  PW_SQL_ASSIGN(ind.direction, ParseStored<Direction>(s, 12, "direction", ParseDirection));
+  PW_SQL_ASSIGN(ind.period_type, ParseStored<PeriodType>(s, 13, "period type", ParsePeriodType));
   ind.baseline_value = s.OptionalDoubleAt(14);
-  PW_SQLITE_ASSIGN(ind.baseline_date, s.OptionalDateAt(15));
+  PW_SQL_ASSIGN(ind.baseline_date, s.OptionalDateAt(15));
   ind.min_value = s.OptionalDoubleAt(16);
   ind.max_value = s.OptionalDoubleAt(17);
   ind.at_risk_threshold = s.Double(18);
@@ -301,7 +300,7 @@ Result<Target> TargetRow(const Statement& s) {
   Target target;
   target.indicator = s.IdAt<IndicatorId>(0);
   target.unit = s.IdAt<OrgUnitId>(1);
-  PW_SQLITE_ASSIGN(target.date, s.DateAt(2));
+  PW_SQL_ASSIGN(target.date, s.DateAt(2));
   target.value = s.Double(3);
   return target;
 }
@@ -311,10 +310,10 @@ Result<DataValue> DataValueRow(const Statement& s) {
   DataValue value;
   value.indicator = s.IdAt<IndicatorId>(0);
   value.unit = s.IdAt<OrgUnitId>(1);
-  PW_SQLITE_ASSIGN(value.period, ParseStored<Period>(s, 2, "period", Period::Parse));
+  PW_SQL_ASSIGN(value.period, ParseStored<Period>(s, 2, "period", Period::Parse));
   value.value = s.Double(3);
   value.comment = s.Text(4);
-  PW_SQLITE_ASSIGN(value.state, ParseStored<ValueState>(s, 5, "value state", ParseValueState));
+  PW_SQL_ASSIGN(value.state, ParseStored<ValueState>(s, 5, "value state", ParseValueState));
   value.stored_by = s.Text(6);
   value.stored_at = s.Text(7);
   value.deleted = s.Int(8) != 0;
@@ -349,36 +348,36 @@ constexpr char kSelectDataValueHistory[] =
 }  // namespace
 
 Result<std::vector<OrgUnit>> ReadOrgUnits(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnits));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnits));
   return Collect<OrgUnit>(stmt, OrgUnitRow);
 }
 
 Result<std::vector<Succession>> ReadSuccessions(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt,
-                   connection.Prepare("SELECT predecessor_id, successor_id, effective_on "
-                                      "FROM successions ORDER BY effective_on, predecessor_id, "
-                                      "successor_id"));
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT predecessor_id, successor_id, effective_on "
+                                   "FROM successions ORDER BY effective_on, predecessor_id, "
+                                   "successor_id"));
   return Collect<Succession>(stmt, [](const Statement& s) -> Result<Succession> {
     Succession succession;
     succession.predecessor = s.IdAt<OrgUnitId>(0);
     succession.successor = s.IdAt<OrgUnitId>(1);
-    PW_SQLITE_ASSIGN(succession.effective_on, s.DateAt(2));
+    PW_SQL_ASSIGN(succession.effective_on, s.DateAt(2));
     return succession;
   });
 }
 
 Result<std::vector<Directive>> ReadDirectives(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt,
-                   connection.Prepare("SELECT id, number, kind, issuer, issued_on, title_vi, "
-                                      "title_en, url FROM directives WHERE deleted_at IS NULL "
-                                      "ORDER BY id"));
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT id, number, kind, issuer, issued_on, title_vi, "
+                                   "title_en, url FROM directives WHERE deleted_at IS NULL "
+                                   "ORDER BY id"));
   return Collect<Directive>(stmt, [](const Statement& s) -> Result<Directive> {
     Directive directive;
     directive.id = s.IdAt<DirectiveId>(0);
     directive.number = s.Text(1);
     directive.kind = s.Text(2);
     directive.issuer = s.Text(3);
-    PW_SQLITE_ASSIGN(directive.issued_on, s.OptionalDateAt(4));
+    PW_SQL_ASSIGN(directive.issued_on, s.OptionalDateAt(4));
     directive.title_vi = s.Text(5);
     directive.title_en = s.Text(6);
     directive.url = s.Text(7);
@@ -387,41 +386,41 @@ Result<std::vector<Directive>> ReadDirectives(Connection& connection) {
 }
 
 Result<std::vector<Plan>> ReadPlans(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt,
-                   connection.Prepare("SELECT id, code, title_vi, title_en, issuer_id, parent_id, "
-                                      "start_on, end_on, standing_agency_id FROM plans "
-                                      "WHERE deleted_at IS NULL ORDER BY id"));
-  PW_SQLITE_ASSIGN(auto plans, Collect<Plan>(stmt, [](const Statement& s) -> Result<Plan> {
-                     Plan plan;
-                     plan.id = s.IdAt<PlanId>(0);
-                     plan.code = s.Text(1);
-                     plan.title_vi = s.Text(2);
-                     plan.title_en = s.Text(3);
-                     plan.issuer = s.IdAt<OrgUnitId>(4);
-                     plan.parent = s.IdAt<PlanId>(5);
-                     PW_SQLITE_ASSIGN(plan.start, s.OptionalDateAt(6));
-                     PW_SQLITE_ASSIGN(plan.end, s.OptionalDateAt(7));
-                     plan.standing_agency = s.IdAt<OrgUnitId>(8);
-                     return plan;
-                   }));
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT id, code, title_vi, title_en, issuer_id, parent_id, "
+                                   "start_on, end_on, standing_agency_id FROM plans "
+                                   "WHERE deleted_at IS NULL ORDER BY id"));
+  PW_SQL_ASSIGN(auto plans, Collect<Plan>(stmt, [](const Statement& s) -> Result<Plan> {
+                  Plan plan;
+                  plan.id = s.IdAt<PlanId>(0);
+                  plan.code = s.Text(1);
+                  plan.title_vi = s.Text(2);
+                  plan.title_en = s.Text(3);
+                  plan.issuer = s.IdAt<OrgUnitId>(4);
+                  plan.parent = s.IdAt<PlanId>(5);
+                  PW_SQL_ASSIGN(plan.start, s.OptionalDateAt(6));
+                  PW_SQL_ASSIGN(plan.end, s.OptionalDateAt(7));
+                  plan.standing_agency = s.IdAt<OrgUnitId>(8);
+                  return plan;
+                }));
   std::unordered_map<std::int64_t, std::size_t> index;
   for (std::size_t i = 0; i < plans.size(); ++i) index[plans[i].id.value] = i;
   {
-    PW_SQLITE_ASSIGN(auto links,
-                     connection.Prepare("SELECT plan_id, directive_id FROM plan_directives "
-                                        "ORDER BY plan_id, position"));
+    PW_SQL_ASSIGN(auto links,
+                  connection.Prepare("SELECT plan_id, directive_id FROM plan_directives "
+                                     "ORDER BY plan_id, position"));
     while (true) {
-      PW_SQLITE_ASSIGN(bool row, links.Step());
+      PW_SQL_ASSIGN(bool row, links.Step());
       if (!row) break;
       if (auto it = index.find(links.Int(0)); it != index.end()) {
         plans[it->second].directives.push_back(links.IdAt<DirectiveId>(1));
       }
     }
   }
-  PW_SQLITE_ASSIGN(auto stages, connection.Prepare("SELECT plan_id, stage FROM plan_stages "
-                                                   "ORDER BY plan_id, position"));
+  PW_SQL_ASSIGN(auto stages, connection.Prepare("SELECT plan_id, stage FROM plan_stages "
+                                                "ORDER BY plan_id, position"));
   while (true) {
-    PW_SQLITE_ASSIGN(bool row, stages.Step());
+    PW_SQL_ASSIGN(bool row, stages.Step());
     if (!row) break;
     if (auto it = index.find(stages.Int(0)); it != index.end()) {
       plans[it->second].stages.push_back(stages.Text(1));
@@ -431,11 +430,11 @@ Result<std::vector<Plan>> ReadPlans(Connection& connection) {
 }
 
 Result<std::vector<TaskGroup>> ReadTaskGroups(Connection& connection, PlanId plan) {
-  PW_SQLITE_TRY(RequirePlan(connection, plan));
-  PW_SQLITE_ASSIGN(
-      auto stmt, connection.Prepare("SELECT id, plan_id, code, title_vi, title_en, display_order, "
-                                    "parent_id FROM task_groups WHERE plan_id = ?1 AND "
-                                    "deleted_at IS NULL ORDER BY id"));
+  PW_SQL_TRY(RequirePlan(connection, plan));
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT id, plan_id, code, title_vi, title_en, display_order, "
+                                   "parent_id FROM task_groups WHERE plan_id = ?1 AND "
+                                   "deleted_at IS NULL ORDER BY id"));
   stmt.BindInt(1, plan.value);
   return Collect<TaskGroup>(stmt, [](const Statement& s) -> Result<TaskGroup> {
     TaskGroup group;
@@ -451,16 +450,16 @@ Result<std::vector<TaskGroup>> ReadTaskGroups(Connection& connection, PlanId pla
 }
 
 Result<std::vector<Task>> ReadTasks(Connection& connection, PlanId plan) {
-  PW_SQLITE_TRY(RequirePlan(connection, plan));
+  PW_SQL_TRY(RequirePlan(connection, plan));
   std::vector<Task> tasks;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTasksOfPlan()));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(SelectTasksOfPlan()));
     stmt.BindInt(1, plan.value);
-    PW_SQLITE_ASSIGN(tasks, Collect<Task>(stmt, TaskRow));
+    PW_SQL_ASSIGN(tasks, Collect<Task>(stmt, TaskRow));
   }
-  PW_SQLITE_TRY(FillLists(connection, kSelectPlanCoordinatingUnits, plan.value, tasks,
-                          &Task::coordinating_units));
-  PW_SQLITE_TRY(
+  PW_SQL_TRY(FillLists(connection, kSelectPlanCoordinatingUnits, plan.value, tasks,
+                       &Task::coordinating_units));
+  PW_SQL_TRY(
       FillLists(connection, kSelectPlanTaskIndicators, plan.value, tasks, &Task::indicators));
   return tasks;
 }
@@ -468,20 +467,20 @@ Result<std::vector<Task>> ReadTasks(Connection& connection, PlanId plan) {
 Result<std::optional<Task>> ReadTask(Connection& connection, TaskId id) {
   std::vector<Task> tasks;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTask()));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(SelectTask()));
     stmt.BindInt(1, id.value);
-    PW_SQLITE_ASSIGN(tasks, Collect<Task>(stmt, TaskRow));
+    PW_SQL_ASSIGN(tasks, Collect<Task>(stmt, TaskRow));
   }
   if (tasks.empty()) return std::optional<Task>();
-  PW_SQLITE_TRY(FillLists(connection, kSelectTaskCoordinatingUnits, id.value, tasks,
-                          &Task::coordinating_units));
-  PW_SQLITE_TRY(FillLists(connection, kSelectTaskIndicators, id.value, tasks, &Task::indicators));
+  PW_SQL_TRY(FillLists(connection, kSelectTaskCoordinatingUnits, id.value, tasks,
+                       &Task::coordinating_units));
+  PW_SQL_TRY(FillLists(connection, kSelectTaskIndicators, id.value, tasks, &Task::indicators));
   return std::optional<Task>(std::move(tasks.front()));
 }
 
 Result<std::vector<TaskEvent>> ReadTaskEvents(Connection& connection, PlanId plan) {
-  PW_SQLITE_TRY(RequirePlan(connection, plan));
-  PW_SQLITE_ASSIGN(
+  PW_SQL_TRY(RequirePlan(connection, plan));
+  PW_SQL_ASSIGN(
       auto stmt,
       connection.Prepare("SELECT e.task_id, e.kind, e.on_date, e.progress_percent, e.completed_on, "
                          "e.new_deadline, e.period, e.actor, e.requested_by, e.reason, "
@@ -494,31 +493,31 @@ Result<std::vector<TaskEvent>> ReadTaskEvents(Connection& connection, PlanId pla
 }
 
 Result<std::vector<Indicator>> ReadIndicators(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectIndicators));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectIndicators));
   return Collect<Indicator>(stmt, IndicatorRow);
 }
 
 Result<std::vector<Target>> ReadTargets(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTargets));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectTargets));
   return Collect<Target>(stmt, TargetRow);
 }
 
 Result<std::vector<Version<Target>>> ReadTargetHistory(Connection& connection,
                                                        IndicatorId indicator, OrgUnitId unit,
                                                        Date date) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTargetHistory));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectTargetHistory));
   stmt.BindInt(1, indicator.value);
   stmt.BindInt(2, unit.value);
   stmt.BindDate(3, date);
   return Collect<Version<Target>>(stmt, [](const Statement& s) -> Result<Version<Target>> {
-    PW_SQLITE_ASSIGN(Target value, TargetRow(s));
+    PW_SQL_ASSIGN(Target value, TargetRow(s));
     return Version<Target>{value, s.Text(4), s.Text(5)};
   });
 }
 
 Result<std::vector<Target>> ReadTargetsAsOf(Connection& connection, const std::string& as_of) {
-  PW_SQLITE_ASSIGN(const std::string instant, StoredInstant(as_of));
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTargetsAsOf));
+  PW_SQL_ASSIGN(const std::string instant, StoredInstant(as_of));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectTargetsAsOf));
   stmt.BindText(1, instant);
   return Collect<Target>(stmt, TargetRow);
 }
@@ -526,10 +525,10 @@ Result<std::vector<Target>> ReadTargetsAsOf(Connection& connection, const std::s
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query) {
   std::optional<std::string> as_of;
   if (query.as_of) {
-    PW_SQLITE_ASSIGN(as_of, StoredInstant(*query.as_of));
+    PW_SQL_ASSIGN(as_of, StoredInstant(*query.as_of));
   }
-  PW_SQLITE_ASSIGN(auto stmt,
-                   connection.Prepare(as_of ? kSelectDataValuesAsOf : kSelectCurrentDataValues));
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare(as_of ? kSelectDataValuesAsOf : kSelectCurrentDataValues));
   if (query.indicator) {
     stmt.BindInt(1, query.indicator->value);
   } else {
@@ -545,15 +544,15 @@ Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const Data
 }
 
 Status ScanDataValues(Connection& connection, const std::function<void(const ValueCell&)>& visit) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(
-                                  "SELECT indicator_id, unit_id, period, value FROM data_values"));
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT indicator_id, unit_id, period, value FROM data_values"));
   while (true) {
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return {};
     ValueCell cell;
     cell.indicator = IndicatorId{stmt.Int(0)};
     cell.unit = OrgUnitId{stmt.Int(1)};
-    PW_SQLITE_ASSIGN(cell.period, ParseStored<Period>(stmt, 2, "period", Period::Parse));
+    PW_SQL_ASSIGN(cell.period, ParseStored<Period>(stmt, 2, "period", Period::Parse));
     cell.value = stmt.Double(3);
     visit(cell);
   }
@@ -561,7 +560,7 @@ Status ScanDataValues(Connection& connection, const std::function<void(const Val
 
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectDataValueHistory));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectDataValueHistory));
   stmt.BindInt(1, indicator.value);
   stmt.BindInt(2, unit.value);
   stmt.BindDate(3, period.start());
@@ -572,37 +571,36 @@ Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, Indi
 Result<std::vector<Version<Task>>> ReadTaskHistory(Connection& connection, TaskId task) {
   std::string current_recorded_at;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTaskStamp));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectTaskStamp));
     stmt.BindInt(1, task.value);
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return NotFound("task " + std::to_string(task.value) + " does not exist");
     current_recorded_at = stmt.Text(0);
   }
   std::vector<Version<Task>> history;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersions()));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersions()));
     stmt.BindInt(1, task.value);
-    PW_SQLITE_ASSIGN(history,
-                     Collect<Version<Task>>(stmt, [](const Statement& s) -> Result<Version<Task>> {
-                       PW_SQLITE_ASSIGN(Task value, TaskVersionRow(s));
-                       return Version<Task>{std::move(value), s.Text(19), s.Text(20)};
-                     }));
+    PW_SQL_ASSIGN(history,
+                  Collect<Version<Task>>(stmt, [](const Statement& s) -> Result<Version<Task>> {
+                    PW_SQL_ASSIGN(Task value, TaskVersionRow(s));
+                    return Version<Task>{std::move(value), s.Text(19), s.Text(20)};
+                  }));
   }
-  PW_SQLITE_ASSIGN(std::optional<Task> current, ReadTask(connection, task));
+  PW_SQL_ASSIGN(std::optional<Task> current, ReadTask(connection, task));
   if (!current) return Internal("task " + std::to_string(task.value) + " vanished while read");
   history.push_back(Version<Task>{std::move(*current), std::move(current_recorded_at), ""});
   return history;
 }
 
 Result<std::vector<Version<OrgUnit>>> ReadOrgUnitHistory(Connection& connection, OrgUnitId unit) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnitHistory));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnitHistory));
   stmt.BindInt(1, unit.value);
-  PW_SQLITE_ASSIGN(
-      auto history,
-      Collect<Version<OrgUnit>>(stmt, [](const Statement& s) -> Result<Version<OrgUnit>> {
-        PW_SQLITE_ASSIGN(OrgUnit value, OrgUnitRow(s));
-        return Version<OrgUnit>{std::move(value), s.Text(10), s.Text(11)};
-      }));
+  PW_SQL_ASSIGN(auto history,
+                Collect<Version<OrgUnit>>(stmt, [](const Statement& s) -> Result<Version<OrgUnit>> {
+                  PW_SQL_ASSIGN(OrgUnit value, OrgUnitRow(s));
+                  return Version<OrgUnit>{std::move(value), s.Text(10), s.Text(11)};
+                }));
   // The current row is always part of the result when the unit exists.
   if (history.empty()) {
     return NotFound("org unit " + std::to_string(unit.value) + " does not exist");
@@ -612,26 +610,26 @@ Result<std::vector<Version<OrgUnit>>> ReadOrgUnitHistory(Connection& connection,
 
 Result<std::vector<Task>> ReadTasksAsOf(Connection& connection, PlanId plan,
                                         const std::string& as_of) {
-  PW_SQLITE_ASSIGN(const std::string instant, StoredInstant(as_of));
-  PW_SQLITE_TRY(RequirePlan(connection, plan));
+  PW_SQL_ASSIGN(const std::string instant, StoredInstant(as_of));
+  PW_SQL_TRY(RequirePlan(connection, plan));
   std::vector<Task> current;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTasksOfPlanAsOf()));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(SelectTasksOfPlanAsOf()));
     stmt.BindInt(1, plan.value);
     stmt.BindText(2, instant);
-    PW_SQLITE_ASSIGN(current, Collect<Task>(stmt, TaskRow));
+    PW_SQL_ASSIGN(current, Collect<Task>(stmt, TaskRow));
   }
   // The current lists belong to the current rows only, so they are filled before the merge.
-  PW_SQLITE_TRY(FillLists(connection, kSelectPlanCoordinatingUnits, plan.value, current,
-                          &Task::coordinating_units));
-  PW_SQLITE_TRY(
+  PW_SQL_TRY(FillLists(connection, kSelectPlanCoordinatingUnits, plan.value, current,
+                       &Task::coordinating_units));
+  PW_SQL_TRY(
       FillLists(connection, kSelectPlanTaskIndicators, plan.value, current, &Task::indicators));
   std::vector<Task> archived;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersionsOfPlanAsOf()));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(SelectTaskVersionsOfPlanAsOf()));
     stmt.BindInt(1, plan.value);
     stmt.BindText(2, instant);
-    PW_SQLITE_ASSIGN(archived, Collect<Task>(stmt, TaskVersionRow));
+    PW_SQL_ASSIGN(archived, Collect<Task>(stmt, TaskVersionRow));
   }
   std::vector<Task> tasks;
   tasks.reserve(current.size() + archived.size());
@@ -642,10 +640,10 @@ Result<std::vector<Task>> ReadTasksAsOf(Connection& connection, PlanId plan,
 }
 
 Result<std::vector<OrgUnit>> ReadOrgUnitsAsOf(Connection& connection, const std::string& as_of) {
-  PW_SQLITE_ASSIGN(const std::string instant, StoredInstant(as_of));
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnitsAsOf));
+  PW_SQL_ASSIGN(const std::string instant, StoredInstant(as_of));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectOrgUnitsAsOf));
   stmt.BindText(1, instant);
   return Collect<OrgUnit>(stmt, OrgUnitRow);
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

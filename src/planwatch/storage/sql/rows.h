@@ -1,4 +1,4 @@
-// Row helpers shared by the SQLite reads and writes. Internal to storage/sqlite.
+// Row helpers shared by the reads and writes. Internal to storage.
 #pragma once
 
 #include <cstdint>
@@ -8,19 +8,19 @@
 #include <vector>
 
 #include "planwatch/base/error.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // Reads every row of `stmt` through `row` (Statement& → Result<T>).
 template <typename T, typename RowFn>
 Result<std::vector<T>> Collect(Statement& stmt, RowFn row) {
   std::vector<T> out;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return out;
-    PW_SQLITE_ASSIGN(T item, row(stmt));
+    PW_SQL_ASSIGN(T item, row(stmt));
     out.push_back(std::move(item));
   }
 }
@@ -28,19 +28,19 @@ Result<std::vector<T>> Collect(Statement& stmt, RowFn row) {
 // The first row of `stmt` through `row`; none when there is no row.
 template <typename T, typename RowFn>
 Result<std::optional<T>> First(Statement& stmt, RowFn row) {
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<T>();
-  PW_SQLITE_ASSIGN(T item, row(stmt));
+  PW_SQL_ASSIGN(T item, row(stmt));
   return std::optional<T>(std::move(item));
 }
 
 // Whether `sql`, with `a` (and `b`, when given) bound, yields a row.
 inline Result<bool> HasRow(Connection& connection, std::string_view sql, std::int64_t a,
                            std::optional<std::int64_t> b = std::nullopt) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindInt(1, a);
   if (b) stmt.BindInt(2, *b);
   return stmt.Step();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

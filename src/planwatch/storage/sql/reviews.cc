@@ -1,13 +1,13 @@
-#include "planwatch/storage/sqlite/reviews.h"
+#include "planwatch/storage/sql/reviews.h"
 
 #include <cmath>
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 constexpr char kSelectReviews[] =
@@ -43,7 +43,7 @@ Result<ReviewRecord> ReviewRow(const Statement& s) {
   review.kind = *parsed;
   review.title_vi = s.Text(3);
   review.title_en = s.Text(4);
-  PW_SQLITE_ASSIGN(review.as_of, s.DateAt(5));
+  PW_SQL_ASSIGN(review.as_of, s.DateAt(5));
   review.figures = s.Text(6);
   review.created_by = s.Text(7);
   review.created_at = s.Text(8);
@@ -66,31 +66,31 @@ Status CheckWeight(std::string_view field, double w) {
 Result<std::vector<ReviewRecord>> ReadReviews(Connection& connection, PlanId plan) {
   const std::string sql =
       std::string(kSelectReviews) + (plan ? " WHERE plan_id = ?1 ORDER BY id" : " ORDER BY id");
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
   if (plan) stmt.BindInt(1, plan.value);
   std::vector<ReviewRecord> out;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return out;
-    PW_SQLITE_ASSIGN(ReviewRecord review, ReviewRow(stmt));
+    PW_SQL_ASSIGN(ReviewRecord review, ReviewRow(stmt));
     out.push_back(std::move(review));
   }
 }
 
 Result<ReviewRecord> ReadReview(Connection& connection, ReviewId id) {
   const std::string sql = std::string(kSelectReviews) + " WHERE id = ?1";
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
   stmt.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   if (!has_row) return NotFound("review " + std::to_string(id.value) + " does not exist");
   return ReviewRow(stmt);
 }
 
 Result<std::optional<ScorecardWeightsRecord>> ReadScorecardWeights(Connection& connection,
                                                                    PlanId plan) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectWeights));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectWeights));
   stmt.BindInt(1, plan.value);
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<ScorecardWeightsRecord>();
   ScorecardWeightsRecord record;
   record.plan = stmt.IdAt<PlanId>(0);
@@ -109,15 +109,15 @@ Result<ReviewId> WriteReview(WriteContext& context, const ReviewRecord& review) 
     return InvalidArgument(subject + ": review " + std::to_string(review.id.value) +
                            " is stored and cannot change");
   }
-  PW_SQLITE_ASSIGN(bool plan_live, HasRow(c, kPlanLive, review.plan.value));
+  PW_SQL_ASSIGN(bool plan_live, HasRow(c, kPlanLive, review.plan.value));
   if (!review.plan || !plan_live) {
     return InvalidArgument(subject + ": plan " + std::to_string(review.plan.value) +
                            " does not exist");
   }
   if (review.title_vi.empty()) return InvalidArgument("a review needs a title_vi");
   if (review.figures.empty()) return InvalidArgument(subject + ": figures are empty");
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertReview));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertReview));
   stmt.BindInt(1, review.plan.value);
   stmt.BindText(2, ReviewKindName(review.kind));
   stmt.BindText(3, review.title_vi);
@@ -126,21 +126,22 @@ Result<ReviewId> WriteReview(WriteContext& context, const ReviewRecord& review) 
   stmt.BindText(6, review.figures);
   stmt.BindText(7, review.created_by);
   stmt.BindText(8, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  return ReviewId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("reviews", "id"));
+  return ReviewId{inserted};
 }
 
 Status PublishReviewRow(WriteContext& context, ReviewId id, std::string_view by) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(auto check, c.Prepare(kReviewPublished));
+  PW_SQL_ASSIGN(auto check, c.Prepare(kReviewPublished));
   check.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(bool exists, check.Step());
+  PW_SQL_ASSIGN(bool exists, check.Step());
   if (!exists) return NotFound("review " + std::to_string(id.value) + " does not exist");
   if (check.Int(0) != 0) {
     return Conflict("review " + std::to_string(id.value) + " is already published");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kPublishReview));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kPublishReview));
   stmt.BindText(1, stamp);
   stmt.BindText(2, by);
   stmt.BindInt(3, id.value);
@@ -149,16 +150,16 @@ Status PublishReviewRow(WriteContext& context, ReviewId id, std::string_view by)
 
 Status WriteScorecardWeights(WriteContext& context, const ScorecardWeightsRecord& weights) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(bool plan_live, HasRow(c, kPlanLive, weights.plan.value));
+  PW_SQL_ASSIGN(bool plan_live, HasRow(c, kPlanLive, weights.plan.value));
   if (!weights.plan || !plan_live) {
     return InvalidArgument("scorecard weights: plan " + std::to_string(weights.plan.value) +
                            " does not exist");
   }
-  PW_SQLITE_TRY(CheckWeight("on_time", weights.weights.on_time));
-  PW_SQLITE_TRY(CheckWeight("timeliness", weights.weights.timeliness));
-  PW_SQLITE_TRY(CheckWeight("achievement", weights.weights.achievement));
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kUpsertWeights));
+  PW_SQL_TRY(CheckWeight("on_time", weights.weights.on_time));
+  PW_SQL_TRY(CheckWeight("timeliness", weights.weights.timeliness));
+  PW_SQL_TRY(CheckWeight("achievement", weights.weights.achievement));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kUpsertWeights));
   stmt.BindInt(1, weights.plan.value);
   stmt.BindDouble(2, weights.weights.on_time);
   stmt.BindDouble(3, weights.weights.timeliness);
@@ -168,4 +169,4 @@ Status WriteScorecardWeights(WriteContext& context, const ScorecardWeightsRecord
   return stmt.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

@@ -1,5 +1,5 @@
-// Feedback in SQLite: the StoreReader reads and Transaction writes of storage/feedback.h
-// (store.h) as functions of a Connection or a WriteContext. Internal to storage/sqlite.
+// Feedback: the StoreReader reads and Transaction writes of storage/feedback.h
+// (store.h) as functions of a Connection or a WriteContext. Internal to storage.
 //
 // Reads: stored text that does not parse (a state name) is internal. Writes validate before they
 // write and may leave partial rows on failure: the caller runs each one inside a savepoint.
@@ -11,10 +11,10 @@
 
 #include "planwatch/base/error.h"
 #include "planwatch/storage/feedback.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 Result<std::vector<FeedbackRecord>> ReadFeedback(Connection& connection,
                                                  const FeedbackQuery& query);
@@ -27,4 +27,4 @@ Result<std::string> ReadFeedbackAddressKey(Connection& connection);
 Result<FeedbackId> WriteFeedback(WriteContext& context, const FeedbackRecord& feedback);
 Status WriteFeedbackEvent(WriteContext& context, const FeedbackEvent& event);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

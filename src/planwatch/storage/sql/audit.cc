@@ -1,14 +1,14 @@
-#include "planwatch/storage/sqlite/audit.h"
+#include "planwatch/storage/sql/audit.h"
 
 #include <algorithm>
 #include <limits>
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 constexpr char kHead[] = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1";
@@ -42,7 +42,7 @@ const std::string kEventsFrom = std::string(kEventColumns) + "WHERE seq >= ?1 OR
 
 // Appends `event` (seq, prev_hash and hash set) to audit_events.
 Status InsertEvent(Connection& c, const AuditEvent& event) {
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertEvent));
+  PW_SQL_ASSIGN(auto insert, c.Prepare(kInsertEvent));
   insert.BindInt(1, event.seq);
   insert.BindText(2, event.at);
   insert.BindText(3, event.actor);
@@ -96,13 +96,13 @@ Result<AuditEvent> EventRow(Statement& stmt) {
 
 // Whether a checkpoint of event `seq` is stored already.
 Result<bool> CheckpointExists(Connection& c, std::int64_t seq) {
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kCheckpointAt));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kCheckpointAt));
   stmt.BindInt(1, seq);
   return stmt.Step();
 }
 
 Status InsertCheckpoint(Connection& c, const AuditCheckpoint& checkpoint) {
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertCheckpoint));
+  PW_SQL_ASSIGN(auto insert, c.Prepare(kInsertCheckpoint));
   insert.BindInt(1, checkpoint.seq);
   insert.BindText(2, checkpoint.head_hash);
   insert.BindText(3, checkpoint.at);
@@ -114,8 +114,8 @@ Status InsertCheckpoint(Connection& c, const AuditCheckpoint& checkpoint) {
 }  // namespace
 
 Result<AuditHead> ReadAuditHead(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kHead));
-  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kHead));
+  PW_SQL_ASSIGN(bool row, stmt.Step());
   if (!row) return AuditHead{0, std::string(kAuditGenesisHash)};
   return AuditHead{stmt.Int(0), stmt.Text(1)};
 }
@@ -123,11 +123,11 @@ Result<AuditHead> ReadAuditHead(Connection& connection) {
 Status FlushAuditPending(WriteContext& context, const AuditContext& audit) {
   Connection& c = context.connection();
   {
-    PW_SQLITE_ASSIGN(auto pending, c.Prepare(kPending));
-    PW_SQLITE_ASSIGN(bool row, pending.Step());
+    PW_SQL_ASSIGN(auto pending, c.Prepare(kPending));
+    PW_SQL_ASSIGN(bool row, pending.Step());
     if (!row) return {};
-    PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-    PW_SQLITE_ASSIGN(AuditHead head, ReadAuditHead(c));
+    PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+    PW_SQL_ASSIGN(AuditHead head, ReadAuditHead(c));
     AuditEvent event;
     SetContext(event, audit, std::move(stamp));
     while (row) {
@@ -139,8 +139,8 @@ Status FlushAuditPending(WriteContext& context, const AuditContext& audit) {
       event.before_digest = pending.Text(5);
       event.after_digest = pending.Text(6);
       Chain(event, head);
-      PW_SQLITE_TRY(InsertEvent(c, event));
-      PW_SQLITE_ASSIGN(row, pending.Step());
+      PW_SQL_TRY(InsertEvent(c, event));
+      PW_SQL_ASSIGN(row, pending.Step());
     }
   }
   return c.Run(kClearPending);
@@ -152,10 +152,10 @@ Status AppendNamedAuditEvent(WriteContext& context, const AuditContext& audit,
   if (named.operation.empty()) {
     return InvalidArgument("audit event of '" + named.table + "': the operation is empty");
   }
-  PW_SQLITE_TRY(FlushAuditPending(context, audit));
+  PW_SQL_TRY(FlushAuditPending(context, audit));
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(AuditHead head, ReadAuditHead(c));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(AuditHead head, ReadAuditHead(c));
   AuditEvent event;
   SetContext(event, audit, std::move(stamp));
   event.table = named.table;
@@ -169,20 +169,20 @@ Status AppendNamedAuditEvent(WriteContext& context, const AuditContext& audit,
 
 Status WriteAuditCheckpoint(WriteContext& context, const AuditContext& audit,
                             const AuditCheckpoint& checkpoint) {
-  PW_SQLITE_TRY(FlushAuditPending(context, audit));
+  PW_SQL_TRY(FlushAuditPending(context, audit));
   Connection& c = context.connection();
   const std::string name = "audit checkpoint at event " + std::to_string(checkpoint.seq);
   {
-    PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kEventHash));
+    PW_SQL_ASSIGN(auto stmt, c.Prepare(kEventHash));
     stmt.BindInt(1, checkpoint.seq);
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return InvalidArgument(name + ": there is no such event");
     if (stmt.Text(0) != checkpoint.head_hash) {
       return InvalidArgument(name + ": head_hash " + checkpoint.head_hash +
                              " is not that event's hash");
     }
   }
-  PW_SQLITE_ASSIGN(bool exists, CheckpointExists(c, checkpoint.seq));
+  PW_SQL_ASSIGN(bool exists, CheckpointExists(c, checkpoint.seq));
   if (exists) return {};
   return InsertCheckpoint(c, checkpoint);
 }
@@ -191,14 +191,14 @@ Status SignAuditHeadIfDue(WriteContext& context, const AuditSigner& signer, std:
   if (!signer.sign) return {};
   const std::int64_t every = std::max(signer.every, 1);
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(AuditHead head, ReadAuditHead(c));
+  PW_SQL_ASSIGN(AuditHead head, ReadAuditHead(c));
   if (head.seq <= base_seq || head.seq / every == base_seq / every) return {};
-  PW_SQLITE_ASSIGN(bool signed_already, CheckpointExists(c, head.seq));
+  PW_SQL_ASSIGN(bool signed_already, CheckpointExists(c, head.seq));
   if (signed_already) return {};  // within this transaction
   AuditCheckpoint checkpoint;
   checkpoint.seq = head.seq;
   checkpoint.head_hash = head.hash;
-  PW_SQLITE_ASSIGN(checkpoint.at, context.Stamp());
+  PW_SQL_ASSIGN(checkpoint.at, context.Stamp());
   checkpoint.public_key = signer.public_key;
   checkpoint.signature = signer.sign(AuditCheckpointMessage(checkpoint));
   if (!AuditCheckpointSignatureValid(checkpoint)) {
@@ -216,7 +216,7 @@ Result<std::vector<AuditEvent>> ReadAuditEvents(Connection& connection, const Au
   const std::string& sql = query.subject_kind.empty() ? kEventsNewest
                            : query.subject_id.empty() ? kEventsOfKind
                                                       : kEventsOfSubject;
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   // A bound rather than an OR, so that SQLite walks the seq range.
   stmt.BindInt(1,
                query.before_seq > 0 ? query.before_seq : std::numeric_limits<std::int64_t>::max());
@@ -230,21 +230,21 @@ Result<std::vector<AuditEvent>> ReadAuditEvents(Connection& connection, const Au
 
 Status ScanAuditEvents(Connection& connection, std::int64_t from_seq,
                        const std::function<bool(const AuditEvent&)>& visit) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kEventsFrom));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kEventsFrom));
   stmt.BindInt(1, from_seq);
   while (true) {
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return {};
-    PW_SQLITE_ASSIGN(AuditEvent event, EventRow(stmt));
+    PW_SQL_ASSIGN(AuditEvent event, EventRow(stmt));
     if (!visit(event)) return {};
   }
 }
 
 Result<std::vector<AuditCheckpoint>> ReadAuditCheckpoints(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kCheckpoints));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kCheckpoints));
   return Collect<AuditCheckpoint>(stmt, [](Statement& s) -> Result<AuditCheckpoint> {
     return AuditCheckpoint{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
   });
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

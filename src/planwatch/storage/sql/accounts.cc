@@ -1,14 +1,14 @@
-#include "planwatch/storage/sqlite/accounts.h"
+#include "planwatch/storage/sql/accounts.h"
 
 #include <cstdint>
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
-#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
+#include "planwatch/storage/sql/timestamp.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
@@ -196,11 +196,11 @@ Result<std::string> StoredInstant(const std::string& text, const std::string& su
 
 Result<LoginFailureCount> CountFailures(Connection& connection, const char* sql,
                                         std::string_view key, const std::string& since) {
-  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(since, "login failures", "since"));
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(const std::string stored, StoredInstant(since, "login failures", "since"));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindText(1, key);
   stmt.BindText(2, stored);
-  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  PW_SQL_ASSIGN(bool row, stmt.Step());
   if (!row) return Internal("count of login failures returned no row");
   return LoginFailureCount{static_cast<int>(stmt.Int(0)), stmt.Text(1)};
 }
@@ -219,7 +219,7 @@ Result<LoginFailureCount> ReadAddressFailures(Connection& connection, std::strin
 
 Result<std::vector<LoginAttemptRecord>> ReadRecentLoginAttempts(Connection& connection,
                                                                 std::string_view login, int limit) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectRecentAttempts));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectRecentAttempts));
   stmt.BindText(1, login);
   stmt.BindInt(2, limit < 0 ? 0 : limit);
   return Collect<LoginAttemptRecord>(stmt, AttemptRow);
@@ -228,103 +228,104 @@ Result<std::vector<LoginAttemptRecord>> ReadRecentLoginAttempts(Connection& conn
 Result<std::int64_t> WriteLoginAttempt(WriteContext& context, const LoginAttemptRecord& attempt) {
   if (attempt.login.empty()) return InvalidArgument("login attempt: login is empty");
   const std::string subject = "login attempt of " + Quoted(attempt.login);
-  PW_SQLITE_ASSIGN(const std::string at, StoredInstant(attempt.at, subject, "at"));
+  PW_SQL_ASSIGN(const std::string at, StoredInstant(attempt.at, subject, "at"));
   if (LoginOutcomeName(attempt.outcome) == "unknown") {
     return InvalidArgument(subject + ": outcome " +
                            std::to_string(static_cast<int>(attempt.outcome)) + " is not known");
   }
-  PW_SQLITE_TRY(context.Stamp());
+  PW_SQL_TRY(context.Stamp());
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertAttempt));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertAttempt));
   stmt.BindText(1, at);
   stmt.BindText(2, attempt.login);
   stmt.BindText(3, attempt.address_hash);
   stmt.BindText(4, LoginOutcomeName(attempt.outcome));
-  PW_SQLITE_TRY(stmt.Run());
-  return c.LastInsertId();
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("login_attempts", "id"));
+  return inserted;
 }
 
 Status DeleteLoginAttemptsBefore(WriteContext& context, const std::string& instant) {
-  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(instant, "login attempts", "instant"));
-  PW_SQLITE_TRY(context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt,
-                   context.connection().Prepare("DELETE FROM login_attempts WHERE at < ?1"));
+  PW_SQL_ASSIGN(const std::string stored, StoredInstant(instant, "login attempts", "instant"));
+  PW_SQL_TRY(context.Stamp());
+  PW_SQL_ASSIGN(auto stmt,
+                context.connection().Prepare("DELETE FROM login_attempts WHERE at < ?1"));
   stmt.BindText(1, stored);
   return stmt.Run();
 }
 
 Status WriteSessionLastSeen(WriteContext& context, std::string_view id_hash,
                             const std::string& instant) {
-  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(instant, "session", "last_seen_at"));
-  PW_SQLITE_TRY(context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare(
-                                  "UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2"));
+  PW_SQL_ASSIGN(const std::string stored, StoredInstant(instant, "session", "last_seen_at"));
+  PW_SQL_TRY(context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, context.connection().Prepare(
+                               "UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2"));
   stmt.BindText(1, stored);
   stmt.BindText(2, id_hash);
   return stmt.Run();
 }
 
 Result<std::vector<UserRecord>> ReadUsers(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUsers));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectUsers));
   return Collect<UserRecord>(stmt, UserRow);
 }
 
 Result<std::optional<UserRecord>> ReadUserById(Connection& connection, UserId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUserById));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectUserById));
   stmt.BindInt(1, id.value);
   return First<UserRecord>(stmt, UserRow);
 }
 
 Result<std::optional<UserRecord>> ReadUserByLogin(Connection& connection, std::string_view login) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUserByLogin));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectUserByLogin));
   stmt.BindText(1, login);
   return First<UserRecord>(stmt, UserRow);
 }
 
 Result<std::optional<SessionRecord>> ReadSessionByHash(Connection& connection,
                                                        std::string_view id_hash) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectSession));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectSession));
   stmt.BindText(1, id_hash);
   return First<SessionRecord>(stmt, SessionRow);
 }
 
 Result<std::optional<ApiTokenRecord>> ReadApiTokenByHash(Connection& connection,
                                                          std::string_view token_hash) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTokenByHash));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectTokenByHash));
   stmt.BindText(1, token_hash);
   return First<ApiTokenRecord>(stmt, TokenRow);
 }
 
 Result<std::vector<ApiTokenRecord>> ReadApiTokens(Connection& connection, UserId user) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectTokensOfUser));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectTokensOfUser));
   stmt.BindInt(1, user.value);
   return Collect<ApiTokenRecord>(stmt, TokenRow);
 }
 
 Result<std::vector<EvidenceFile>> ReadEvidenceFiles(Connection& connection, TaskId task) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvidenceOfTask));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectEvidenceOfTask));
   stmt.BindInt(1, task.value);
   return Collect<EvidenceFile>(stmt, EvidenceRow);
 }
 
 Result<EvidenceFile> ReadEvidence(Connection& connection, EvidenceId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvidence));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectEvidence));
   stmt.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(std::optional<EvidenceFile> file, First<EvidenceFile>(stmt, EvidenceRow));
+  PW_SQL_ASSIGN(std::optional<EvidenceFile> file, First<EvidenceFile>(stmt, EvidenceRow));
   if (!file) return NotFound(EvidenceMissing(id));
   return std::move(*file);
 }
 
 Result<std::string> ReadEvidenceContent(Connection& connection, EvidenceId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvidenceContent));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectEvidenceContent));
   stmt.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(bool found, stmt.Step());
+  PW_SQL_ASSIGN(bool found, stmt.Step());
   if (!found) return NotFound(EvidenceMissing(id));
   return stmt.Blob(0);
 }
 
 Result<std::vector<TaskComment>> ReadTaskComments(Connection& connection, TaskId task) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectCommentsOfTask));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectCommentsOfTask));
   stmt.BindInt(1, task.value);
   return Collect<TaskComment>(stmt, CommentRow);
 }
@@ -334,29 +335,29 @@ Result<UserId> WriteUser(WriteContext& context, const UserRecord& user) {
   const std::string subject = "user " + Quoted(user.login);
   if (user.login.empty()) return InvalidArgument("user login is empty");
   if (user.id) {
-    PW_SQLITE_ASSIGN(bool exists, HasRow(c, kUserExists, user.id.value));
+    PW_SQL_ASSIGN(bool exists, HasRow(c, kUserExists, user.id.value));
     if (!exists) return NotFound("user " + std::to_string(user.id.value) + " does not exist");
   }
   if (user.unit) {
-    PW_SQLITE_ASSIGN(bool unit_exists,
-                     HasRow(c, "SELECT 1 FROM org_units WHERE id = ?1", user.unit.value));
+    PW_SQL_ASSIGN(bool unit_exists,
+                  HasRow(c, "SELECT 1 FROM org_units WHERE id = ?1", user.unit.value));
     if (!unit_exists) {
       return InvalidArgument(subject + ": org unit " + std::to_string(user.unit.value) +
                              " does not exist");
     }
   }
   {
-    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kLoginTaken));
+    PW_SQL_ASSIGN(auto taken, c.Prepare(kLoginTaken));
     taken.BindText(1, user.login);
     taken.BindInt(2, user.id.value);
-    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    PW_SQL_ASSIGN(bool found, taken.Step());
     if (found) {
       return Conflict("login " + Quoted(user.login) + " is already taken (by user " +
                       std::to_string(taken.Int(0)) + ")");
     }
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(user.id ? kUpdateUser : kInsertUser));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(user.id ? kUpdateUser : kInsertUser));
   stmt.BindText(1, user.login);
   stmt.BindText(2, user.display_name);
   stmt.BindText(3, RoleName(user.role));
@@ -369,36 +370,36 @@ Result<UserId> WriteUser(WriteContext& context, const UserRecord& user) {
     stmt.BindText(7, stamp);
   }
   stmt.BindText(8, user.email);
-  PW_SQLITE_TRY(stmt.Run());
-  return user.id ? user.id : UserId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (user.id) return user.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("users", "id"));
+  return UserId{inserted};
 }
 
 Status WriteSession(WriteContext& context, const SessionRecord& session) {
   Connection& c = context.connection();
   const std::string subject = "session of user " + std::to_string(session.user.value);
   if (session.id_hash.empty()) return InvalidArgument(subject + ": id_hash is empty");
-  PW_SQLITE_ASSIGN(std::string created_at,
-                   StoredInstant(session.created_at, subject, "created_at"));
-  PW_SQLITE_ASSIGN(std::string expires_at,
-                   StoredInstant(session.expires_at, subject, "expires_at"));
+  PW_SQL_ASSIGN(std::string created_at, StoredInstant(session.created_at, subject, "created_at"));
+  PW_SQL_ASSIGN(std::string expires_at, StoredInstant(session.expires_at, subject, "expires_at"));
   std::string last_seen_at;
   if (!session.last_seen_at.empty()) {
-    PW_SQLITE_ASSIGN(last_seen_at, StoredInstant(session.last_seen_at, subject, "last_seen_at"));
+    PW_SQL_ASSIGN(last_seen_at, StoredInstant(session.last_seen_at, subject, "last_seen_at"));
   }
-  PW_SQLITE_ASSIGN(bool user_exists, HasRow(c, kUserExists, session.user.value));
+  PW_SQL_ASSIGN(bool user_exists, HasRow(c, kUserExists, session.user.value));
   if (!user_exists) {
     return InvalidArgument(subject + ": user " + std::to_string(session.user.value) +
                            " does not exist");
   }
   {
-    PW_SQLITE_ASSIGN(auto exists, c.Prepare(kSessionExists));
+    PW_SQL_ASSIGN(auto exists, c.Prepare(kSessionExists));
     exists.BindText(1, session.id_hash);
-    PW_SQLITE_ASSIGN(bool found, exists.Step());
+    PW_SQL_ASSIGN(bool found, exists.Step());
     // The hash is not echoed: it identifies a live session.
     if (found) return Conflict(subject + ": a session with that id hash already exists");
   }
-  PW_SQLITE_TRY(context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertSession));
+  PW_SQL_TRY(context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertSession));
   stmt.BindText(1, session.id_hash);
   stmt.BindInt(2, session.user.value);
   stmt.BindText(3, session.csrf_token);
@@ -413,26 +414,26 @@ Status WriteSession(WriteContext& context, const SessionRecord& session) {
 }
 
 Status DeleteSessionRow(WriteContext& context, std::string_view id_hash) {
-  PW_SQLITE_TRY(context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
-                                                           "WHERE id_hash = ?1"));
+  PW_SQL_TRY(context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
+                                                        "WHERE id_hash = ?1"));
   stmt.BindText(1, id_hash);
   return stmt.Run();
 }
 
 Status DeleteSessionsOfUser(WriteContext& context, UserId user) {
-  PW_SQLITE_TRY(context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
-                                                           "WHERE user_id = ?1"));
+  PW_SQL_TRY(context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
+                                                        "WHERE user_id = ?1"));
   stmt.BindInt(1, user.value);
   return stmt.Run();
 }
 
 Status DeleteExpiredSessionRows(WriteContext& context, const std::string& instant) {
-  PW_SQLITE_ASSIGN(const std::string stored, StoredInstant(instant, "expired sessions", "instant"));
-  PW_SQLITE_TRY(context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
-                                                           "WHERE expires_at <= ?1"));
+  PW_SQL_ASSIGN(const std::string stored, StoredInstant(instant, "expired sessions", "instant"));
+  PW_SQL_TRY(context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, context.connection().Prepare("DELETE FROM sessions "
+                                                        "WHERE expires_at <= ?1"));
   stmt.BindText(1, stored);
   return stmt.Run();
 }
@@ -442,28 +443,28 @@ Result<ApiTokenId> WriteApiToken(WriteContext& context, const ApiTokenRecord& to
   const std::string subject = "API token " + Quoted(token.name);
   if (token.token_hash.empty()) return InvalidArgument(subject + ": token_hash is empty");
   if (token.id) {
-    PW_SQLITE_ASSIGN(bool exists, HasRow(c, kTokenExists, token.id.value));
+    PW_SQL_ASSIGN(bool exists, HasRow(c, kTokenExists, token.id.value));
     if (!exists) {
       return NotFound("API token " + std::to_string(token.id.value) + " does not exist");
     }
   }
-  PW_SQLITE_ASSIGN(bool user_exists, HasRow(c, kUserExists, token.user.value));
+  PW_SQL_ASSIGN(bool user_exists, HasRow(c, kUserExists, token.user.value));
   if (!user_exists) {
     return InvalidArgument(subject + ": user " + std::to_string(token.user.value) +
                            " does not exist");
   }
   {
-    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kTokenHashTaken));
+    PW_SQL_ASSIGN(auto taken, c.Prepare(kTokenHashTaken));
     taken.BindText(1, token.token_hash);
     taken.BindInt(2, token.id.value);
-    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    PW_SQL_ASSIGN(bool found, taken.Step());
     if (found) {
       return Conflict(subject + ": the token hash is already taken (by token " +
                       std::to_string(taken.Int(0)) + ")");
     }
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(token.id ? kUpdateToken : kInsertToken));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(token.id ? kUpdateToken : kInsertToken));
   stmt.BindInt(1, token.user.value);
   stmt.BindText(2, token.name);
   stmt.BindText(3, token.token_hash);
@@ -472,17 +473,19 @@ Result<ApiTokenId> WriteApiToken(WriteContext& context, const ApiTokenRecord& to
   } else {
     stmt.BindText(4, stamp);
   }
-  PW_SQLITE_TRY(stmt.Run());
-  return token.id ? token.id : ApiTokenId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (token.id) return token.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("api_tokens", "id"));
+  return ApiTokenId{inserted};
 }
 
 Status RevokeApiTokenRow(WriteContext& context, ApiTokenId id) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kRevokeToken));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kRevokeToken));
   stmt.BindText(1, stamp);
   stmt.BindInt(2, id.value);
-  PW_SQLITE_TRY(stmt.Run());
+  PW_SQL_TRY(stmt.Run());
   if (c.Changes() == 0) {
     return NotFound("API token " + std::to_string(id.value) + " does not exist");
   }
@@ -493,8 +496,7 @@ Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta
                                  std::string_view content) {
   Connection& c = context.connection();
   const std::string subject = "evidence file " + Quoted(meta.file_name);
-  PW_SQLITE_ASSIGN(bool task_exists,
-                   HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", meta.task.value));
+  PW_SQL_ASSIGN(bool task_exists, HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", meta.task.value));
   if (!task_exists) {
     return InvalidArgument(subject + ": task " + std::to_string(meta.task.value) +
                            " does not exist");
@@ -503,8 +505,8 @@ Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta
     return InvalidArgument(subject + ": size " + std::to_string(meta.size) +
                            " is not the content's " + std::to_string(content.size()) + " bytes");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertEvidence));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertEvidence));
   stmt.BindInt(1, meta.task.value);
   stmt.BindText(2, meta.file_name);
   stmt.BindText(3, meta.content_type);
@@ -513,31 +515,33 @@ Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta
   stmt.BindText(6, meta.uploaded_by);
   stmt.BindText(7, stamp);
   stmt.BindBlob(8, content);
-  PW_SQLITE_TRY(stmt.Run());
-  return EvidenceId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("evidence_files", "id"));
+  return EvidenceId{inserted};
 }
 
 Result<CommentId> WriteTaskComment(WriteContext& context, const TaskComment& comment) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(bool task_exists,
-                   HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", comment.task.value));
+  PW_SQL_ASSIGN(bool task_exists,
+                HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", comment.task.value));
   if (!task_exists) {
     return InvalidArgument("comment: task " + std::to_string(comment.task.value) +
                            " does not exist");
   }
   if (comment.body.empty()) return InvalidArgument("comment: the body is empty");
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertComment));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertComment));
   stmt.BindInt(1, comment.task.value);
   stmt.BindText(2, comment.author);
   stmt.BindText(3, comment.author_name);
   stmt.BindText(4, comment.body);
   stmt.BindText(5, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  return CommentId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("task_comments", "id"));
+  return CommentId{inserted};
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql
 
 namespace planwatch {
 

@@ -1,4 +1,4 @@
-#include "planwatch/storage/sqlite/reports.h"
+#include "planwatch/storage/sql/reports.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -6,10 +6,10 @@
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 constexpr char kReportColumns[] =
@@ -78,11 +78,11 @@ Result<ReportRecord> ReportRow(const Statement& s) {
   r.id = s.IdAt<ReportId>(0);
   r.plan = s.IdAt<PlanId>(1);
   r.unit = s.IdAt<OrgUnitId>(2);
-  PW_SQLITE_ASSIGN(r.period, StoredEnum<Period>(s.Text(3), "report period", Period::Parse));
+  PW_SQL_ASSIGN(r.period, StoredEnum<Period>(s.Text(3), "report period", Period::Parse));
   r.revision = static_cast<int>(s.Int(4));
   r.supersedes = s.IdAt<ReportId>(5);
-  PW_SQLITE_ASSIGN(r.state, StoredEnum<ReportState>(s.Text(6), "report state", ParseReportState));
-  PW_SQLITE_ASSIGN(r.due_on, s.DateAt(7));
+  PW_SQL_ASSIGN(r.state, StoredEnum<ReportState>(s.Text(6), "report state", ParseReportState));
+  PW_SQL_ASSIGN(r.due_on, s.DateAt(7));
   r.results = s.Text(8);
   r.difficulties = s.Text(9);
   r.proposals = s.Text(10);
@@ -114,12 +114,11 @@ Result<ReportEvent> EventRow(const Statement& s) {
   ReportEvent e;
   e.sequence = s.Int(0);
   e.report = s.IdAt<ReportId>(1);
-  PW_SQLITE_ASSIGN(e.action,
-                   StoredEnum<ReportAction>(s.Text(2), "report action", ParseReportAction));
+  PW_SQL_ASSIGN(e.action, StoredEnum<ReportAction>(s.Text(2), "report action", ParseReportAction));
   if (!s.IsNull(3)) {
-    PW_SQLITE_ASSIGN(e.from, StoredEnum<ReportState>(s.Text(3), "report state", ParseReportState));
+    PW_SQL_ASSIGN(e.from, StoredEnum<ReportState>(s.Text(3), "report state", ParseReportState));
   }
-  PW_SQLITE_ASSIGN(e.to, StoredEnum<ReportState>(s.Text(4), "report state", ParseReportState));
+  PW_SQL_ASSIGN(e.to, StoredEnum<ReportState>(s.Text(4), "report state", ParseReportState));
   e.actor = s.Text(5);
   e.comment = s.Text(6);
   e.at = s.Text(7);
@@ -193,15 +192,15 @@ Status ValidateReport(const ReportRecord& r, const std::string& subject) {
 }  // namespace
 
 Result<std::vector<ReportScheduleItem>> ReadReportSchedule(Connection& connection, PlanId plan) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectSchedule));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectSchedule));
   stmt.BindInt(1, plan.value);
   std::vector<ReportScheduleItem> items;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) break;
     ReportScheduleItem item;
-    PW_SQLITE_ASSIGN(item.period_type,
-                     StoredEnum<PeriodType>(stmt.Text(0), "period type", ParsePeriodType));
+    PW_SQL_ASSIGN(item.period_type,
+                  StoredEnum<PeriodType>(stmt.Text(0), "period type", ParsePeriodType));
     item.due_day = static_cast<int>(stmt.Int(1));
     items.push_back(item);
   }
@@ -218,37 +217,37 @@ Result<std::vector<ReportRecord>> ReadReports(Connection& connection, const Repo
   if (query.period) sql += " AND period = ?3";
   if (query.state) sql += " AND state = ?4";
   sql += " ORDER BY id";
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   if (query.plan) stmt.BindInt(1, query.plan->value);
   if (query.unit) stmt.BindInt(2, query.unit->value);
   if (query.period) stmt.BindText(3, query.period->ToString());
   if (query.state) stmt.BindText(4, ReportStateName(*query.state));
   std::vector<ReportRecord> out;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return out;
-    PW_SQLITE_ASSIGN(ReportRecord r, ReportRow(stmt));
+    PW_SQL_ASSIGN(ReportRecord r, ReportRow(stmt));
     out.push_back(std::move(r));
   }
 }
 
 Result<ReportRecord> ReadReport(Connection& connection, ReportId id) {
   const std::string sql = std::string("SELECT ") + kReportColumns + " FROM reports WHERE id = ?1";
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(bool found, stmt.Step());
+  PW_SQL_ASSIGN(bool found, stmt.Step());
   if (!found) return NotFound(ReportName(id) + " does not exist");
   return ReportRow(stmt);
 }
 
 Result<std::vector<ReportEvent>> ReadReportEvents(Connection& connection, ReportId report) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvents));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectEvents));
   stmt.BindInt(1, report.value);
   std::vector<ReportEvent> out;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return out;
-    PW_SQLITE_ASSIGN(ReportEvent e, EventRow(stmt));
+    PW_SQL_ASSIGN(ReportEvent e, EventRow(stmt));
     out.push_back(std::move(e));
   }
 }
@@ -257,7 +256,7 @@ Status WriteReportSchedule(WriteContext& context, PlanId plan,
                            const std::vector<ReportScheduleItem>& items) {
   Connection& c = context.connection();
   const std::string subject = "report schedule of plan " + std::to_string(plan.value);
-  PW_SQLITE_ASSIGN(bool plan_exists, HasRow(c, kLivePlan, plan.value));
+  PW_SQL_ASSIGN(bool plan_exists, HasRow(c, kLivePlan, plan.value));
   if (!plan_exists) return InvalidArgument(subject + ": the plan does not exist");
   if (!items.empty()) {
     if (auto valid = ValidateReportSchedule(items); !valid) {
@@ -266,18 +265,18 @@ Status WriteReportSchedule(WriteContext& context, PlanId plan,
       return std::unexpected(std::move(error));
     }
   }
-  PW_SQLITE_TRY(context.Stamp());
+  PW_SQL_TRY(context.Stamp());
   {
-    PW_SQLITE_ASSIGN(auto del, c.Prepare(kDeleteSchedule));
+    PW_SQL_ASSIGN(auto del, c.Prepare(kDeleteSchedule));
     del.BindInt(1, plan.value);
-    PW_SQLITE_TRY(del.Run());
+    PW_SQL_TRY(del.Run());
   }
   for (const ReportScheduleItem& item : items) {
-    PW_SQLITE_ASSIGN(auto ins, c.Prepare(kInsertScheduleItem));
+    PW_SQL_ASSIGN(auto ins, c.Prepare(kInsertScheduleItem));
     ins.BindInt(1, plan.value);
     ins.BindText(2, PeriodTypeName(item.period_type));
     ins.BindInt(3, item.due_day);
-    PW_SQLITE_TRY(ins.Run());
+    PW_SQL_TRY(ins.Run());
   }
   return {};
 }
@@ -287,30 +286,30 @@ Result<ReportId> WriteReport(WriteContext& context, const ReportRecord& report) 
   const std::string subject =
       report.id ? ReportName(report.id) : "new report for " + report.period.ToString();
   if (report.id) {
-    PW_SQLITE_ASSIGN(auto state_stmt, c.Prepare(kReportState));
+    PW_SQL_ASSIGN(auto state_stmt, c.Prepare(kReportState));
     state_stmt.BindInt(1, report.id.value);
-    PW_SQLITE_ASSIGN(bool exists, state_stmt.Step());
+    PW_SQL_ASSIGN(bool exists, state_stmt.Step());
     if (!exists) return NotFound(ReportName(report.id) + " does not exist");
     if (state_stmt.Text(0) == ReportStateName(ReportState::kAccepted)) {
       return Fail(ErrorCode::kFailedPrecondition,
                   ReportName(report.id) + " is accepted and can no longer change");
     }
   }
-  PW_SQLITE_TRY(ValidateReport(report, subject));
-  PW_SQLITE_ASSIGN(bool plan_exists, HasRow(c, kLivePlan, report.plan.value));
+  PW_SQL_TRY(ValidateReport(report, subject));
+  PW_SQL_ASSIGN(bool plan_exists, HasRow(c, kLivePlan, report.plan.value));
   if (!plan_exists) {
     return InvalidArgument(subject + ": plan " + std::to_string(report.plan.value) +
                            " does not exist");
   }
-  PW_SQLITE_ASSIGN(bool unit_exists, HasRow(c, kUnitExists, report.unit.value));
+  PW_SQL_ASSIGN(bool unit_exists, HasRow(c, kUnitExists, report.unit.value));
   if (!unit_exists) {
     return InvalidArgument(subject + ": org unit " + std::to_string(report.unit.value) +
                            " does not exist");
   }
   if (report.supersedes) {
-    PW_SQLITE_ASSIGN(auto key, c.Prepare(kReportKey));
+    PW_SQL_ASSIGN(auto key, c.Prepare(kReportKey));
     key.BindInt(1, report.supersedes.value);
-    PW_SQLITE_ASSIGN(bool found, key.Step());
+    PW_SQL_ASSIGN(bool found, key.Step());
     if (!found) {
       return InvalidArgument(subject + ": supersedes " + ReportName(report.supersedes) +
                              ", which does not exist");
@@ -322,37 +321,38 @@ Result<ReportId> WriteReport(WriteContext& context, const ReportRecord& report) 
     }
   }
   {
-    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kKeyTaken));
+    PW_SQL_ASSIGN(auto taken, c.Prepare(kKeyTaken));
     taken.BindInt(1, report.plan.value);
     taken.BindInt(2, report.unit.value);
     taken.BindText(3, report.period.ToString());
     taken.BindInt(4, report.revision);
     taken.BindInt(5, report.id.value);
-    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    PW_SQL_ASSIGN(bool found, taken.Step());
     if (found) {
       return Conflict(subject + ": revision " + std::to_string(report.revision) + " of the " +
                       report.period.ToString() + " report of that unit already exists (report " +
                       std::to_string(taken.Int(0)) + ")");
     }
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(report.id ? kUpdateReport : kInsertReport));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(report.id ? kUpdateReport : kInsertReport));
   BindReport(stmt, report);
   stmt.BindText(28, stamp);
   if (report.id) stmt.BindInt(29, report.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  return report.id ? report.id : ReportId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (report.id) return report.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("reports", "id"));
+  return ReportId{inserted};
 }
 
 Status WriteReportEvent(WriteContext& context, const ReportEvent& event) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(bool exists,
-                   HasRow(c, "SELECT 1 FROM reports WHERE id = ?1", event.report.value));
+  PW_SQL_ASSIGN(bool exists, HasRow(c, "SELECT 1 FROM reports WHERE id = ?1", event.report.value));
   if (!exists) {
     return InvalidArgument("event of " + ReportName(event.report) + ": the report does not exist");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertEvent));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertEvent));
   stmt.BindInt(1, event.report.value);
   stmt.BindText(2, ReportActionName(event.action));
   if (event.from) {
@@ -367,4 +367,4 @@ Status WriteReportEvent(WriteContext& context, const ReportEvent& event) {
   return stmt.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

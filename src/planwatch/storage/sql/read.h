@@ -1,6 +1,6 @@
-// Reads of the model from a SQLite connection: the StoreReader contract (store.h) as functions
-// of a Connection, shared by the Store (on a read snapshot) and by Transactions (on their own
-// connection). Internal to storage/sqlite.
+// Reads of the model from a connection of either engine: the StoreReader contract (store.h) as
+// functions of a Connection, shared by the Store (on a read snapshot) and by Transactions (on their
+// own connection). Internal to storage.
 //
 // Stored text that does not parse (a date, an enum name, a period) is internal: the file was
 // written by something else or is corrupt.
@@ -19,10 +19,10 @@
 #include "planwatch/domain/period.h"
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task.h"
-#include "planwatch/storage/sqlite/connection.h"
+#include "planwatch/storage/sql/connection.h"
 #include "planwatch/storage/store.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 Result<std::vector<OrgUnit>> ReadOrgUnits(Connection& connection);
 Result<std::vector<Succession>> ReadSuccessions(Connection& connection);
@@ -61,4 +61,4 @@ Result<std::vector<Target>> ReadTargetsAsOf(Connection& connection, const std::s
 // One current row; none when the id does not exist.
 Result<std::optional<Task>> ReadTask(Connection& connection, TaskId task);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

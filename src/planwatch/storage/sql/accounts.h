@@ -1,6 +1,6 @@
-// Users, sessions, API tokens, evidence files and task comments in SQLite: their StoreReader reads
+// Users, sessions, API tokens, evidence files and task comments: their StoreReader reads
 // and Transaction writes (store.h) as functions of a Connection or a WriteContext. Internal to
-// storage/sqlite.
+// storage.
 //
 // Reads: stored text that does not parse (a role name) is internal. Writes validate before they
 // write and may leave partial rows on failure: the caller runs each one inside a savepoint.
@@ -14,11 +14,11 @@
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
 #include "planwatch/domain/access.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 #include "planwatch/storage/store.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 Result<std::vector<UserRecord>> ReadUsers(Connection& connection);
 Result<std::optional<UserRecord>> ReadUserById(Connection& connection, UserId id);
@@ -80,4 +80,4 @@ Result<EvidenceId> WriteEvidence(WriteContext& context, const EvidenceFile& meta
 // the body is empty.
 Result<CommentId> WriteTaskComment(WriteContext& context, const TaskComment& comment);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

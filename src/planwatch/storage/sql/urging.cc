@@ -1,14 +1,14 @@
-#include "planwatch/storage/sqlite/urging.h"
+#include "planwatch/storage/sql/urging.h"
 
 #include <cstdint>
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
-#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
+#include "planwatch/storage/sql/timestamp.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 // A stored enum name through `parse`; internal (naming the column) when it does not parse.
@@ -90,7 +90,7 @@ constexpr char kAnswerUrging[] =
 Result<UrgingRecord> UrgingRow(const Statement& s) {
   UrgingRecord u;
   u.id = s.IdAt<UrgingId>(0);
-  PW_SQLITE_ASSIGN(u.subject, StoredName(s, 1, "urging subject", ParseUrgingSubjectKind));
+  PW_SQL_ASSIGN(u.subject, StoredName(s, 1, "urging subject", ParseUrgingSubjectKind));
   u.task = s.IdAt<TaskId>(2);
   u.indicator = s.IdAt<IndicatorId>(3);
   if (!s.IsNull(4)) {
@@ -101,9 +101,9 @@ Result<UrgingRecord> UrgingRow(const Statement& s) {
   }
   u.plan = s.IdAt<PlanId>(5);
   u.unit = s.IdAt<OrgUnitId>(6);
-  PW_SQLITE_ASSIGN(u.rung, StoredName(s, 7, "urging rung", ParseUrgingRung));
-  PW_SQLITE_ASSIGN(u.due_on, s.DateAt(8));
-  PW_SQLITE_ASSIGN(u.raised_on, s.DateAt(9));
+  PW_SQL_ASSIGN(u.rung, StoredName(s, 7, "urging rung", ParseUrgingRung));
+  PW_SQL_ASSIGN(u.due_on, s.DateAt(8));
+  PW_SQL_ASSIGN(u.raised_on, s.DateAt(9));
   u.message = s.Text(10);
   u.answer = s.Text(11);
   u.answered_by = s.Text(12);
@@ -205,14 +205,14 @@ constexpr char kSelectAttempts[] =
 Result<OutboxRecord> OutboxRow(const Statement& s) {
   OutboxRecord o;
   o.id = s.IdAt<OutboxId>(0);
-  PW_SQLITE_ASSIGN(o.channel, StoredName(s, 1, "delivery channel", ParseDeliveryChannel));
+  PW_SQL_ASSIGN(o.channel, StoredName(s, 1, "delivery channel", ParseDeliveryChannel));
   o.destination = s.Text(2);
   o.webhook = s.IdAt<WebhookId>(3);
   o.event = s.Text(4);
   o.subject = s.Text(5);
   o.payload = s.Text(6);
   o.idempotency_key = s.Text(7);
-  PW_SQLITE_ASSIGN(o.state, StoredName(s, 8, "delivery state", ParseDeliveryState));
+  PW_SQL_ASSIGN(o.state, StoredName(s, 8, "delivery state", ParseDeliveryState));
   o.attempts = static_cast<int>(s.Int(9));
   o.next_attempt_at = s.Text(10);
   o.delivered_at = s.Text(11);
@@ -228,7 +228,7 @@ Result<DeliveryAttempt> AttemptRow(const Statement& s) {
   a.number = static_cast<int>(s.Int(1));
   a.started_at = s.Text(2);
   a.finished_at = s.Text(3);
-  PW_SQLITE_ASSIGN(a.outcome, StoredName(s, 4, "attempt outcome", ParseAttemptOutcome));
+  PW_SQL_ASSIGN(a.outcome, StoredName(s, 4, "attempt outcome", ParseAttemptOutcome));
   a.error = s.Text(5);
   return a;
 }
@@ -273,7 +273,7 @@ Result<std::string> SubjectKey(const UrgingRecord& u) {
 // ---- reads ----
 
 Result<std::optional<UrgingRules>> ReadPlanUrgingRules(Connection& connection, PlanId plan) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectRules));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectRules));
   stmt.BindInt(1, plan.value);
   return First<UrgingRules>(stmt, [](const Statement& s) -> Result<UrgingRules> {
     UrgingRules r;
@@ -286,7 +286,7 @@ Result<std::optional<UrgingRules>> ReadPlanUrgingRules(Connection& connection, P
 }
 
 Result<std::vector<UrgingRecord>> ReadUrgings(Connection& connection, const UrgingQuery& query) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUrgings));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectUrgings));
   BindIf(stmt, 1, query.plan, [&](int i) { stmt.BindInt(i, query.plan->value); });
   BindIf(stmt, 2, query.unit, [&](int i) { stmt.BindInt(i, query.unit->value); });
   BindIf(stmt, 3, query.rung, [&](int i) { stmt.BindText(i, UrgingRungName(*query.rung)); });
@@ -298,14 +298,14 @@ Result<std::vector<UrgingRecord>> ReadUrgings(Connection& connection, const Urgi
 }
 
 Result<std::optional<UrgingRecord>> ReadUrgingById(Connection& connection, UrgingId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectUrgingById));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectUrgingById));
   stmt.BindInt(1, id.value);
   return First<UrgingRecord>(stmt, UrgingRow);
 }
 
 Result<std::vector<NotificationRecord>> ReadNotifications(Connection& connection,
                                                           const NotificationQuery& query) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectNotifications));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectNotifications));
   stmt.BindInt(1, query.user.value);
   stmt.BindBool(2, query.unread_only);
   return Collect<NotificationRecord>(stmt, NotificationRow);
@@ -313,18 +313,18 @@ Result<std::vector<NotificationRecord>> ReadNotifications(Connection& connection
 
 Result<std::optional<NotificationRecord>> ReadNotificationById(Connection& connection,
                                                                NotificationId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectNotificationById));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectNotificationById));
   stmt.BindInt(1, id.value);
   return First<NotificationRecord>(stmt, NotificationRow);
 }
 
 Result<std::vector<WebhookRecord>> ReadWebhooks(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectWebhooks));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectWebhooks));
   return Collect<WebhookRecord>(stmt, WebhookRow);
 }
 
 Result<std::optional<WebhookRecord>> ReadWebhookById(Connection& connection, WebhookId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectWebhookById));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectWebhookById));
   stmt.BindInt(1, id.value);
   return First<WebhookRecord>(stmt, WebhookRow);
 }
@@ -332,9 +332,9 @@ Result<std::optional<WebhookRecord>> ReadWebhookById(Connection& connection, Web
 Result<std::vector<OutboxRecord>> ReadOutbox(Connection& connection, const OutboxQuery& query) {
   std::optional<std::string> due_by;
   if (query.due_by) {
-    PW_SQLITE_ASSIGN(due_by, StoredInstant(*query.due_by, "outbox query", "due_by"));
+    PW_SQL_ASSIGN(due_by, StoredInstant(*query.due_by, "outbox query", "due_by"));
   }
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOutbox));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectOutbox));
   BindIf(stmt, 1, query.state, [&](int i) { stmt.BindText(i, DeliveryStateName(*query.state)); });
   BindIf(stmt, 2, due_by, [&](int i) { stmt.BindText(i, *due_by); });
   BindIf(stmt, 3, query.channel,
@@ -344,13 +344,13 @@ Result<std::vector<OutboxRecord>> ReadOutbox(Connection& connection, const Outbo
 }
 
 Result<std::optional<OutboxRecord>> ReadOutboxById(Connection& connection, OutboxId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectOutboxById));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectOutboxById));
   stmt.BindInt(1, id.value);
   return First<OutboxRecord>(stmt, OutboxRow);
 }
 
 Result<std::vector<DeliveryAttempt>> ReadDeliveryAttempts(Connection& connection, OutboxId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectAttempts));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectAttempts));
   stmt.BindInt(1, id.value);
   return Collect<DeliveryAttempt>(stmt, AttemptRow);
 }
@@ -364,10 +364,10 @@ Status WriteUrgingRules(WriteContext& context, PlanId plan, const UrgingRules& r
     error.message = "plan " + Id(plan.value) + ": " + error.message;
     return std::unexpected(std::move(error));
   }
-  PW_SQLITE_ASSIGN(bool exists, HasRow(c, kLivePlanExists, plan.value));
+  PW_SQL_ASSIGN(bool exists, HasRow(c, kLivePlanExists, plan.value));
   if (!exists) return InvalidArgument("plan " + Id(plan.value) + " does not exist");
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kUpsertRules));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kUpsertRules));
   stmt.BindInt(1, plan.value);
   stmt.BindInt(2, rules.reminder_days_before);
   stmt.BindInt(3, rules.notice_days_after);
@@ -379,37 +379,36 @@ Status WriteUrgingRules(WriteContext& context, PlanId plan, const UrgingRules& r
 
 Result<UrgingId> WriteUrging(WriteContext& context, const UrgingRecord& u) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::string key, SubjectKey(u));
+  PW_SQL_ASSIGN(std::string key, SubjectKey(u));
   const std::string subject = "urging " + key + " " + std::string(UrgingRungName(u.rung));
   if (u.task) {
-    PW_SQLITE_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", u.task.value));
+    PW_SQL_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM tasks WHERE id = ?1", u.task.value));
     if (!found) return InvalidArgument(subject + ": task " + Id(u.task.value) + " does not exist");
   }
   if (u.plan) {
-    PW_SQLITE_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM plans WHERE id = ?1", u.plan.value));
+    PW_SQL_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM plans WHERE id = ?1", u.plan.value));
     if (!found) return InvalidArgument(subject + ": plan " + Id(u.plan.value) + " does not exist");
   }
   if (u.indicator) {
-    PW_SQLITE_ASSIGN(bool found,
-                     HasRow(c, "SELECT 1 FROM indicators WHERE id = ?1", u.indicator.value));
+    PW_SQL_ASSIGN(bool found,
+                  HasRow(c, "SELECT 1 FROM indicators WHERE id = ?1", u.indicator.value));
     if (!found) {
       return InvalidArgument(subject + ": indicator " + Id(u.indicator.value) + " does not exist");
     }
   }
-  PW_SQLITE_ASSIGN(bool unit_found,
-                   HasRow(c, "SELECT 1 FROM org_units WHERE id = ?1", u.unit.value));
+  PW_SQL_ASSIGN(bool unit_found, HasRow(c, "SELECT 1 FROM org_units WHERE id = ?1", u.unit.value));
   if (!unit_found) {
     return InvalidArgument(subject + ": org unit " + Id(u.unit.value) + " does not exist");
   }
   {
-    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kUrgingKeyTaken));
+    PW_SQL_ASSIGN(auto taken, c.Prepare(kUrgingKeyTaken));
     taken.BindText(1, key);
     taken.BindText(2, UrgingRungName(u.rung));
-    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    PW_SQL_ASSIGN(bool found, taken.Step());
     if (found) return Conflict(subject + " was already raised (urging " + Id(taken.Int(0)) + ")");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertUrging));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertUrging));
   stmt.BindText(1, UrgingSubjectKindName(u.subject));
   stmt.BindText(2, key);
   stmt.BindId(3, u.task);
@@ -422,14 +421,15 @@ Result<UrgingId> WriteUrging(WriteContext& context, const UrgingRecord& u) {
   stmt.BindDate(10, u.raised_on);
   stmt.BindText(11, u.message);
   stmt.BindText(12, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  return UrgingId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("urgings", "id"));
+  return UrgingId{inserted};
 }
 
 Status WriteUrgingAnswer(WriteContext& context, UrgingId id, std::string_view text,
                          std::string_view answered_by) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::optional<UrgingRecord> urging, ReadUrgingById(c, id));
+  PW_SQL_ASSIGN(std::optional<UrgingRecord> urging, ReadUrgingById(c, id));
   const std::string subject = "urging " + Id(id.value);
   if (!urging) return NotFound(subject + " does not exist");
   if (urging->rung != UrgingRung::kExplanationRequest) {
@@ -441,8 +441,8 @@ Status WriteUrgingAnswer(WriteContext& context, UrgingId id, std::string_view te
     return Conflict(subject + " was already answered at " + urging->answered_at);
   }
   if (text.empty()) return InvalidArgument(subject + ": the answer is empty");
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kAnswerUrging));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kAnswerUrging));
   stmt.BindText(1, text);
   stmt.BindText(2, answered_by);
   stmt.BindText(3, stamp);
@@ -455,16 +455,16 @@ Result<NotificationId> WriteNotification(WriteContext& context, const Notificati
   const std::string subject = "notification for user " + Id(n.user.value);
   if (n.source.empty()) return InvalidArgument(subject + ": the source is empty");
   if (n.title.empty()) return InvalidArgument(subject + ": the title is empty");
-  PW_SQLITE_ASSIGN(bool user_found, HasRow(c, "SELECT 1 FROM users WHERE id = ?1", n.user.value));
+  PW_SQL_ASSIGN(bool user_found, HasRow(c, "SELECT 1 FROM users WHERE id = ?1", n.user.value));
   if (!user_found) return InvalidArgument(subject + ": the user does not exist");
   if (n.urging) {
-    PW_SQLITE_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM urgings WHERE id = ?1", n.urging.value));
+    PW_SQL_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM urgings WHERE id = ?1", n.urging.value));
     if (!found) {
       return InvalidArgument(subject + ": urging " + Id(n.urging.value) + " does not exist");
     }
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertNotification));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertNotification));
   stmt.BindInt(1, n.user.value);
   stmt.BindId(2, n.urging);
   stmt.BindText(3, n.source);
@@ -472,16 +472,17 @@ Result<NotificationId> WriteNotification(WriteContext& context, const Notificati
   stmt.BindText(5, n.body);
   stmt.BindText(6, n.link);
   stmt.BindText(7, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  return NotificationId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("notifications", "id"));
+  return NotificationId{inserted};
 }
 
 Status WriteNotificationRead(WriteContext& context, NotificationId id) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM notifications WHERE id = ?1", id.value));
+  PW_SQL_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM notifications WHERE id = ?1", id.value));
   if (!found) return NotFound("notification " + Id(id.value) + " does not exist");
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kReadNotification));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kReadNotification));
   stmt.BindText(1, stamp);
   stmt.BindInt(2, id.value);
   return stmt.Run();
@@ -489,11 +490,11 @@ Status WriteNotificationRead(WriteContext& context, NotificationId id) {
 
 Result<int> WriteNotificationsReadOf(WriteContext& context, UserId user) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kReadAllNotifications));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kReadAllNotifications));
   stmt.BindText(1, stamp);
   stmt.BindInt(2, user.value);
-  PW_SQLITE_TRY(stmt.Run());
+  PW_SQL_TRY(stmt.Run());
   return static_cast<int>(c.Changes());
 }
 
@@ -513,11 +514,11 @@ Result<WebhookId> WriteWebhook(WriteContext& context, const WebhookRecord& w) {
     }
   }
   if (w.id) {
-    PW_SQLITE_ASSIGN(bool live, HasRow(c, kLiveWebhookExists, w.id.value));
+    PW_SQL_ASSIGN(bool live, HasRow(c, kLiveWebhookExists, w.id.value));
     if (!live) return NotFound("webhook " + Id(w.id.value) + " does not exist");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(w.id ? kUpdateWebhook : kInsertWebhook));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(w.id ? kUpdateWebhook : kInsertWebhook));
   stmt.BindText(1, w.url);
   stmt.BindText(2, w.secret);
   stmt.BindText(3, Join(w.events));
@@ -528,16 +529,18 @@ Result<WebhookId> WriteWebhook(WriteContext& context, const WebhookRecord& w) {
     stmt.BindText(5, w.created_by);
     stmt.BindText(6, stamp);
   }
-  PW_SQLITE_TRY(stmt.Run());
-  return w.id ? w.id : WebhookId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (w.id) return w.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("webhooks", "id"));
+  return WebhookId{inserted};
 }
 
 Status DeleteWebhookRow(WriteContext& context, WebhookId id) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(bool live, HasRow(c, kLiveWebhookExists, id.value));
+  PW_SQL_ASSIGN(bool live, HasRow(c, kLiveWebhookExists, id.value));
   if (!live) return NotFound("webhook " + Id(id.value) + " does not exist");
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kDeleteWebhook));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kDeleteWebhook));
   stmt.BindText(1, stamp);
   stmt.BindInt(2, id.value);
   return stmt.Run();
@@ -550,12 +553,11 @@ Result<OutboxId> WriteOutbox(WriteContext& context, const OutboxRecord& m) {
   if (m.destination.empty()) return InvalidArgument(subject + ": the destination is empty");
   std::optional<std::string> next;
   if (!m.next_attempt_at.empty()) {
-    PW_SQLITE_ASSIGN(next, StoredInstant(m.next_attempt_at, subject, "next_attempt_at"));
+    PW_SQL_ASSIGN(next, StoredInstant(m.next_attempt_at, subject, "next_attempt_at"));
   }
   if (m.channel == DeliveryChannel::kWebhook) {
     if (!m.webhook) return InvalidArgument(subject + ": a webhook message names no webhook");
-    PW_SQLITE_ASSIGN(bool found,
-                     HasRow(c, "SELECT 1 FROM webhooks WHERE id = ?1", m.webhook.value));
+    PW_SQL_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM webhooks WHERE id = ?1", m.webhook.value));
     if (!found) {
       return InvalidArgument(subject + ": webhook " + Id(m.webhook.value) + " does not exist");
     }
@@ -563,19 +565,19 @@ Result<OutboxId> WriteOutbox(WriteContext& context, const OutboxRecord& m) {
     return InvalidArgument(subject + ": an e-mail names a webhook");
   }
   if (m.urging) {
-    PW_SQLITE_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM urgings WHERE id = ?1", m.urging.value));
+    PW_SQL_ASSIGN(bool found, HasRow(c, "SELECT 1 FROM urgings WHERE id = ?1", m.urging.value));
     if (!found) {
       return InvalidArgument(subject + ": urging " + Id(m.urging.value) + " does not exist");
     }
   }
   {
-    PW_SQLITE_ASSIGN(auto taken, c.Prepare(kKeyTaken));
+    PW_SQL_ASSIGN(auto taken, c.Prepare(kKeyTaken));
     taken.BindText(1, m.idempotency_key);
-    PW_SQLITE_ASSIGN(bool found, taken.Step());
+    PW_SQL_ASSIGN(bool found, taken.Step());
     if (found) return Conflict(subject + " is already queued (outbox " + Id(taken.Int(0)) + ")");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertOutbox));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertOutbox));
   stmt.BindText(1, DeliveryChannelName(m.channel));
   stmt.BindText(2, m.destination);
   stmt.BindId(3, m.webhook);
@@ -586,33 +588,34 @@ Result<OutboxId> WriteOutbox(WriteContext& context, const OutboxRecord& m) {
   stmt.BindText(8, next.value_or(stamp));
   stmt.BindText(9, stamp);
   stmt.BindId(10, m.urging);
-  PW_SQLITE_TRY(stmt.Run());
-  return OutboxId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("outbox", "id"));
+  return OutboxId{inserted};
 }
 
 Result<int> WriteAttemptStart(WriteContext& context, OutboxId id, const std::string& started_at) {
   Connection& c = context.connection();
   const std::string subject = "outbox " + Id(id.value);
-  PW_SQLITE_ASSIGN(std::string started, StoredInstant(started_at, subject, "started_at"));
-  PW_SQLITE_ASSIGN(std::optional<OutboxRecord> row, ReadOutboxById(c, id));
+  PW_SQL_ASSIGN(std::string started, StoredInstant(started_at, subject, "started_at"));
+  PW_SQL_ASSIGN(std::optional<OutboxRecord> row, ReadOutboxById(c, id));
   if (!row) return NotFound(subject + " does not exist");
   if (row->state != DeliveryState::kPending) {
     return Fail(ErrorCode::kFailedPrecondition, subject + " is " +
                                                     std::string(DeliveryStateName(row->state)) +
                                                     ", not pending: no attempt can start");
   }
-  PW_SQLITE_TRY(context.Stamp());
+  PW_SQL_TRY(context.Stamp());
   {
-    PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kStartRow));
+    PW_SQL_ASSIGN(auto stmt, c.Prepare(kStartRow));
     stmt.BindInt(1, id.value);
-    PW_SQLITE_TRY(stmt.Run());
+    PW_SQL_TRY(stmt.Run());
   }
   const int number = row->attempts + 1;
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertAttempt));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertAttempt));
   stmt.BindInt(1, id.value);
   stmt.BindInt(2, number);
   stmt.BindText(3, started);
-  PW_SQLITE_TRY(stmt.Run());
+  PW_SQL_TRY(stmt.Run());
   return number;
 }
 
@@ -622,33 +625,33 @@ Status WriteAttemptEnd(WriteContext& context, OutboxId id, const DeliveryAttempt
   if (end.outcome == AttemptOutcome::kOpen) {
     return InvalidArgument(subject + ": an attempt cannot end as open");
   }
-  PW_SQLITE_ASSIGN(std::string finished, StoredInstant(end.finished_at, subject, "finished_at"));
+  PW_SQL_ASSIGN(std::string finished, StoredInstant(end.finished_at, subject, "finished_at"));
   std::optional<std::string> next;
   const bool again =
       end.outcome == AttemptOutcome::kRetry || end.outcome == AttemptOutcome::kInterrupted;
   if (again) {
-    PW_SQLITE_ASSIGN(next, StoredInstant(end.next_attempt_at, subject, "next_attempt_at"));
+    PW_SQL_ASSIGN(next, StoredInstant(end.next_attempt_at, subject, "next_attempt_at"));
   }
-  PW_SQLITE_ASSIGN(std::optional<OutboxRecord> row, ReadOutboxById(c, id));
+  PW_SQL_ASSIGN(std::optional<OutboxRecord> row, ReadOutboxById(c, id));
   if (!row) return NotFound(subject + " does not exist");
   if (row->state != DeliveryState::kSending) {
     return Fail(ErrorCode::kFailedPrecondition, subject + " is " +
                                                     std::string(DeliveryStateName(row->state)) +
                                                     ", not sending: it has no open attempt");
   }
-  PW_SQLITE_TRY(context.Stamp());
+  PW_SQL_TRY(context.Stamp());
   {
-    PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kCloseAttempt));
+    PW_SQL_ASSIGN(auto stmt, c.Prepare(kCloseAttempt));
     stmt.BindText(1, finished);
     stmt.BindText(2, AttemptOutcomeName(end.outcome));
     stmt.BindText(3, end.error);
     stmt.BindInt(4, id.value);
-    PW_SQLITE_TRY(stmt.Run());
+    PW_SQL_TRY(stmt.Run());
   }
   DeliveryState state = DeliveryState::kPending;
   if (end.outcome == AttemptOutcome::kDelivered) state = DeliveryState::kDelivered;
   if (end.outcome == AttemptOutcome::kFailed) state = DeliveryState::kFailed;
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kEndRow));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kEndRow));
   stmt.BindText(1, DeliveryStateName(state));
   BindIf(stmt, 2, next, [&](int i) { stmt.BindText(i, *next); });
   BindIf(stmt, 3, state == DeliveryState::kDelivered, [&](int i) { stmt.BindText(i, finished); });
@@ -657,4 +660,4 @@ Status WriteAttemptEnd(WriteContext& context, OutboxId id, const DeliveryAttempt
   return stmt.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

@@ -1,5 +1,5 @@
 // Writes of the model inside a write transaction: the Transaction::Put* contract (store.h) as
-// functions of a WriteContext. Internal to storage/sqlite.
+// functions of a WriteContext. Internal to storage.
 //
 // Every function validates before it writes: invalid_argument for an empty code, a number that
 // is not finite, a list naming the same id twice, or a reference (parent, plan, group, unit,
@@ -27,12 +27,12 @@
 #include "planwatch/domain/period.h"
 #include "planwatch/domain/plan.h"
 #include "planwatch/domain/task.h"
-#include "planwatch/storage/sqlite/connection.h"
+#include "planwatch/storage/sql/connection.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
-// What the writes of one transaction share: its connection (inside BEGIN IMMEDIATE) and its
-// single stored_at.
+// What the writes of one transaction share: its connection (inside the engine's write
+// transaction, where writers take turns) and its single stored_at.
 class WriteContext {
  public:
   // `now_ms`: the clock, milliseconds since the Unix epoch.
@@ -77,4 +77,4 @@ Status DeleteIndicatorRow(WriteContext& context, IndicatorId id);
 Status DeleteDataValueRow(WriteContext& context, IndicatorId indicator, OrgUnitId unit,
                           const Period& period, std::string_view stored_by);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

@@ -1,6 +1,6 @@
-// Reviews and scorecard weights in SQLite: their StoreReader reads and Transaction writes
+// Reviews and scorecard weights: their StoreReader reads and Transaction writes
 // (store.h, "Reviews") as functions of a Connection or a WriteContext. Internal to
-// storage/sqlite.
+// storage.
 //
 // Reads: stored text that does not parse (a kind, a date) is internal. Writes validate before
 // they write and may leave partial rows on failure: the caller runs each one inside a savepoint.
@@ -13,10 +13,10 @@
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
 #include "planwatch/storage/reviews.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // By id; every plan's when `plan` is none.
 Result<std::vector<ReviewRecord>> ReadReviews(Connection& connection, PlanId plan);
@@ -30,4 +30,4 @@ Result<ReviewId> WriteReview(WriteContext& context, const ReviewRecord& review);
 Status PublishReviewRow(WriteContext& context, ReviewId id, std::string_view by);
 Status WriteScorecardWeights(WriteContext& context, const ScorecardWeightsRecord& weights);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

@@ -1,11 +1,11 @@
-#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sql/timestamp.h"
 
 #include <chrono>
 #include <cstdio>
 
 #include "planwatch/base/date.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 constexpr std::int64_t kMsPerDay = 86'400'000;
@@ -76,4 +76,4 @@ Result<std::int64_t> ParseTimestamp(std::string_view text) {
          minute * 60'000LL + second * 1000LL + millis;
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

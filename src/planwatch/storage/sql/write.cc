@@ -1,4 +1,4 @@
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/write.h"
 
 #include <cmath>
 #include <set>
@@ -8,12 +8,12 @@
 #include <utility>
 #include <vector>
 
-#include "planwatch/storage/sqlite/read.h"
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
-#include "planwatch/storage/sqlite/timestamp.h"
+#include "planwatch/storage/sql/read.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
+#include "planwatch/storage/sql/timestamp.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 // Existence of a row by id, one constant statement per table. "Live": not soft-deleted; an
@@ -52,7 +52,7 @@ template <typename Tag>
 Status RequireRow(Connection& connection, std::string_view exists_sql, Id<Tag> id,
                   const std::string& subject, std::string_view what) {
   if (!id) return {};
-  PW_SQLITE_ASSIGN(bool found, HasRow(connection, exists_sql, id.value));
+  PW_SQL_ASSIGN(bool found, HasRow(connection, exists_sql, id.value));
   if (!found) {
     return InvalidArgument(subject + ": " + std::string(what) + " " + std::to_string(id.value) +
                            " does not exist");
@@ -65,7 +65,7 @@ template <typename Tag>
 Status RequireNoCycle(Connection& connection, std::string_view ancestry_sql, Id<Tag> self,
                       Id<Tag> parent, const std::string& subject) {
   if (!self || !parent) return {};
-  PW_SQLITE_ASSIGN(bool cycle, HasRow(connection, ancestry_sql, parent.value, self.value));
+  PW_SQL_ASSIGN(bool cycle, HasRow(connection, ancestry_sql, parent.value, self.value));
   if (cycle) {
     return InvalidArgument(subject + ": parent " + std::to_string(parent.value) +
                            " would make it its own ancestor");
@@ -103,11 +103,11 @@ Status RequireDistinct(const std::vector<Id<Tag>>& ids, const std::string& subje
 Status RequireFreeCode(Connection& connection, std::string_view sql, std::string_view code,
                        std::int64_t own_id, std::optional<std::int64_t> scope,
                        const std::string& what) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindText(1, code);
   stmt.BindInt(2, own_id);
   if (scope) stmt.BindInt(3, *scope);
-  PW_SQLITE_ASSIGN(bool taken, stmt.Step());
+  PW_SQL_ASSIGN(bool taken, stmt.Step());
   if (taken) {
     std::string message = what + " " + Quoted(code) + " is already taken";
     if (scope) message += " in plan " + std::to_string(*scope);
@@ -121,7 +121,7 @@ Status RequireFreeCode(Connection& connection, std::string_view sql, std::string
 template <typename Tag>
 Status RequireExisting(Connection& connection, std::string_view exists_sql, Id<Tag> id,
                        std::string_view what) {
-  PW_SQLITE_ASSIGN(bool found, HasRow(connection, exists_sql, id.value));
+  PW_SQL_ASSIGN(bool found, HasRow(connection, exists_sql, id.value));
   if (!found) {
     return NotFound(std::string(what) + " " + std::to_string(id.value) + " does not exist");
   }
@@ -144,16 +144,16 @@ template <typename Tag>
 Status ReplaceIdList(Connection& connection, const char* delete_sql, const char* insert_sql,
                      std::int64_t owner, const std::vector<Id<Tag>>& members) {
   {
-    PW_SQLITE_ASSIGN(auto del, connection.Prepare(delete_sql));
+    PW_SQL_ASSIGN(auto del, connection.Prepare(delete_sql));
     del.BindInt(1, owner);
-    PW_SQLITE_TRY(del.Run());
+    PW_SQL_TRY(del.Run());
   }
   for (std::size_t i = 0; i < members.size(); ++i) {
-    PW_SQLITE_ASSIGN(auto ins, connection.Prepare(insert_sql));
+    PW_SQL_ASSIGN(auto ins, connection.Prepare(insert_sql));
     ins.BindInt(1, owner);
     ins.BindInt(2, static_cast<std::int64_t>(i));
     ins.BindInt(3, members[i].value);
-    PW_SQLITE_TRY(ins.Run());
+    PW_SQL_TRY(ins.Run());
   }
   return {};
 }
@@ -209,17 +209,17 @@ Status ArchiveTask(Connection& connection, TaskId id, const std::string& stamp) 
   std::int64_t version = 0;
   std::string stored_at;
   {
-    PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kTaskVersion));
+    PW_SQL_ASSIGN(auto stmt, connection.Prepare(kTaskVersion));
     stmt.BindInt(1, id.value);
-    PW_SQLITE_ASSIGN(bool row, stmt.Step());
+    PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return NotFound("task " + std::to_string(id.value) + " does not exist");
     version = stmt.Int(0);
     stored_at = stmt.Text(1);
   }
-  PW_SQLITE_ASSIGN(std::optional<Task> current, ReadTask(connection, id));
+  PW_SQL_ASSIGN(std::optional<Task> current, ReadTask(connection, id));
   if (!current) return NotFound("task " + std::to_string(id.value) + " does not exist");
   const Task& t = *current;
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kArchiveTask));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kArchiveTask));
   stmt.BindInt(1, t.id.value);
   stmt.BindInt(2, version);
   stmt.BindId(3, t.plan);
@@ -281,15 +281,14 @@ constexpr char kUpsertDataValue[] =
 
 Result<std::string> WriteContext::Stamp() {
   if (stamp_) return *stamp_;
-  PW_SQLITE_ASSIGN(
-      auto stmt,
-      connection_.Prepare("UPDATE write_clock SET last_stamp_ms = "
-                          "max(?1, last_stamp_ms + 1) WHERE id = 1 RETURNING last_stamp_ms"));
+  PW_SQL_ASSIGN(auto stmt, connection_.Prepare(
+                               "UPDATE write_clock SET last_stamp_ms = "
+                               "max(?1, last_stamp_ms + 1) WHERE id = 1 RETURNING last_stamp_ms"));
   stmt.BindInt(1, now_ms_());
-  PW_SQLITE_ASSIGN(bool row, stmt.Step());
+  PW_SQL_ASSIGN(bool row, stmt.Step());
   if (!row) return Internal("write_clock has no row");
   const std::int64_t ms = stmt.Int(0);
-  PW_SQLITE_TRY(stmt.Run());
+  PW_SQL_TRY(stmt.Run());
   stamp_ = FormatTimestamp(ms);
   return *stamp_;
 }
@@ -297,20 +296,20 @@ Result<std::string> WriteContext::Stamp() {
 Result<OrgUnitId> WriteOrgUnit(WriteContext& context, const OrgUnit& unit) {
   Connection& c = context.connection();
   const std::string subject = "org unit " + Quoted(unit.code);
-  PW_SQLITE_TRY(RequireCode(unit.code, "org unit code"));
-  if (unit.id) PW_SQLITE_TRY(RequireExisting(c, kOrgUnitExists, unit.id, "org unit"));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, unit.parent, subject, "parent org unit"));
-  PW_SQLITE_TRY(RequireNoCycle(c, kOrgUnitAncestry, unit.id, unit.parent, subject));
-  PW_SQLITE_TRY(RequireFreeCode(c, kOrgUnitCodeTaken, unit.code, unit.id.value, std::nullopt,
-                                "org unit code"));
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_TRY(RequireCode(unit.code, "org unit code"));
+  if (unit.id) PW_SQL_TRY(RequireExisting(c, kOrgUnitExists, unit.id, "org unit"));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, unit.parent, subject, "parent org unit"));
+  PW_SQL_TRY(RequireNoCycle(c, kOrgUnitAncestry, unit.id, unit.parent, subject));
+  PW_SQL_TRY(RequireFreeCode(c, kOrgUnitCodeTaken, unit.code, unit.id.value, std::nullopt,
+                             "org unit code"));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   if (unit.id) {
-    PW_SQLITE_ASSIGN(auto archive, c.Prepare(kArchiveOrgUnit));
+    PW_SQL_ASSIGN(auto archive, c.Prepare(kArchiveOrgUnit));
     archive.BindInt(1, unit.id.value);
     archive.BindText(2, stamp);
-    PW_SQLITE_TRY(archive.Run());
+    PW_SQL_TRY(archive.Run());
   }
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(unit.id ? kUpdateOrgUnit : kInsertOrgUnit));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(unit.id ? kUpdateOrgUnit : kInsertOrgUnit));
   stmt.BindText(1, unit.code);
   stmt.BindText(2, unit.name_vi);
   stmt.BindText(3, unit.name_en);
@@ -322,8 +321,10 @@ Result<OrgUnitId> WriteOrgUnit(WriteContext& context, const OrgUnit& unit) {
   stmt.BindOptionalDate(9, unit.valid_to);
   stmt.BindText(10, stamp);
   if (unit.id) stmt.BindInt(11, unit.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  return unit.id ? unit.id : OrgUnitId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (unit.id) return unit.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("org_units", "id"));
+  return OrgUnitId{inserted};
 }
 
 Status WriteSuccession(WriteContext& context, const Succession& succession) {
@@ -336,14 +337,13 @@ Status WriteSuccession(WriteContext& context, const Succession& succession) {
   if (succession.predecessor == succession.successor) {
     return InvalidArgument(subject + ": a unit cannot succeed itself");
   }
-  PW_SQLITE_TRY(
+  PW_SQL_TRY(
       RequireRow(c, kOrgUnitExists, succession.predecessor, subject, "predecessor org unit"));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, succession.successor, subject, "successor org unit"));
-  PW_SQLITE_ASSIGN(auto stmt,
-                   c.Prepare("INSERT INTO successions (predecessor_id, successor_id, "
-                             "effective_on) VALUES (?1, ?2, ?3) ON CONFLICT "
-                             "(predecessor_id, successor_id) DO UPDATE SET effective_on = "
-                             "excluded.effective_on"));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, succession.successor, subject, "successor org unit"));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare("INSERT INTO successions (predecessor_id, successor_id, "
+                                     "effective_on) VALUES (?1, ?2, ?3) ON CONFLICT "
+                                     "(predecessor_id, successor_id) DO UPDATE SET effective_on = "
+                                     "excluded.effective_on"));
   stmt.BindInt(1, succession.predecessor.value);
   stmt.BindInt(2, succession.successor.value);
   stmt.BindDate(3, succession.effective_on);
@@ -352,16 +352,16 @@ Status WriteSuccession(WriteContext& context, const Succession& succession) {
 
 Result<DirectiveId> WriteDirective(WriteContext& context, const Directive& directive) {
   Connection& c = context.connection();
-  PW_SQLITE_TRY(RequireCode(directive.number, "directive number"));
+  PW_SQL_TRY(RequireCode(directive.number, "directive number"));
   if (directive.id) {
-    PW_SQLITE_TRY(RequireExisting(c, kDirectiveLive, directive.id, "directive"));
+    PW_SQL_TRY(RequireExisting(c, kDirectiveLive, directive.id, "directive"));
   }
-  PW_SQLITE_TRY(RequireFreeCode(c,
-                                "SELECT id, deleted_at IS NOT NULL FROM directives "
-                                "WHERE number = ?1 AND id <> ?2",
-                                directive.number, directive.id.value, std::nullopt,
-                                "directive number"));
-  PW_SQLITE_ASSIGN(
+  PW_SQL_TRY(RequireFreeCode(c,
+                             "SELECT id, deleted_at IS NOT NULL FROM directives "
+                             "WHERE number = ?1 AND id <> ?2",
+                             directive.number, directive.id.value, std::nullopt,
+                             "directive number"));
+  PW_SQL_ASSIGN(
       auto stmt,
       c.Prepare(directive.id ? "UPDATE directives SET number = ?1, kind = ?2, issuer = ?3, "
                                "issued_on = ?4, title_vi = ?5, title_en = ?6, url = ?7 "
@@ -376,36 +376,38 @@ Result<DirectiveId> WriteDirective(WriteContext& context, const Directive& direc
   stmt.BindText(6, directive.title_en);
   stmt.BindText(7, directive.url);
   if (directive.id) stmt.BindInt(8, directive.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  return directive.id ? directive.id : DirectiveId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (directive.id) return directive.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("directives", "id"));
+  return DirectiveId{inserted};
 }
 
 Result<PlanId> WritePlan(WriteContext& context, const Plan& plan) {
   Connection& c = context.connection();
   const std::string subject = "plan " + Quoted(plan.code);
-  PW_SQLITE_TRY(RequireCode(plan.code, "plan code"));
-  if (plan.id) PW_SQLITE_TRY(RequireExisting(c, kPlanLive, plan.id, "plan"));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, plan.issuer, subject, "issuing org unit"));
-  PW_SQLITE_TRY(
+  PW_SQL_TRY(RequireCode(plan.code, "plan code"));
+  if (plan.id) PW_SQL_TRY(RequireExisting(c, kPlanLive, plan.id, "plan"));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, plan.issuer, subject, "issuing org unit"));
+  PW_SQL_TRY(
       RequireRow(c, kOrgUnitExists, plan.standing_agency, subject, "standing agency org unit"));
-  PW_SQLITE_TRY(RequireRow(c, kPlanLive, plan.parent, subject, "parent plan"));
-  PW_SQLITE_TRY(RequireNoCycle(c, kPlanAncestry, plan.id, plan.parent, subject));
-  PW_SQLITE_TRY(RequireDistinct(plan.directives, subject, "directive"));
+  PW_SQL_TRY(RequireRow(c, kPlanLive, plan.parent, subject, "parent plan"));
+  PW_SQL_TRY(RequireNoCycle(c, kPlanAncestry, plan.id, plan.parent, subject));
+  PW_SQL_TRY(RequireDistinct(plan.directives, subject, "directive"));
   for (DirectiveId directive : plan.directives) {
     if (!directive) return InvalidArgument(subject + ": directive 0 does not exist");
-    PW_SQLITE_TRY(RequireRow(c, kDirectiveExists, directive, subject, "directive"));
+    PW_SQL_TRY(RequireRow(c, kDirectiveExists, directive, subject, "directive"));
   }
-  PW_SQLITE_TRY(RequireFreeCode(c,
-                                "SELECT id, deleted_at IS NOT NULL FROM plans "
-                                "WHERE code = ?1 AND id <> ?2",
-                                plan.code, plan.id.value, std::nullopt, "plan code"));
-  PW_SQLITE_ASSIGN(auto stmt,
-                   c.Prepare(plan.id ? "UPDATE plans SET code = ?1, title_vi = ?2, title_en = ?3, "
-                                       "issuer_id = ?4, parent_id = ?5, start_on = ?6, "
-                                       "end_on = ?7, standing_agency_id = ?8 WHERE id = ?9"
-                                     : "INSERT INTO plans (code, title_vi, title_en, issuer_id, "
-                                       "parent_id, start_on, end_on, standing_agency_id) "
-                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  PW_SQL_TRY(RequireFreeCode(c,
+                             "SELECT id, deleted_at IS NOT NULL FROM plans "
+                             "WHERE code = ?1 AND id <> ?2",
+                             plan.code, plan.id.value, std::nullopt, "plan code"));
+  PW_SQL_ASSIGN(auto stmt,
+                c.Prepare(plan.id ? "UPDATE plans SET code = ?1, title_vi = ?2, title_en = ?3, "
+                                    "issuer_id = ?4, parent_id = ?5, start_on = ?6, "
+                                    "end_on = ?7, standing_agency_id = ?8 WHERE id = ?9"
+                                  : "INSERT INTO plans (code, title_vi, title_en, issuer_id, "
+                                    "parent_id, start_on, end_on, standing_agency_id) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   stmt.BindText(1, plan.code);
   stmt.BindText(2, plan.title_vi);
   stmt.BindText(3, plan.title_en);
@@ -415,25 +417,29 @@ Result<PlanId> WritePlan(WriteContext& context, const Plan& plan) {
   stmt.BindOptionalDate(7, plan.end);
   stmt.BindId(8, plan.standing_agency);
   if (plan.id) stmt.BindInt(9, plan.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  const PlanId id = plan.id ? plan.id : PlanId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PlanId id = plan.id;
+  if (!id) {
+    PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("plans", "id"));
+    id = PlanId{inserted};
+  }
 
-  PW_SQLITE_TRY(ReplaceIdList(c, "DELETE FROM plan_directives WHERE plan_id = ?1",
-                              "INSERT INTO plan_directives (plan_id, position, directive_id) "
-                              "VALUES (?1, ?2, ?3)",
-                              id.value, plan.directives));
+  PW_SQL_TRY(ReplaceIdList(c, "DELETE FROM plan_directives WHERE plan_id = ?1",
+                           "INSERT INTO plan_directives (plan_id, position, directive_id) "
+                           "VALUES (?1, ?2, ?3)",
+                           id.value, plan.directives));
   {
-    PW_SQLITE_ASSIGN(auto del, c.Prepare("DELETE FROM plan_stages WHERE plan_id = ?1"));
+    PW_SQL_ASSIGN(auto del, c.Prepare("DELETE FROM plan_stages WHERE plan_id = ?1"));
     del.BindInt(1, id.value);
-    PW_SQLITE_TRY(del.Run());
+    PW_SQL_TRY(del.Run());
   }
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
-    PW_SQLITE_ASSIGN(auto ins, c.Prepare("INSERT INTO plan_stages (plan_id, position, stage) "
-                                         "VALUES (?1, ?2, ?3)"));
+    PW_SQL_ASSIGN(auto ins, c.Prepare("INSERT INTO plan_stages (plan_id, position, stage) "
+                                      "VALUES (?1, ?2, ?3)"));
     ins.BindInt(1, id.value);
     ins.BindInt(2, static_cast<std::int64_t>(i));
     ins.BindText(3, plan.stages[i]);
-    PW_SQLITE_TRY(ins.Run());
+    PW_SQL_TRY(ins.Run());
   }
   return id;
 }
@@ -441,32 +447,31 @@ Result<PlanId> WritePlan(WriteContext& context, const Plan& plan) {
 Result<TaskGroupId> WriteTaskGroup(WriteContext& context, const TaskGroup& group) {
   Connection& c = context.connection();
   const std::string subject = "task group " + Quoted(group.code);
-  PW_SQLITE_TRY(RequireCode(group.code, "task group code"));
+  PW_SQL_TRY(RequireCode(group.code, "task group code"));
   if (group.id) {
-    PW_SQLITE_TRY(RequireExisting(c, kTaskGroupLive, group.id, "task group"));
+    PW_SQL_TRY(RequireExisting(c, kTaskGroupLive, group.id, "task group"));
   }
   if (!group.plan) return InvalidArgument(subject + ": plan is required");
-  PW_SQLITE_TRY(RequireRow(c, kPlanLive, group.plan, subject, "plan"));
+  PW_SQL_TRY(RequireRow(c, kPlanLive, group.plan, subject, "plan"));
   if (group.parent) {
-    PW_SQLITE_ASSIGN(bool in_plan,
-                     HasRow(c, kTaskGroupLiveInPlan, group.parent.value, group.plan.value));
+    PW_SQL_ASSIGN(bool in_plan,
+                  HasRow(c, kTaskGroupLiveInPlan, group.parent.value, group.plan.value));
     if (!in_plan) {
       return InvalidArgument(subject + ": parent task group " + std::to_string(group.parent.value) +
                              " does not exist in plan " + std::to_string(group.plan.value));
     }
   }
-  PW_SQLITE_TRY(RequireNoCycle(c, kTaskGroupAncestry, group.id, group.parent, subject));
-  PW_SQLITE_TRY(RequireFreeCode(c,
-                                "SELECT id, deleted_at IS NOT NULL FROM task_groups "
-                                "WHERE code = ?1 AND id <> ?2 AND plan_id = ?3",
-                                group.code, group.id.value, group.plan.value, "task group code"));
-  PW_SQLITE_ASSIGN(auto stmt,
-                   c.Prepare(group.id ? "UPDATE task_groups SET plan_id = ?1, code = ?2, "
-                                        "title_vi = ?3, title_en = ?4, display_order = ?5, "
-                                        "parent_id = ?6 WHERE id = ?7"
-                                      : "INSERT INTO task_groups (plan_id, code, title_vi, "
-                                        "title_en, display_order, parent_id) VALUES "
-                                        "(?1, ?2, ?3, ?4, ?5, ?6)"));
+  PW_SQL_TRY(RequireNoCycle(c, kTaskGroupAncestry, group.id, group.parent, subject));
+  PW_SQL_TRY(RequireFreeCode(c,
+                             "SELECT id, deleted_at IS NOT NULL FROM task_groups "
+                             "WHERE code = ?1 AND id <> ?2 AND plan_id = ?3",
+                             group.code, group.id.value, group.plan.value, "task group code"));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(group.id ? "UPDATE task_groups SET plan_id = ?1, code = ?2, "
+                                                "title_vi = ?3, title_en = ?4, display_order = ?5, "
+                                                "parent_id = ?6 WHERE id = ?7"
+                                              : "INSERT INTO task_groups (plan_id, code, title_vi, "
+                                                "title_en, display_order, parent_id) VALUES "
+                                                "(?1, ?2, ?3, ?4, ?5, ?6)"));
   stmt.BindInt(1, group.plan.value);
   stmt.BindText(2, group.code);
   stmt.BindText(3, group.title_vi);
@@ -474,44 +479,45 @@ Result<TaskGroupId> WriteTaskGroup(WriteContext& context, const TaskGroup& group
   stmt.BindInt(5, group.order);
   stmt.BindId(6, group.parent);
   if (group.id) stmt.BindInt(7, group.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  return group.id ? group.id : TaskGroupId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (group.id) return group.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("task_groups", "id"));
+  return TaskGroupId{inserted};
 }
 
 Result<TaskId> WriteTask(WriteContext& context, const Task& task) {
   Connection& c = context.connection();
   const std::string subject = "task " + Quoted(task.code);
-  PW_SQLITE_TRY(RequireCode(task.code, "task code"));
-  if (task.id) PW_SQLITE_TRY(RequireExisting(c, kTaskExists, task.id, "task"));
+  PW_SQL_TRY(RequireCode(task.code, "task code"));
+  if (task.id) PW_SQL_TRY(RequireExisting(c, kTaskExists, task.id, "task"));
   if (!task.plan) return InvalidArgument(subject + ": plan is required");
-  PW_SQLITE_TRY(RequireRow(c, kPlanLive, task.plan, subject, "plan"));
+  PW_SQL_TRY(RequireRow(c, kPlanLive, task.plan, subject, "plan"));
   if (task.group) {
-    PW_SQLITE_ASSIGN(bool in_plan,
-                     HasRow(c, kTaskGroupLiveInPlan, task.group.value, task.plan.value));
+    PW_SQL_ASSIGN(bool in_plan, HasRow(c, kTaskGroupLiveInPlan, task.group.value, task.plan.value));
     if (!in_plan) {
       return InvalidArgument(subject + ": task group " + std::to_string(task.group.value) +
                              " does not exist in plan " + std::to_string(task.plan.value));
     }
   }
-  PW_SQLITE_TRY(RequireRow(c, kTaskExists, task.parent, subject, "parent task"));
-  PW_SQLITE_TRY(RequireNoCycle(c, kTaskAncestry, task.id, task.parent, subject));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, task.lead_unit, subject, "lead unit"));
-  PW_SQLITE_TRY(RequireDistinct(task.coordinating_units, subject, "coordinating unit"));
+  PW_SQL_TRY(RequireRow(c, kTaskExists, task.parent, subject, "parent task"));
+  PW_SQL_TRY(RequireNoCycle(c, kTaskAncestry, task.id, task.parent, subject));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, task.lead_unit, subject, "lead unit"));
+  PW_SQL_TRY(RequireDistinct(task.coordinating_units, subject, "coordinating unit"));
   for (OrgUnitId unit : task.coordinating_units) {
     if (!unit) return InvalidArgument(subject + ": coordinating unit 0 does not exist");
-    PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, unit, subject, "coordinating unit"));
+    PW_SQL_TRY(RequireRow(c, kOrgUnitExists, unit, subject, "coordinating unit"));
   }
-  PW_SQLITE_TRY(RequireDistinct(task.indicators, subject, "indicator"));
+  PW_SQL_TRY(RequireDistinct(task.indicators, subject, "indicator"));
   for (IndicatorId indicator : task.indicators) {
     if (!indicator) return InvalidArgument(subject + ": indicator 0 does not exist");
-    PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, indicator, subject, "indicator"));
+    PW_SQL_TRY(RequireRow(c, kIndicatorExists, indicator, subject, "indicator"));
   }
-  PW_SQLITE_TRY(
+  PW_SQL_TRY(
       RequireFreeCode(c, kTaskCodeTaken, task.code, task.id.value, task.plan.value, "task code"));
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  if (task.id) PW_SQLITE_TRY(ArchiveTask(c, task.id, stamp));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  if (task.id) PW_SQL_TRY(ArchiveTask(c, task.id, stamp));
 
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(task.id ? kUpdateTask : kInsertTask));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(task.id ? kUpdateTask : kInsertTask));
   stmt.BindInt(1, task.plan.value);
   stmt.BindId(2, task.group);
   stmt.BindText(3, task.code);
@@ -530,17 +536,21 @@ Result<TaskId> WriteTask(WriteContext& context, const Task& task) {
   stmt.BindBool(16, task.classified);
   stmt.BindText(17, stamp);
   if (task.id) stmt.BindInt(18, task.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  const TaskId id = task.id ? task.id : TaskId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  TaskId id = task.id;
+  if (!id) {
+    PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("tasks", "id"));
+    id = TaskId{inserted};
+  }
 
-  PW_SQLITE_TRY(ReplaceIdList(c, "DELETE FROM task_coordinating_units WHERE task_id = ?1",
-                              "INSERT INTO task_coordinating_units (task_id, position, "
-                              "org_unit_id) VALUES (?1, ?2, ?3)",
-                              id.value, task.coordinating_units));
-  PW_SQLITE_TRY(ReplaceIdList(c, "DELETE FROM task_indicators WHERE task_id = ?1",
-                              "INSERT INTO task_indicators (task_id, position, indicator_id) "
-                              "VALUES (?1, ?2, ?3)",
-                              id.value, task.indicators));
+  PW_SQL_TRY(ReplaceIdList(c, "DELETE FROM task_coordinating_units WHERE task_id = ?1",
+                           "INSERT INTO task_coordinating_units (task_id, position, "
+                           "org_unit_id) VALUES (?1, ?2, ?3)",
+                           id.value, task.coordinating_units));
+  PW_SQL_TRY(ReplaceIdList(c, "DELETE FROM task_indicators WHERE task_id = ?1",
+                           "INSERT INTO task_indicators (task_id, position, indicator_id) "
+                           "VALUES (?1, ?2, ?3)",
+                           id.value, task.indicators));
   return id;
 }
 
@@ -548,15 +558,15 @@ Status WriteTaskEvent(WriteContext& context, const TaskEvent& event) {
   Connection& c = context.connection();
   const std::string subject = std::string(TaskEventKindName(event.kind)) + " event";
   if (!event.task) return InvalidArgument(subject + ": task is required");
-  PW_SQLITE_TRY(RequireRow(c, kTaskExists, event.task, subject, "task"));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, event.new_lead_unit, subject, "new lead unit"));
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt,
-                   c.Prepare("INSERT INTO task_events (task_id, kind, on_date, progress_percent, "
-                             "completed_on, new_deadline, period, actor, requested_by, reason, "
-                             "difficulties, proposals, evidence, stored_at, new_lead_unit_id) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                             "?14, ?15)"));
+  PW_SQL_TRY(RequireRow(c, kTaskExists, event.task, subject, "task"));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, event.new_lead_unit, subject, "new lead unit"));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt,
+                c.Prepare("INSERT INTO task_events (task_id, kind, on_date, progress_percent, "
+                          "completed_on, new_deadline, period, actor, requested_by, reason, "
+                          "difficulties, proposals, evidence, stored_at, new_lead_unit_id) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                          "?14, ?15)"));
   stmt.BindInt(1, event.task.value);
   stmt.BindText(2, TaskEventKindName(event.kind));
   stmt.BindDate(3, event.on);
@@ -586,25 +596,24 @@ Status WriteTaskEvent(WriteContext& context, const TaskEvent& event) {
 Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& ind) {
   Connection& c = context.connection();
   const std::string subject = "indicator " + Quoted(ind.code);
-  PW_SQLITE_TRY(RequireCode(ind.code, "indicator code"));
-  if (ind.id) PW_SQLITE_TRY(RequireExisting(c, kIndicatorLive, ind.id, "indicator"));
-  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, ind.numerator, subject, "numerator indicator"));
-  PW_SQLITE_TRY(RequireRow(c, kIndicatorExists, ind.denominator, subject, "denominator indicator"));
+  PW_SQL_TRY(RequireCode(ind.code, "indicator code"));
+  if (ind.id) PW_SQL_TRY(RequireExisting(c, kIndicatorLive, ind.id, "indicator"));
+  PW_SQL_TRY(RequireRow(c, kIndicatorExists, ind.numerator, subject, "numerator indicator"));
+  PW_SQL_TRY(RequireRow(c, kIndicatorExists, ind.denominator, subject, "denominator indicator"));
   if (ind.id && (ind.numerator == ind.id || ind.denominator == ind.id)) {
     return InvalidArgument(subject + ": a ratio cannot be computed from itself");
   }
-  PW_SQLITE_TRY(
-      RequireRow(c, kOrgUnitExists, ind.responsible_unit, subject, "responsible org unit"));
-  PW_SQLITE_TRY(RequireFinite(ind.factor, subject, "factor"));
-  PW_SQLITE_TRY(RequireFinite(ind.at_risk_threshold, subject, "at_risk_threshold"));
-  if (ind.baseline_value) PW_SQLITE_TRY(RequireFinite(*ind.baseline_value, subject, "baseline"));
-  if (ind.min_value) PW_SQLITE_TRY(RequireFinite(*ind.min_value, subject, "min_value"));
-  if (ind.max_value) PW_SQLITE_TRY(RequireFinite(*ind.max_value, subject, "max_value"));
-  PW_SQLITE_TRY(RequireFreeCode(c,
-                                "SELECT id, deleted_at IS NOT NULL FROM indicators "
-                                "WHERE code = ?1 AND id <> ?2",
-                                ind.code, ind.id.value, std::nullopt, "indicator code"));
-  PW_SQLITE_ASSIGN(
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, ind.responsible_unit, subject, "responsible org unit"));
+  PW_SQL_TRY(RequireFinite(ind.factor, subject, "factor"));
+  PW_SQL_TRY(RequireFinite(ind.at_risk_threshold, subject, "at_risk_threshold"));
+  if (ind.baseline_value) PW_SQL_TRY(RequireFinite(*ind.baseline_value, subject, "baseline"));
+  if (ind.min_value) PW_SQL_TRY(RequireFinite(*ind.min_value, subject, "min_value"));
+  if (ind.max_value) PW_SQL_TRY(RequireFinite(*ind.max_value, subject, "max_value"));
+  PW_SQL_TRY(RequireFreeCode(c,
+                             "SELECT id, deleted_at IS NOT NULL FROM indicators "
+                             "WHERE code = ?1 AND id <> ?2",
+                             ind.code, ind.id.value, std::nullopt, "indicator code"));
+  PW_SQL_ASSIGN(
       auto stmt,
       c.Prepare(ind.id ? "UPDATE indicators SET code = ?1, name_vi = ?2, name_en = ?3, "
                          "unit_of_measure = ?4, indicator_class = ?5, value_type = ?6, "
@@ -641,8 +650,10 @@ Result<IndicatorId> WriteIndicator(WriteContext& context, const Indicator& ind) 
   stmt.BindText(19, ind.data_source);
   stmt.BindId(20, ind.responsible_unit);
   if (ind.id) stmt.BindInt(21, ind.id.value);
-  PW_SQLITE_TRY(stmt.Run());
-  return ind.id ? ind.id : IndicatorId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  if (ind.id) return ind.id;
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("indicators", "id"));
+  return IndicatorId{inserted};
 }
 
 Status WriteTarget(WriteContext& context, const Target& target) {
@@ -650,10 +661,10 @@ Status WriteTarget(WriteContext& context, const Target& target) {
   const std::string subject = "target of indicator " + std::to_string(target.indicator.value) +
                               " on " + target.date.ToString();
   if (!target.indicator) return InvalidArgument(subject + ": indicator is required");
-  PW_SQLITE_TRY(RequireRow(c, kIndicatorLive, target.indicator, subject, "indicator"));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, target.unit, subject, "org unit"));
-  PW_SQLITE_TRY(RequireFinite(target.value, subject, "value"));
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_TRY(RequireRow(c, kIndicatorLive, target.indicator, subject, "indicator"));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, target.unit, subject, "org unit"));
+  PW_SQL_TRY(RequireFinite(target.value, subject, "value"));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   // Statements below bind the key as ?1 indicator, ?2 unit (0 for none), ?3 date.
   auto bind_key = [&](Statement& stmt) {
     stmt.BindInt(1, target.indicator.value);
@@ -662,26 +673,26 @@ Status WriteTarget(WriteContext& context, const Target& target) {
   };
   bool exists = false;
   {
-    PW_SQLITE_ASSIGN(auto current, c.Prepare(kSelectTargetValue));
+    PW_SQL_ASSIGN(auto current, c.Prepare(kSelectTargetValue));
     bind_key(current);
-    PW_SQLITE_ASSIGN(exists, current.Step());
+    PW_SQL_ASSIGN(exists, current.Step());
     // The same value again is no change: no version, and the current one keeps its instant.
     if (exists && current.Double(0) == target.value) return {};
   }
   if (exists) {
     {
-      PW_SQLITE_ASSIGN(auto archive, c.Prepare(kArchiveTarget));
+      PW_SQL_ASSIGN(auto archive, c.Prepare(kArchiveTarget));
       bind_key(archive);
       archive.BindText(4, stamp);
-      PW_SQLITE_TRY(archive.Run());
+      PW_SQL_TRY(archive.Run());
     }
-    PW_SQLITE_ASSIGN(auto update, c.Prepare(kUpdateTarget));
+    PW_SQL_ASSIGN(auto update, c.Prepare(kUpdateTarget));
     bind_key(update);
     update.BindDouble(4, target.value);
     update.BindText(5, stamp);
     return update.Run();
   }
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertTarget));
+  PW_SQL_ASSIGN(auto insert, c.Prepare(kInsertTarget));
   insert.BindInt(1, target.indicator.value);
   insert.BindId(2, target.unit);
   insert.BindDate(3, target.date);
@@ -697,15 +708,15 @@ Status WriteDataValue(WriteContext& context, const DataValue& value) {
                               value.period.ToString();
   if (!value.indicator) return InvalidArgument(subject + ": indicator is required");
   if (!value.unit) return InvalidArgument(subject + ": org unit is required");
-  PW_SQLITE_TRY(RequireRow(c, kIndicatorLive, value.indicator, subject, "indicator"));
-  PW_SQLITE_TRY(RequireRow(c, kOrgUnitExists, value.unit, subject, "org unit"));
-  PW_SQLITE_TRY(RequireFinite(value.value, subject, "value"));
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_TRY(RequireRow(c, kIndicatorLive, value.indicator, subject, "indicator"));
+  PW_SQL_TRY(RequireRow(c, kOrgUnitExists, value.unit, subject, "org unit"));
+  PW_SQL_TRY(RequireFinite(value.value, subject, "value"));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   const std::string period = value.period.ToString();
   const std::string period_start = value.period.start().ToString();
   const auto period_rank = static_cast<std::int64_t>(value.period.type());
   {
-    PW_SQLITE_ASSIGN(auto version, c.Prepare(kInsertDataValueVersion));
+    PW_SQL_ASSIGN(auto version, c.Prepare(kInsertDataValueVersion));
     version.BindInt(1, value.indicator.value);
     version.BindInt(2, value.unit.value);
     version.BindText(3, period);
@@ -716,10 +727,11 @@ Status WriteDataValue(WriteContext& context, const DataValue& value) {
     version.BindText(8, ValueStateName(value.state));
     version.BindText(9, value.stored_by);
     version.BindText(10, stamp);
-    PW_SQLITE_TRY(version.Run());
+    PW_SQL_TRY(version.Run());
   }
-  const std::int64_t sequence = c.LastInsertId();
-  PW_SQLITE_ASSIGN(auto current, c.Prepare(kUpsertDataValue));
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("data_value_versions", "sequence"));
+  const std::int64_t sequence = inserted;
+  PW_SQL_ASSIGN(auto current, c.Prepare(kUpsertDataValue));
   current.BindInt(1, value.indicator.value);
   current.BindInt(2, value.unit.value);
   current.BindText(3, period);
@@ -758,7 +770,7 @@ class ReferenceChecks {
     if (id == cache.last_id) return cache.last_found;
     auto it = cache.found.find(id);
     if (it == cache.found.end()) {
-      PW_SQLITE_ASSIGN(bool found, HasRow(connection_, sql, id));
+      PW_SQL_ASSIGN(bool found, HasRow(connection_, sql, id));
       it = cache.found.emplace(id, found).first;
     }
     cache.last_id = id;
@@ -780,11 +792,11 @@ Status CheckDataValue(ReferenceChecks& checks, const DataValue& value) {
   };
   if (!value.indicator) return refused("indicator is required");
   if (!value.unit) return refused("org unit is required");
-  PW_SQLITE_ASSIGN(bool indicator, checks.IndicatorLive(value.indicator));
+  PW_SQL_ASSIGN(bool indicator, checks.IndicatorLive(value.indicator));
   if (!indicator) {
     return refused("indicator " + std::to_string(value.indicator.value) + " does not exist");
   }
-  PW_SQLITE_ASSIGN(bool unit, checks.OrgUnitExists(value.unit));
+  PW_SQL_ASSIGN(bool unit, checks.OrgUnitExists(value.unit));
   if (!unit) return refused("org unit " + std::to_string(value.unit.value) + " does not exist");
   if (!std::isfinite(value.value)) return refused("value is not a finite number");
   return {};
@@ -854,8 +866,8 @@ Status WriteDataValueRows(Connection& c, std::span<const DataValue> values,
                           const std::string& stamp) {
   std::int64_t before = 0;
   {
-    PW_SQLITE_ASSIGN(auto last, c.Prepare(kLastDataValueVersion));
-    PW_SQLITE_ASSIGN(bool row, last.Step());
+    PW_SQL_ASSIGN(auto last, c.Prepare(kLastDataValueVersion));
+    PW_SQL_ASSIGN(bool row, last.Step());
     if (row) before = last.Int(0);
   }
   std::string period;
@@ -879,7 +891,7 @@ Status WriteDataValueRows(Connection& c, std::span<const DataValue> values,
     stmt->BindText(kVersionColumns + 1, stamp);
     if (Status run = stmt->Run(); !run) return std::unexpected(AtItem(std::move(run).error(), i));
   }
-  PW_SQLITE_ASSIGN(auto current, c.Prepare(kUpsertDataValuesFromVersions));
+  PW_SQL_ASSIGN(auto current, c.Prepare(kUpsertDataValuesFromVersions));
   current.BindInt(1, before);
   if (Status run = current.Run(); !run) return std::unexpected(AtItem(std::move(run).error(), 0));
   return {};
@@ -895,7 +907,7 @@ Status WriteDataValues(WriteContext& context, std::span<const DataValue> values)
       return std::unexpected(AtItem(std::move(checked).error(), i));
     }
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   return WriteDataValueRows(context.connection(), values, stamp);
 }
 
@@ -904,11 +916,11 @@ namespace {
 // Marks the live row ?2 deleted at ?1; `what` names it in the not_found message.
 Status SoftDelete(WriteContext& context, const char* sql, std::int64_t id, std::string_view what) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(sql));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(sql));
   stmt.BindText(1, stamp);
   stmt.BindInt(2, id);
-  PW_SQLITE_TRY(stmt.Run());
+  PW_SQL_TRY(stmt.Run());
   if (c.Changes() == 0) {
     return NotFound(std::string(what) + " " + std::to_string(id) +
                     " does not exist or is already deleted");
@@ -965,18 +977,18 @@ Status DeleteDataValueRow(WriteContext& context, IndicatorId indicator, OrgUnitI
     stmt.BindText(3, period_start);
     stmt.BindInt(4, period_rank);
   };
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   {
-    PW_SQLITE_ASSIGN(auto current, c.Prepare(kSelectCurrentDataValue));
+    PW_SQL_ASSIGN(auto current, c.Prepare(kSelectCurrentDataValue));
     bind_key(current);
-    PW_SQLITE_ASSIGN(bool found, current.Step());
+    PW_SQL_ASSIGN(bool found, current.Step());
     if (!found) {
       return NotFound("data value of indicator " + std::to_string(indicator.value) + ", org unit " +
                       std::to_string(unit.value) + ", period " + period.ToString() +
                       " does not exist");
     }
     // The tombstone carries the value it ended, so history shows what was deleted.
-    PW_SQLITE_ASSIGN(auto tombstone, c.Prepare(kInsertDataValueTombstone));
+    PW_SQL_ASSIGN(auto tombstone, c.Prepare(kInsertDataValueTombstone));
     tombstone.BindInt(1, indicator.value);
     tombstone.BindInt(2, unit.value);
     tombstone.BindText(3, current.Text(0));
@@ -987,11 +999,11 @@ Status DeleteDataValueRow(WriteContext& context, IndicatorId indicator, OrgUnitI
     tombstone.BindText(8, current.Text(3));
     tombstone.BindText(9, stored_by);
     tombstone.BindText(10, stamp);
-    PW_SQLITE_TRY(tombstone.Run());
+    PW_SQL_TRY(tombstone.Run());
   }
-  PW_SQLITE_ASSIGN(auto remove, c.Prepare(kDeleteCurrentDataValue));
+  PW_SQL_ASSIGN(auto remove, c.Prepare(kDeleteCurrentDataValue));
   bind_key(remove);
   return remove.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

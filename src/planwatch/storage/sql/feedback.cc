@@ -1,4 +1,4 @@
-#include "planwatch/storage/sqlite/feedback.h"
+#include "planwatch/storage/sql/feedback.h"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 constexpr char kColumns[] =
@@ -45,17 +45,17 @@ Result<Enum> StoredEnum(const std::string& text, std::string_view column, Parse 
 Result<FeedbackRecord> FeedbackRow(const Statement& s) {
   FeedbackRecord f;
   f.id = s.IdAt<FeedbackId>(0);
-  PW_SQLITE_ASSIGN(f.target.kind, StoredEnum<FeedbackTargetKind>(s.Text(1), "target_kind",
-                                                                 ParseFeedbackTargetKind));
+  PW_SQL_ASSIGN(f.target.kind,
+                StoredEnum<FeedbackTargetKind>(s.Text(1), "target_kind", ParseFeedbackTargetKind));
   f.target.id = s.Int(2);
   f.plan = s.IdAt<PlanId>(3);
-  PW_SQLITE_ASSIGN(f.kind, StoredEnum<FeedbackKind>(s.Text(4), "kind", ParseFeedbackKind));
+  PW_SQL_ASSIGN(f.kind, StoredEnum<FeedbackKind>(s.Text(4), "kind", ParseFeedbackKind));
   f.text = s.Text(5);
   f.author_login = s.Text(6);
   f.author_name = s.Text(7);
   f.contact = s.Text(8);
   f.address_hash = s.Text(9);
-  PW_SQLITE_ASSIGN(f.state, StoredEnum<FeedbackState>(s.Text(10), "state", ParseFeedbackState));
+  PW_SQL_ASSIGN(f.state, StoredEnum<FeedbackState>(s.Text(10), "state", ParseFeedbackState));
   f.answer = s.Text(11);
   f.answered_by = s.Text(12);
   f.answered_at = s.Text(13);
@@ -68,8 +68,7 @@ Result<FeedbackRecord> FeedbackRow(const Statement& s) {
 Result<FeedbackEvent> EventRow(const Statement& s) {
   FeedbackEvent e;
   e.feedback = s.IdAt<FeedbackId>(0);
-  PW_SQLITE_ASSIGN(e.state,
-                   StoredEnum<FeedbackState>(s.Text(1), "event state", ParseFeedbackState));
+  PW_SQL_ASSIGN(e.state, StoredEnum<FeedbackState>(s.Text(1), "event state", ParseFeedbackState));
   e.actor = s.Text(2);
   e.note = s.Text(3);
   e.at = s.Text(4);
@@ -77,9 +76,9 @@ Result<FeedbackEvent> EventRow(const Statement& s) {
 }
 
 Result<std::int64_t> Count(Connection& c, const char* sql, std::int64_t id) {
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(sql));
   stmt.BindInt(1, id);
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   return has_row ? stmt.Int(0) : 0;
 }
 
@@ -90,26 +89,25 @@ Result<PlanId> TargetPlan(Connection& c, const FeedbackTarget& target) {
       fmt::format("target: no {} with id {}", FeedbackTargetKindName(target.kind), target.id);
   switch (target.kind) {
     case FeedbackTargetKind::kPlan: {
-      PW_SQLITE_ASSIGN(
+      PW_SQL_ASSIGN(
           std::int64_t n,
           Count(c, "SELECT count(*) FROM plans WHERE id = ?1 AND deleted_at IS NULL", target.id));
       if (n == 0) return InvalidArgument(missing);
       return PlanId{target.id};
     }
     case FeedbackTargetKind::kTask: {
-      PW_SQLITE_ASSIGN(std::int64_t plan,
-                       Count(c,
-                             "SELECT t.plan_id FROM tasks t JOIN plans p ON p.id = t.plan_id "
-                             "WHERE t.id = ?1 AND p.deleted_at IS NULL",
-                             target.id));
+      PW_SQL_ASSIGN(std::int64_t plan,
+                    Count(c,
+                          "SELECT t.plan_id FROM tasks t JOIN plans p ON p.id = t.plan_id "
+                          "WHERE t.id = ?1 AND p.deleted_at IS NULL",
+                          target.id));
       if (plan == 0) return InvalidArgument(missing);
       return PlanId{plan};
     }
     case FeedbackTargetKind::kIndicator: {
-      PW_SQLITE_ASSIGN(
-          std::int64_t n,
-          Count(c, "SELECT count(*) FROM indicators WHERE id = ?1 AND deleted_at IS NULL",
-                target.id));
+      PW_SQL_ASSIGN(std::int64_t n,
+                    Count(c, "SELECT count(*) FROM indicators WHERE id = ?1 AND deleted_at IS NULL",
+                          target.id));
       if (n == 0) return InvalidArgument(missing);
       return PlanId{};
     }
@@ -127,7 +125,7 @@ Result<std::vector<FeedbackRecord>> ReadFeedback(Connection& connection,
       "AND (?3 IS NULL OR target_kind = ?3) AND (?4 IS NULL OR (target_kind = ?4 AND "
       "target_id = ?5)) ORDER BY id",
       kColumns);
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
   if (query.state) {
     stmt.BindText(1, FeedbackStateName(*query.state));
   } else {
@@ -152,39 +150,39 @@ Result<std::vector<FeedbackRecord>> ReadFeedback(Connection& connection,
   }
   std::vector<FeedbackRecord> out;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return out;
-    PW_SQLITE_ASSIGN(FeedbackRecord row, FeedbackRow(stmt));
+    PW_SQL_ASSIGN(FeedbackRecord row, FeedbackRow(stmt));
     out.push_back(std::move(row));
   }
 }
 
 Result<std::optional<FeedbackRecord>> ReadFeedbackById(Connection& connection, FeedbackId id) {
   const std::string sql = fmt::format("SELECT {} FROM feedback WHERE id = ?1", kColumns);
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
   stmt.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   if (!has_row) return std::optional<FeedbackRecord>();
-  PW_SQLITE_ASSIGN(FeedbackRecord row, FeedbackRow(stmt));
+  PW_SQL_ASSIGN(FeedbackRecord row, FeedbackRow(stmt));
   return std::optional<FeedbackRecord>(std::move(row));
 }
 
 Result<std::vector<FeedbackEvent>> ReadFeedbackEvents(Connection& connection, FeedbackId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectEvents));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectEvents));
   stmt.BindInt(1, id.value);
   std::vector<FeedbackEvent> out;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return out;
-    PW_SQLITE_ASSIGN(FeedbackEvent row, EventRow(stmt));
+    PW_SQL_ASSIGN(FeedbackEvent row, EventRow(stmt));
     out.push_back(std::move(row));
   }
 }
 
 Result<std::string> ReadFeedbackAddressKey(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare("SELECT key FROM feedback_address_key "
-                                                 "WHERE id = 1"));
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare("SELECT key FROM feedback_address_key "
+                                              "WHERE id = 1"));
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   if (!has_row) return Internal("the feedback address key is missing");
   return stmt.Blob(0);
 }
@@ -195,14 +193,14 @@ Result<FeedbackId> WriteFeedback(WriteContext& context, const FeedbackRecord& fe
   if (feedback.target.id <= 0) {
     return InvalidArgument(fmt::format("target: {} is not an id", feedback.target.id));
   }
-  PW_SQLITE_ASSIGN(PlanId plan, TargetPlan(c, feedback.target));
+  PW_SQL_ASSIGN(PlanId plan, TargetPlan(c, feedback.target));
   if (feedback.plan != plan) {
     return InvalidArgument(fmt::format("plan: {} {} belongs to plan {}, not {}",
                                        FeedbackTargetKindName(feedback.target.kind),
                                        feedback.target.id, plan.value, feedback.plan.value));
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertFeedback));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertFeedback));
   stmt.BindText(1, FeedbackTargetKindName(feedback.target.kind));
   stmt.BindInt(2, feedback.target.id);
   stmt.BindId(3, plan);
@@ -213,15 +211,16 @@ Result<FeedbackId> WriteFeedback(WriteContext& context, const FeedbackRecord& fe
   stmt.BindText(8, feedback.contact);
   stmt.BindText(9, feedback.address_hash);
   stmt.BindText(10, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  const FeedbackId id{c.LastInsertId()};
-  PW_SQLITE_ASSIGN(auto event, c.Prepare(kInsertEvent));
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("feedback", "id"));
+  const FeedbackId id{inserted};
+  PW_SQL_ASSIGN(auto event, c.Prepare(kInsertEvent));
   event.BindInt(1, id.value);
   event.BindText(2, FeedbackStateName(FeedbackState::kNew));
   event.BindText(3, feedback.author_login);
   event.BindText(4, "");
   event.BindText(5, stamp);
-  PW_SQLITE_TRY(event.Run());
+  PW_SQL_TRY(event.Run());
   return id;
 }
 
@@ -237,37 +236,37 @@ Status WriteFeedbackEvent(WriteContext& context, const FeedbackEvent& event) {
   }
   FeedbackState from = FeedbackState::kNew;
   {
-    PW_SQLITE_ASSIGN(auto current, c.Prepare(kSelectState));
+    PW_SQL_ASSIGN(auto current, c.Prepare(kSelectState));
     current.BindInt(1, event.feedback.value);
-    PW_SQLITE_ASSIGN(bool found, current.Step());
+    PW_SQL_ASSIGN(bool found, current.Step());
     if (!found) return NotFound(subject + " does not exist");
-    PW_SQLITE_ASSIGN(from, StoredEnum<FeedbackState>(current.Text(0), "state", ParseFeedbackState));
+    PW_SQL_ASSIGN(from, StoredEnum<FeedbackState>(current.Text(0), "state", ParseFeedbackState));
   }
   if (auto allowed = CheckFeedbackTransition(from, event.state); !allowed) {
     return Fail(allowed.error().code, subject + ": " + allowed.error().message);
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   if (event.state == FeedbackState::kAnswered) {
-    PW_SQLITE_ASSIGN(auto update, c.Prepare(kUpdateAnswered));
+    PW_SQL_ASSIGN(auto update, c.Prepare(kUpdateAnswered));
     update.BindText(1, event.note);
     update.BindText(2, event.actor);
     update.BindText(3, stamp);
     update.BindInt(4, event.feedback.value);
-    PW_SQLITE_TRY(update.Run());
+    PW_SQL_TRY(update.Run());
   } else if (event.state == FeedbackState::kRejected) {
-    PW_SQLITE_ASSIGN(auto update, c.Prepare(kUpdateRejected));
+    PW_SQL_ASSIGN(auto update, c.Prepare(kUpdateRejected));
     update.BindText(1, event.note);
     update.BindText(2, stamp);
     update.BindInt(3, event.feedback.value);
-    PW_SQLITE_TRY(update.Run());
+    PW_SQL_TRY(update.Run());
   } else {
-    PW_SQLITE_ASSIGN(auto update, c.Prepare(kUpdateAccepted));
+    PW_SQL_ASSIGN(auto update, c.Prepare(kUpdateAccepted));
     update.BindText(1, FeedbackStateName(event.state));
     update.BindText(2, stamp);
     update.BindInt(3, event.feedback.value);
-    PW_SQLITE_TRY(update.Run());
+    PW_SQL_TRY(update.Run());
   }
-  PW_SQLITE_ASSIGN(auto insert, c.Prepare(kInsertEvent));
+  PW_SQL_ASSIGN(auto insert, c.Prepare(kInsertEvent));
   insert.BindInt(1, event.feedback.value);
   insert.BindText(2, FeedbackStateName(event.state));
   insert.BindText(3, event.actor);
@@ -276,4 +275,4 @@ Status WriteFeedbackEvent(WriteContext& context, const FeedbackEvent& event) {
   return insert.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

@@ -1,6 +1,6 @@
-// Periodic reports, their events and report schedules in SQLite: the StoreReader reads and
+// Periodic reports, their events and report schedules: the StoreReader reads and
 // Transaction writes of store.h's "Reports" section as functions of a Connection or a
-// WriteContext. Internal to storage/sqlite.
+// WriteContext. Internal to storage.
 //
 // Reads: stored text that does not parse (a state, a period) is internal. Writes validate before
 // they write and may leave partial rows on failure: the caller runs each one inside a savepoint.
@@ -12,10 +12,10 @@
 #include "planwatch/base/ids.h"
 #include "planwatch/domain/report.h"
 #include "planwatch/storage/reports.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // Coarsest period type first; empty when the plan has no schedule of its own or does not exist.
 Result<std::vector<ReportScheduleItem>> ReadReportSchedule(Connection& connection, PlanId plan);
@@ -43,4 +43,4 @@ Result<ReportId> WriteReport(WriteContext& context, const ReportRecord& report);
 // does not exist.
 Status WriteReportEvent(WriteContext& context, const ReportEvent& event);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

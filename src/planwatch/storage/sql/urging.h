@@ -1,6 +1,6 @@
-// Urging rules and rungs, notifications, webhooks and the delivery outbox in SQLite: their
+// Urging rules and rungs, notifications, webhooks and the delivery outbox: their
 // StoreReader reads and Transaction writes (store.h) as functions of a Connection or a
-// WriteContext. Internal to storage/sqlite. Contracts as in store.h.
+// WriteContext. Internal to storage. Contracts as in store.h.
 //
 // Reads: stored text that does not parse (a rung or state name) is internal. Writes validate
 // before they write and may leave partial rows on failure: the caller runs each one inside a
@@ -14,11 +14,11 @@
 
 #include "planwatch/base/error.h"
 #include "planwatch/base/ids.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 #include "planwatch/storage/store.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 Result<std::optional<UrgingRules>> ReadPlanUrgingRules(Connection& connection, PlanId plan);
 Result<std::vector<UrgingRecord>> ReadUrgings(Connection& connection, const UrgingQuery& query);
@@ -47,4 +47,4 @@ Result<OutboxId> WriteOutbox(WriteContext& context, const OutboxRecord& message)
 Result<int> WriteAttemptStart(WriteContext& context, OutboxId id, const std::string& started_at);
 Status WriteAttemptEnd(WriteContext& context, OutboxId id, const DeliveryAttemptEnd& end);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

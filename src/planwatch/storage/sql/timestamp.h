@@ -1,6 +1,6 @@
 // UTC instants as planwatch stores them (stored_at, applied_at): ISO 8601 with milliseconds,
 // "2025-06-20T08:15:00.123Z". This fixed-width form orders as text exactly as in time.
-// Internal to storage/sqlite.
+// Internal to storage.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 #include "planwatch/base/error.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // Milliseconds since 1970-01-01T00:00:00Z, from the system clock.
 std::int64_t SystemNowMs();
@@ -22,4 +22,4 @@ std::string FormatTimestamp(std::int64_t ms);
 // the accepted form otherwise (a date alone, a time zone offset, a missing "Z", bad digits).
 Result<std::int64_t> ParseTimestamp(std::string_view text);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

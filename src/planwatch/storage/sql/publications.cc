@@ -1,12 +1,12 @@
-#include "planwatch/storage/sqlite/publications.h"
+#include "planwatch/storage/sql/publications.h"
 
 #include <string>
 #include <utility>
 
-#include "planwatch/storage/sqlite/rows.h"
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/rows.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 // Each version with the withdrawal made while it was the latest, if any.
@@ -51,7 +51,7 @@ struct Latest {
 };
 
 Result<std::optional<Latest>> LatestOf(Connection& c, std::string_view dataset) {
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kLatest));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kLatest));
   stmt.BindText(1, dataset);
   return First<Latest>(stmt, [](const Statement& s) -> Result<Latest> {
     return Latest{s.Text(0), s.Text(1), static_cast<int>(s.Int(2))};
@@ -65,7 +65,7 @@ Result<std::vector<PublicationRecord>> ReadPublications(Connection& connection,
   const std::string sql =
       std::string(kSelect) +
       (dataset.empty() ? " ORDER BY p.id" : " WHERE p.dataset = ?1 ORDER BY p.version");
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   if (!dataset.empty()) stmt.BindText(1, dataset);
   return Collect<PublicationRecord>(stmt, Row);
 }
@@ -74,17 +74,17 @@ Result<std::vector<PublicationRecord>> ReadLatestPublications(Connection& connec
   const std::string sql = std::string(kSelect) +
                           " WHERE p.version = (SELECT max(version) FROM publications l "
                           "WHERE l.dataset = p.dataset) ORDER BY p.dataset";
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   return Collect<PublicationRecord>(stmt, Row);
 }
 
 Result<PublicationRecord> ReadPublicationVersion(Connection& connection, std::string_view dataset,
                                                  int version) {
   const std::string sql = std::string(kSelect) + " WHERE p.dataset = ?1 AND p.version = ?2";
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   stmt.BindText(1, dataset);
   stmt.BindInt(2, version);
-  PW_SQLITE_ASSIGN(auto found, First<PublicationRecord>(stmt, Row));
+  PW_SQL_ASSIGN(auto found, First<PublicationRecord>(stmt, Row));
   if (!found) {
     return NotFound("dataset '" + std::string(dataset) + "' has no version " +
                     std::to_string(version));
@@ -93,8 +93,8 @@ Result<PublicationRecord> ReadPublicationVersion(Connection& connection, std::st
 }
 
 Result<PublicationCounts> ReadPublicationCounts(Connection& connection) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kCounts));
-  PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kCounts));
+  PW_SQL_ASSIGN(bool has_row, stmt.Step());
   if (!has_row) return Internal("publication counts: no row");
   return PublicationCounts{stmt.Int(0), stmt.Int(1), stmt.Int(2)};
 }
@@ -110,19 +110,19 @@ Result<PublicationRecord> WritePublication(WriteContext& context,
   if (publication.published_by.empty()) {
     return InvalidArgument(subject + ": published_by is empty");
   }
-  PW_SQLITE_ASSIGN(auto latest, LatestOf(c, publication.dataset));
+  PW_SQL_ASSIGN(auto latest, LatestOf(c, publication.dataset));
   if (latest && (latest->kind != publication.kind || latest->subject != publication.subject)) {
     return InvalidArgument(subject + " is of kind '" + latest->kind + "' and subject '" +
                            latest->subject + "', not '" + publication.kind + "' and '" +
                            publication.subject + "'");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   PublicationRecord stored = publication;
   stored.version = latest ? latest->version + 1 : 1;
   stored.published_at = stamp;
   stored.withdrawn_by.clear();
   stored.withdrawn_at.clear();
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsert));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsert));
   stmt.BindText(1, stored.dataset);
   stmt.BindText(2, stored.kind);
   stmt.BindText(3, stored.subject);
@@ -130,8 +130,9 @@ Result<PublicationRecord> WritePublication(WriteContext& context,
   stmt.BindText(5, stored.content);
   stmt.BindText(6, stored.published_by);
   stmt.BindText(7, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  stored.id = PublicationId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("publications", "id"));
+  stored.id = PublicationId{inserted};
   return stored;
 }
 
@@ -140,18 +141,18 @@ Status WithdrawPublicationRow(WriteContext& context, std::string_view dataset,
   Connection& c = context.connection();
   const std::string subject = "dataset '" + std::string(dataset) + "'";
   if (by.empty()) return InvalidArgument(subject + ": a withdrawal needs who withdrew it");
-  PW_SQLITE_ASSIGN(auto latest, LatestOf(c, dataset));
+  PW_SQL_ASSIGN(auto latest, LatestOf(c, dataset));
   if (!latest) return NotFound(subject + " was never published");
-  PW_SQLITE_ASSIGN(auto check, c.Prepare(kWithdrawn));
+  PW_SQL_ASSIGN(auto check, c.Prepare(kWithdrawn));
   check.BindText(1, dataset);
   check.BindInt(2, latest->version);
-  PW_SQLITE_ASSIGN(bool withdrawn, check.Step());
+  PW_SQL_ASSIGN(bool withdrawn, check.Step());
   if (withdrawn) {
     return Conflict(subject + " is already withdrawn (version " + std::to_string(latest->version) +
                     ")");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertWithdrawal));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertWithdrawal));
   stmt.BindText(1, dataset);
   stmt.BindInt(2, latest->version);
   stmt.BindText(3, by);
@@ -159,4 +160,4 @@ Status WithdrawPublicationRow(WriteContext& context, std::string_view dataset,
   return stmt.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

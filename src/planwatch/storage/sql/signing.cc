@@ -1,13 +1,13 @@
-#include "planwatch/storage/sqlite/signing.h"
+#include "planwatch/storage/sql/signing.h"
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include "planwatch/storage/sqlite/status_macros.h"
+#include "planwatch/storage/sql/status_macros.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 namespace {
 
 constexpr char kSelectKeysOfUser[] =
@@ -53,9 +53,9 @@ bool IsBase64Of32Bytes(std::string_view text) {
 // The id of the first row of a one-parameter lookup; none when there is no row.
 Result<std::optional<std::int64_t>> FirstId(Connection& connection, const char* sql,
                                             const auto& bind) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(sql));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
   bind(stmt);
-  PW_SQLITE_ASSIGN(bool found, stmt.Step());
+  PW_SQL_ASSIGN(bool found, stmt.Step());
   if (!found) return std::optional<std::int64_t>();
   return std::optional<std::int64_t>(stmt.Int(0));
 }
@@ -63,20 +63,20 @@ Result<std::optional<std::int64_t>> FirstId(Connection& connection, const char* 
 }  // namespace
 
 Result<std::vector<SigningKeyRecord>> ReadSigningKeys(Connection& connection, UserId user) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectKeysOfUser));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectKeysOfUser));
   stmt.BindInt(1, user.value);
   std::vector<SigningKeyRecord> keys;
   while (true) {
-    PW_SQLITE_ASSIGN(bool has_row, stmt.Step());
+    PW_SQL_ASSIGN(bool has_row, stmt.Step());
     if (!has_row) return keys;
     keys.push_back(KeyRow(stmt));
   }
 }
 
 Result<SigningKeyRecord> ReadSigningKey(Connection& connection, SigningKeyId id) {
-  PW_SQLITE_ASSIGN(auto stmt, connection.Prepare(kSelectKey));
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectKey));
   stmt.BindInt(1, id.value);
-  PW_SQLITE_ASSIGN(bool found, stmt.Step());
+  PW_SQL_ASSIGN(bool found, stmt.Step());
   if (!found) return NotFound("signing key " + std::to_string(id.value) + " does not exist");
   return KeyRow(stmt);
 }
@@ -93,50 +93,49 @@ Result<SigningKeyId> WriteSigningKey(WriteContext& context, const SigningKeyReco
                            "' is not the padded base64 of 32 bytes");
   }
   if (key.sealed_secret.empty()) return InvalidArgument(subject + ": sealed_secret is empty");
-  PW_SQLITE_ASSIGN(std::optional<std::int64_t> user,
-                   FirstId(c, kUserExists, [&](Statement& s) { s.BindInt(1, key.user.value); }));
+  PW_SQL_ASSIGN(std::optional<std::int64_t> user,
+                FirstId(c, kUserExists, [&](Statement& s) { s.BindInt(1, key.user.value); }));
   if (!user) {
     return InvalidArgument(subject + ": user " + std::to_string(key.user.value) +
                            " does not exist");
   }
-  PW_SQLITE_ASSIGN(
-      std::optional<std::int64_t> current,
-      FirstId(c, kCurrentKeyOfUser, [&](Statement& s) { s.BindInt(1, key.user.value); }));
+  PW_SQL_ASSIGN(std::optional<std::int64_t> current,
+                FirstId(c, kCurrentKeyOfUser, [&](Statement& s) { s.BindInt(1, key.user.value); }));
   if (current) {
     return Conflict(subject + ": the user already has a current key (" + std::to_string(*current) +
                     "); retire it first");
   }
-  PW_SQLITE_ASSIGN(
-      std::optional<std::int64_t> taken,
-      FirstId(c, kPublicKeyTaken, [&](Statement& s) { s.BindText(1, key.public_key); }));
+  PW_SQL_ASSIGN(std::optional<std::int64_t> taken,
+                FirstId(c, kPublicKeyTaken, [&](Statement& s) { s.BindText(1, key.public_key); }));
   if (taken) {
     return Conflict(subject + ": public key " + key.public_key + " is already stored (key " +
                     std::to_string(*taken) + ")");
   }
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kInsertKey));
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kInsertKey));
   stmt.BindInt(1, key.user.value);
   stmt.BindText(2, key.public_key);
   stmt.BindText(3, key.sealed_secret);
   stmt.BindText(4, stamp);
-  PW_SQLITE_TRY(stmt.Run());
-  return SigningKeyId{c.LastInsertId()};
+  PW_SQL_TRY(stmt.Run());
+  PW_SQL_ASSIGN(const std::int64_t inserted, c.LastInsertId("signing_keys", "id"));
+  return SigningKeyId{inserted};
 }
 
 Status RetireSigningKeyRow(WriteContext& context, SigningKeyId id) {
   Connection& c = context.connection();
-  PW_SQLITE_ASSIGN(std::string stamp, context.Stamp());
+  PW_SQL_ASSIGN(std::string stamp, context.Stamp());
   {
-    PW_SQLITE_ASSIGN(auto exists, c.Prepare(kRetiredAt));
+    PW_SQL_ASSIGN(auto exists, c.Prepare(kRetiredAt));
     exists.BindInt(1, id.value);
-    PW_SQLITE_ASSIGN(bool found, exists.Step());
+    PW_SQL_ASSIGN(bool found, exists.Step());
     if (!found) return NotFound("signing key " + std::to_string(id.value) + " does not exist");
     if (!exists.IsNull(0)) return {};
   }
-  PW_SQLITE_ASSIGN(auto stmt, c.Prepare(kRetireKey));
+  PW_SQL_ASSIGN(auto stmt, c.Prepare(kRetireKey));
   stmt.BindText(1, stamp);
   stmt.BindInt(2, id.value);
   return stmt.Run();
 }
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql

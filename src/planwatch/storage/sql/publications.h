@@ -1,5 +1,5 @@
-// Publications in SQLite: their StoreReader reads and Transaction writes (store.h,
-// "Publications") as functions of a Connection or a WriteContext. Internal to storage/sqlite.
+// Publications: their StoreReader reads and Transaction writes (store.h,
+// "Publications") as functions of a Connection or a WriteContext. Internal to storage.
 //
 // Writes validate before they write and may leave partial rows on failure: the caller runs each
 // one inside a savepoint.
@@ -10,10 +10,10 @@
 
 #include "planwatch/base/error.h"
 #include "planwatch/storage/publications.h"
-#include "planwatch/storage/sqlite/connection.h"
-#include "planwatch/storage/sqlite/write.h"
+#include "planwatch/storage/sql/connection.h"
+#include "planwatch/storage/sql/write.h"
 
-namespace planwatch::sqlite {
+namespace planwatch::sql {
 
 // The StoreReader contracts of Publications, LatestPublications, PublicationVersion and
 // CountPublications (store.h).
@@ -29,4 +29,4 @@ Result<PublicationRecord> WritePublication(WriteContext& context,
                                            const PublicationRecord& publication);
 Status WithdrawPublicationRow(WriteContext& context, std::string_view dataset, std::string_view by);
 
-}  // namespace planwatch::sqlite
+}  // namespace planwatch::sql
