@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "planwatch/storage/postgres/store_backend.h"
 #include "planwatch/storage/store_conformance.h"
 
 namespace planwatch {
@@ -286,6 +287,9 @@ class SqliteFileBackend : public StoreBackend {
 INSTANTIATE_TEST_SUITE_P(Sqlite, FeedbackConformanceTest,
                          ::testing::Values(StoreBackendFactory{
                              "sqlite", [] { return std::make_unique<SqliteFileBackend>(); }}),
+                         StoreBackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, FeedbackConformanceTest,
+                         ::testing::Values(postgres::test_support::PostgresBackendFactory()),
                          StoreBackendName);
 
 }  // namespace

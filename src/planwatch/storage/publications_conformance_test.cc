@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "planwatch/storage/postgres/store_backend.h"
 #include "planwatch/storage/store_conformance.h"
 
 namespace planwatch {
@@ -231,6 +232,9 @@ class SqliteFileBackend : public StoreBackend {
 INSTANTIATE_TEST_SUITE_P(Sqlite, PublicationConformanceTest,
                          ::testing::Values(StoreBackendFactory{
                              "sqlite", [] { return std::make_unique<SqliteFileBackend>(); }}),
+                         StoreBackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, PublicationConformanceTest,
+                         ::testing::Values(postgres::test_support::PostgresBackendFactory()),
                          StoreBackendName);
 
 }  // namespace

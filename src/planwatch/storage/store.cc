@@ -1,5 +1,6 @@
 #include "planwatch/storage/store.h"
 
+#include "planwatch/storage/postgres/postgres_store.h"
 #include "planwatch/storage/sqlite/sqlite_store.h"
 
 namespace planwatch {
@@ -7,8 +8,9 @@ namespace planwatch {
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   const std::string& location = options.location;
   if (location.starts_with("postgresql://") || location.starts_with("postgres://")) {
-    // The location is not echoed: a connection URI may carry a password.
-    return Fail(ErrorCode::kFailedPrecondition, "PostgreSQL engine is not available in this build");
+    PostgresOptions postgres;
+    postgres.url = location;
+    return OpenPostgresStore(postgres);
   }
   SqliteOptions sqlite;
   sqlite.path = location;

@@ -1,6 +1,6 @@
 // The storage interface. Everything above storage/ sees only this header: no SQL, no engine
-// types. Engines: SQLite (sqlite/, the embedded default); PostgreSQL follows behind the same
-// interface.
+// types. Engines: SQLite (sqlite/, the embedded default) and PostgreSQL (postgres/, for several
+// nodes on one database), both the shared store of sql/.
 //
 // Ids are assigned by the store. Writes happen inside a Transaction, one per use case: it sees
 // its own writes, and Commit() makes all of them durable and visible at once. A Transaction
@@ -47,6 +47,8 @@ namespace planwatch {
 
 struct StoreOptions {
   // SQLite: a file path. The file is created (and migrated) if missing.
+  // PostgreSQL: a postgresql:// (or postgres://) connection URI of an existing database, which
+  // is migrated. Never echoed in messages: it may carry a password.
   std::string location;
   // false: not_found if the database does not exist yet.
   bool create_if_missing = true;

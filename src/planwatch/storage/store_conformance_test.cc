@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "planwatch/storage/postgres/store_backend.h"
+
 namespace planwatch {
 namespace {
 
@@ -2777,6 +2779,9 @@ class SqliteFileBackend : public StoreBackend {
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
                          ::testing::Values(StoreBackendFactory{
                              "sqlite", [] { return std::make_unique<SqliteFileBackend>(); }}),
+                         StoreBackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest,
+                         ::testing::Values(postgres::test_support::PostgresBackendFactory()),
                          StoreBackendName);
 
 }  // namespace

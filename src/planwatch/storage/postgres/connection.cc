@@ -729,6 +729,8 @@ Status Connection::AdvisoryXactLock(std::int64_t key) {
   return stmt->Run();
 }
 
+bool Connection::Broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
+
 int Connection::BackendPid() const { return PQbackendPID(conn_); }
 
 }  // namespace planwatch::postgres

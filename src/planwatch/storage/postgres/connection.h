@@ -201,6 +201,9 @@ class Connection final : public sql::Connection {
   // inside a transaction (outside one it is released at once).
   Status AdvisoryXactLock(std::int64_t key);
 
+  // Whether the link to the server is lost (the connection is then of no further use).
+  bool Broken() const;
+
   // The server's process id for this session (what Notification::sender_pid names).
   int BackendPid() const;
 

@@ -123,7 +123,7 @@ constexpr char kInsertToken[] =
 constexpr char kUpdateToken[] =
     "UPDATE api_tokens SET user_id = ?1, name = ?2, token_hash = ?3 WHERE id = ?4";
 constexpr char kRevokeToken[] =
-    "UPDATE api_tokens SET revoked_at = ifnull(revoked_at, ?1) WHERE id = ?2";
+    "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?1) WHERE id = ?2";
 
 Result<ApiTokenRecord> TokenRow(const Statement& s) {
   ApiTokenRecord token;

@@ -121,9 +121,9 @@ Result<std::vector<FeedbackRecord>> ReadFeedback(Connection& connection,
                                                  const FeedbackQuery& query) {
   // Unset filters bind NULL and match everything.
   const std::string sql = fmt::format(
-      "SELECT {} FROM feedback WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR plan_id = ?2) "
-      "AND (?3 IS NULL OR target_kind = ?3) AND (?4 IS NULL OR (target_kind = ?4 AND "
-      "target_id = ?5)) ORDER BY id",
+      "SELECT {} FROM feedback WHERE (state = ?1 OR ?1 IS NULL) AND (plan_id = ?2 OR ?2 IS NULL) "
+      "AND (target_kind = ?3 OR ?3 IS NULL) AND ((target_kind = ?4 AND target_id = ?5) OR "
+      "?4 IS NULL) ORDER BY id",
       kColumns);
   PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql.c_str()));
   if (query.state) {

@@ -26,7 +26,7 @@ constexpr char kInsertWithdrawal[] =
     "INSERT INTO publication_withdrawals (dataset, version, withdrawn_by, withdrawn_at) "
     "VALUES (?1, ?2, ?3, ?4)";
 constexpr char kCounts[] =
-    "SELECT (SELECT count(*) FROM publications), (SELECT ifnull(max(id), 0) FROM publications), "
+    "SELECT (SELECT count(*) FROM publications), (SELECT coalesce(max(id), 0) FROM publications), "
     "(SELECT count(*) FROM publication_withdrawals)";
 
 Result<PublicationRecord> Row(const Statement& s) {

@@ -274,17 +274,17 @@ Result<Indicator> IndicatorRow(const Statement& s) {
 // Targets list by (indicator, unit with none first, date), the unique index's order.
 constexpr char kSelectTargets[] =
     "SELECT indicator_id, unit_id, target_date, value FROM targets "
-    "ORDER BY indicator_id, ifnull(unit_id, 0), target_date";
+    "ORDER BY indicator_id, coalesce(unit_id, 0), target_date";
 
 // Columns 0–3 as TargetRow reads them, then stored_at and superseded_at ('' for the current
 // value): the archived versions of the key (?1 indicator, ?2 unit or 0, ?3 date) in append
 // order, then the current row.
 constexpr char kSelectTargetHistory[] =
     "SELECT indicator_id, unit_id, target_date, value, stored_at, superseded_at, 0, sequence "
-    "FROM target_versions WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND "
+    "FROM target_versions WHERE indicator_id = ?1 AND coalesce(unit_id, 0) = ?2 AND "
     "target_date = ?3 "
     "UNION ALL SELECT indicator_id, unit_id, target_date, value, stored_at, '', 1, 0 "
-    "FROM targets WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND target_date = ?3 "
+    "FROM targets WHERE indicator_id = ?1 AND coalesce(unit_id, 0) = ?2 AND target_date = ?3 "
     "ORDER BY 7, 8";
 
 // The value of each target current at ?1: [stored_at, superseded_at) holds it. A current row
@@ -294,7 +294,7 @@ constexpr char kSelectTargetsAsOf[] =
     "SELECT indicator_id, unit_id, target_date, value FROM target_versions "
     "WHERE stored_at <= ?1 AND superseded_at > ?1 "
     "UNION ALL SELECT indicator_id, unit_id, target_date, value FROM targets "
-    "WHERE stored_at <= ?1) ORDER BY indicator_id, ifnull(unit_id, 0), target_date";
+    "WHERE stored_at <= ?1) AS t ORDER BY indicator_id, coalesce(unit_id, 0), target_date";
 
 Result<Target> TargetRow(const Statement& s) {
   Target target;
@@ -323,7 +323,7 @@ Result<DataValue> DataValueRow(const Statement& s) {
 // data_values holds no deleted value: DeleteDataValue removes the row.
 constexpr char kSelectCurrentDataValues[] =
     "SELECT indicator_id, unit_id, period, value, comment, state, stored_by, stored_at, 0 "
-    "FROM data_values WHERE (?1 IS NULL OR indicator_id = ?1) AND (?2 IS NULL OR unit_id = ?2) "
+    "FROM data_values WHERE (indicator_id = ?1 OR ?1 IS NULL) AND (unit_id = ?2 OR ?2 IS NULL) "
     "ORDER BY indicator_id, unit_id, period_start, period_rank";
 
 // The latest version at or before ?3 of each value, unless that version is a tombstone (the
@@ -332,8 +332,8 @@ constexpr char kSelectCurrentDataValues[] =
 constexpr char kSelectDataValuesAsOf[] =
     "SELECT v.indicator_id, v.unit_id, v.period, v.value, v.comment, v.state, v.stored_by, "
     "v.stored_at, v.deleted FROM data_value_versions v "
-    "WHERE v.stored_at <= ?3 AND v.deleted = 0 AND (?1 IS NULL OR v.indicator_id = ?1) "
-    "AND (?2 IS NULL OR v.unit_id = ?2) "
+    "WHERE v.stored_at <= ?3 AND v.deleted = 0 AND (v.indicator_id = ?1 OR ?1 IS NULL) "
+    "AND (v.unit_id = ?2 OR ?2 IS NULL) "
     "AND v.sequence = (SELECT max(w.sequence) FROM data_value_versions w "
     "WHERE w.indicator_id = v.indicator_id AND w.unit_id = v.unit_id "
     "AND w.period_start = v.period_start AND w.period_rank = v.period_rank "

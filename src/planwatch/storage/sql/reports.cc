@@ -212,16 +212,18 @@ Result<std::vector<ReportRecord>> ReadReports(Connection& connection, const Repo
   std::string sql = "SELECT ";
   sql += query.summaries_only ? kSummaryColumns : kReportColumns;
   sql += " FROM reports WHERE 1 = 1";
-  if (query.plan) sql += " AND plan_id = ?1";
-  if (query.unit) sql += " AND unit_id = ?2";
-  if (query.period) sql += " AND period = ?3";
-  if (query.state) sql += " AND state = ?4";
+  // Parameters are numbered in the order they appear: only those of the filters set.
+  if (query.plan) sql += " AND plan_id = ?";
+  if (query.unit) sql += " AND unit_id = ?";
+  if (query.period) sql += " AND period = ?";
+  if (query.state) sql += " AND state = ?";
   sql += " ORDER BY id";
   PW_SQL_ASSIGN(auto stmt, connection.Prepare(sql));
-  if (query.plan) stmt.BindInt(1, query.plan->value);
-  if (query.unit) stmt.BindInt(2, query.unit->value);
-  if (query.period) stmt.BindText(3, query.period->ToString());
-  if (query.state) stmt.BindText(4, ReportStateName(*query.state));
+  int parameter = 0;
+  if (query.plan) stmt.BindInt(++parameter, query.plan->value);
+  if (query.unit) stmt.BindInt(++parameter, query.unit->value);
+  if (query.period) stmt.BindText(++parameter, query.period->ToString());
+  if (query.state) stmt.BindText(++parameter, ReportStateName(*query.state));
   std::vector<ReportRecord> out;
   while (true) {
     PW_SQL_ASSIGN(bool has_row, stmt.Step());

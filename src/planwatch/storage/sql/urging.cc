@@ -1,6 +1,7 @@
 #include "planwatch/storage/sql/urging.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -71,9 +72,9 @@ constexpr char kLivePlanExists[] = "SELECT 1 FROM plans WHERE id = ?1 AND delete
 constexpr char kSelectUrgings[] =
     "SELECT id, subject_kind, task_id, indicator_id, period, plan_id, unit_id, rung, due_on, "
     "raised_on, message, answer, answered_by, answered_at, created_at FROM urgings "
-    "WHERE (?1 IS NULL OR plan_id = ?1) AND (?2 IS NULL OR unit_id = ?2) "
-    "AND (?3 IS NULL OR rung = ?3) AND (?4 IS NULL OR subject_kind = ?4) "
-    "AND (?5 IS NULL OR task_id = ?5) "
+    "WHERE (plan_id = ?1 OR ?1 IS NULL) AND (unit_id = ?2 OR ?2 IS NULL) "
+    "AND (rung = ?3 OR ?3 IS NULL) AND (subject_kind = ?4 OR ?4 IS NULL) "
+    "AND (task_id = ?5 OR ?5 IS NULL) "
     "AND (?6 = 0 OR (rung = 'explanation_request' AND answer IS NULL)) ORDER BY id";
 constexpr char kSelectUrgingById[] =
     "SELECT id, subject_kind, task_id, indicator_id, period, plan_id, unit_id, rung, due_on, "
@@ -124,7 +125,7 @@ constexpr char kInsertNotification[] =
     "INSERT INTO notifications (user_id, urging_id, source, title, body, link, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr char kReadNotification[] =
-    "UPDATE notifications SET read_at = ifnull(read_at, ?1) WHERE id = ?2";
+    "UPDATE notifications SET read_at = coalesce(read_at, ?1) WHERE id = ?2";
 constexpr char kReadAllNotifications[] =
     "UPDATE notifications SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL";
 
@@ -176,8 +177,8 @@ Result<WebhookRecord> WebhookRow(const Statement& s) {
 constexpr char kSelectOutbox[] =
     "SELECT id, channel, destination, webhook_id, event, subject, payload, idempotency_key, "
     "state, attempts, next_attempt_at, delivered_at, last_error, created_at, urging_id "
-    "FROM outbox WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR next_attempt_at <= ?2) "
-    "AND (?3 IS NULL OR channel = ?3) ORDER BY id LIMIT ?4";
+    "FROM outbox WHERE (state = ?1 OR ?1 IS NULL) AND (next_attempt_at <= ?2 OR ?2 IS NULL) "
+    "AND (channel = ?3 OR ?3 IS NULL) ORDER BY id LIMIT ?4";
 constexpr char kSelectOutboxById[] =
     "SELECT id, channel, destination, webhook_id, event, subject, payload, idempotency_key, "
     "state, attempts, next_attempt_at, delivered_at, last_error, created_at, urging_id "
@@ -196,7 +197,7 @@ constexpr char kCloseAttempt[] =
     "UPDATE outbox_attempts SET finished_at = ?1, outcome = ?2, error = ?3 "
     "WHERE outbox_id = ?4 AND outcome = 'open'";
 constexpr char kEndRow[] =
-    "UPDATE outbox SET state = ?1, next_attempt_at = ifnull(?2, next_attempt_at), "
+    "UPDATE outbox SET state = ?1, next_attempt_at = coalesce(?2, next_attempt_at), "
     "delivered_at = ?3, last_error = ?4 WHERE id = ?5";
 constexpr char kSelectAttempts[] =
     "SELECT outbox_id, number, started_at, finished_at, outcome, error FROM outbox_attempts "
@@ -339,7 +340,7 @@ Result<std::vector<OutboxRecord>> ReadOutbox(Connection& connection, const Outbo
   BindIf(stmt, 2, due_by, [&](int i) { stmt.BindText(i, *due_by); });
   BindIf(stmt, 3, query.channel,
          [&](int i) { stmt.BindText(i, DeliveryChannelName(*query.channel)); });
-  stmt.BindInt(4, query.limit > 0 ? query.limit : -1);
+  stmt.BindInt(4, query.limit > 0 ? query.limit : std::numeric_limits<std::int64_t>::max());
   return Collect<OutboxRecord>(stmt, OutboxRow);
 }
 

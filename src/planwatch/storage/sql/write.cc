@@ -33,16 +33,17 @@ constexpr char kIndicatorLive[] = "SELECT 1 FROM indicators WHERE id = ?1 AND de
 
 // Whether following parent links up from ?1 reaches ?2. UNION stops on an existing cycle.
 constexpr char kOrgUnitAncestry[] =
-    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT o.parent_id FROM org_units o "
+    "WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS bigint) UNION SELECT o.parent_id FROM org_units o "
     "JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 constexpr char kPlanAncestry[] =
-    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT p.parent_id FROM plans p "
+    "WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS bigint) UNION SELECT p.parent_id FROM plans p "
     "JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 constexpr char kTaskGroupAncestry[] =
-    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT g.parent_id FROM task_groups g "
+    "WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS bigint) UNION SELECT g.parent_id FROM task_groups "
+    "g "
     "JOIN up ON g.id = up.id WHERE g.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 constexpr char kTaskAncestry[] =
-    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT t.parent_id FROM tasks t "
+    "WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS bigint) UNION SELECT t.parent_id FROM tasks t "
     "JOIN up ON t.id = up.id WHERE t.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 
 std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
@@ -111,7 +112,7 @@ Status RequireFreeCode(Connection& connection, std::string_view sql, std::string
   if (taken) {
     std::string message = what + " " + Quoted(code) + " is already taken";
     if (scope) message += " in plan " + std::to_string(*scope);
-    const char* by = stmt.Int(1) != 0 ? " (by deleted id " : " (by id ";
+    const char* by = stmt.Bool(1) ? " (by deleted id " : " (by id ";
     return Conflict(message + by + std::to_string(stmt.Int(0)) + ")");
   }
   return {};
@@ -250,16 +251,16 @@ Status ArchiveTask(Connection& connection, TaskId id, const std::string& stamp) 
 // Each statement finds the target by its key as the unique index does: ?1 indicator, ?2 unit (0
 // for none), ?3 date.
 constexpr char kSelectTargetValue[] =
-    "SELECT value FROM targets WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND "
+    "SELECT value FROM targets WHERE indicator_id = ?1 AND coalesce(unit_id, 0) = ?2 AND "
     "target_date = ?3";
 // Keeps the current value in target_versions, superseded at ?4.
 constexpr char kArchiveTarget[] =
     "INSERT INTO target_versions (indicator_id, unit_id, target_date, value, stored_at, "
     "superseded_at) SELECT indicator_id, unit_id, target_date, value, stored_at, ?4 "
-    "FROM targets WHERE indicator_id = ?1 AND ifnull(unit_id, 0) = ?2 AND target_date = ?3";
+    "FROM targets WHERE indicator_id = ?1 AND coalesce(unit_id, 0) = ?2 AND target_date = ?3";
 constexpr char kUpdateTarget[] =
     "UPDATE targets SET value = ?4, stored_at = ?5 WHERE indicator_id = ?1 AND "
-    "ifnull(unit_id, 0) = ?2 AND target_date = ?3";
+    "coalesce(unit_id, 0) = ?2 AND target_date = ?3";
 constexpr char kInsertTarget[] =
     "INSERT INTO targets (indicator_id, unit_id, target_date, value, stored_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -283,7 +284,8 @@ Result<std::string> WriteContext::Stamp() {
   if (stamp_) return *stamp_;
   PW_SQL_ASSIGN(auto stmt, connection_.Prepare(
                                "UPDATE write_clock SET last_stamp_ms = "
-                               "max(?1, last_stamp_ms + 1) WHERE id = 1 RETURNING last_stamp_ms"));
+                               "CASE WHEN ?1 > last_stamp_ms THEN ?1 ELSE last_stamp_ms + 1 END "
+                               "WHERE id = 1 RETURNING last_stamp_ms"));
   stmt.BindInt(1, now_ms_());
   PW_SQL_ASSIGN(bool row, stmt.Step());
   if (!row) return Internal("write_clock has no row");
@@ -842,7 +844,8 @@ void BindVersion(Statement& stmt, int first, const DataValue& value, std::string
   stmt.BindText(first + 8, value.stored_by);
 }
 
-constexpr char kLastDataValueVersion[] = "SELECT ifnull(max(sequence), 0) FROM data_value_versions";
+constexpr char kLastDataValueVersion[] =
+    "SELECT coalesce(max(sequence), 0) FROM data_value_versions";
 // Makes every version after sequence ?1 current, in sequence order, so that of two versions of
 // one key the later one stays current.
 constexpr char kUpsertDataValuesFromVersions[] =
@@ -853,6 +856,18 @@ constexpr char kUpsertDataValuesFromVersions[] =
     "unit_id, period_start, period_rank) DO UPDATE SET period = excluded.period, "
     "value = excluded.value, comment = excluded.comment, state = excluded.state, "
     "stored_by = excluded.stored_by, stored_at = excluded.stored_at, "
+    "version_sequence = excluded.version_sequence";
+// PostgreSQL's INSERT ... ON CONFLICT may not touch one row twice: the latest version of each
+// key only.
+constexpr char kUpsertDataValuesFromVersionsPostgres[] =
+    "INSERT INTO data_values (indicator_id, unit_id, period_start, period_rank, period, value, "
+    "comment, state, stored_by, stored_at, version_sequence) SELECT DISTINCT ON (indicator_id, "
+    "unit_id, period_start, period_rank) indicator_id, unit_id, period_start, period_rank, "
+    "period, value, comment, state, stored_by, stored_at, sequence FROM data_value_versions "
+    "WHERE sequence > ?1 ORDER BY indicator_id, unit_id, period_start, period_rank, sequence DESC "
+    "ON CONFLICT (indicator_id, unit_id, period_start, period_rank) DO UPDATE SET "
+    "period = excluded.period, value = excluded.value, comment = excluded.comment, "
+    "state = excluded.state, stored_by = excluded.stored_by, stored_at = excluded.stored_at, "
     "version_sequence = excluded.version_sequence";
 
 Error AtItem(Error error, std::size_t index) {
@@ -891,7 +906,9 @@ Status WriteDataValueRows(Connection& c, std::span<const DataValue> values,
     stmt->BindText(kVersionColumns + 1, stamp);
     if (Status run = stmt->Run(); !run) return std::unexpected(AtItem(std::move(run).error(), i));
   }
-  PW_SQL_ASSIGN(auto current, c.Prepare(kUpsertDataValuesFromVersions));
+  PW_SQL_ASSIGN(auto current,
+                c.Prepare(c.dialect() == Dialect::kPostgres ? kUpsertDataValuesFromVersionsPostgres
+                                                            : kUpsertDataValuesFromVersions));
   current.BindInt(1, before);
   if (Status run = current.Run(); !run) return std::unexpected(AtItem(std::move(run).error(), 0));
   return {};
