@@ -40,6 +40,10 @@ tsan: deps
 SOAK_CYCLES ?= 1000
 soak: build-debug
 	@/usr/bin/python3 tests/crash/crash_test.py --binary $(PLANWATCH_DEBUG) --cycles $(SOAK_CYCLES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
+	@dir=$$(mktemp -d) && chmod 755 $$dir && scripts/pg-cluster.sh start $$dir/pg >/dev/null && \
+	  PW_TEST_POSTGRES=$$dir/pg/url /usr/bin/python3 tests/nodes/two_nodes.py \
+	    --binary $(PLANWATCH_DEBUG) --seconds 60; \
+	  status=$$?; scripts/pg-cluster.sh stop $$dir/pg >/dev/null; rm -rf $$dir; exit $$status
 	@cmake --preset release >/dev/null && cmake --build --preset release && node tests/load/load.mjs --binary $(PLANWATCH_RELEASE) --name soak --rate 50 --seconds 600 --warmup 30
 
 bench: deps

@@ -5,6 +5,7 @@ so the tests see exactly what an operator would set up. Every response is checke
 500, and every 4xx/5xx answer is an application/problem+json document with type, title, status.
 """
 
+import atexit
 import hashlib
 import http.client
 import json
@@ -15,6 +16,7 @@ import sqlite3
 import subprocess
 import tempfile
 import unittest
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
@@ -57,8 +59,56 @@ def run_cli(*args, stdin=None):
     return done.stdout
 
 
+# The engine the API tests run on: "sqlite" (a file per database) or "postgres" (a database of
+# its own per fixture in the cluster whose URL is in the file PW_TEST_POSTGRES names).
+ENGINE = os.environ.get("PW_TEST_ENGINE", "sqlite")
+_created_databases = []
+
+
+
+def _postgres_url():
+    path = os.environ.get("PW_TEST_POSTGRES", "")
+    if not path:
+        raise RuntimeError("PW_TEST_ENGINE=postgres needs PW_TEST_POSTGRES (the cluster's URL file)")
+    with open(path) as f:
+        return f.read().strip()
+
+
+def psql(url, sql):
+    done = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                          capture_output=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql failed: {done.stderr.decode(errors='replace')}")
+    return done.stdout.decode()
+
+
+def new_database(directory, name):
+    """A location for a new database: a file in `directory`, or on PostgreSQL a new empty
+    database (bytewise collation, as planwatch needs) dropped when the tests end."""
+    if ENGINE == "sqlite":
+        return os.path.join(directory, name)
+    cluster = _postgres_url()
+    database = "pw_api_" + uuid.uuid4().hex[:16]
+    psql(cluster, f"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' "
+                  f"LC_COLLATE 'C' LC_CTYPE 'C'")
+    _created_databases.append((cluster, database))
+    return cluster[:cluster.rfind("/") + 1] + database
+
+
+def drop_databases():
+    while _created_databases:
+        cluster, database = _created_databases.pop()
+        try:
+            psql(cluster, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        except RuntimeError:
+            pass
+
+
+atexit.register(drop_databases)
+
+
 def build_fixture_db(directory):
-    db = os.path.join(directory, "fixture.db")
+    db = new_database(directory, "fixture.db")
     run_cli("init", "--db", db)
     for kind in KINDS:
         run_cli("import", "--db", db, "--kind", kind, os.path.join(FIXTURES, f"{kind}.csv"))
@@ -79,6 +129,8 @@ def db_fingerprint(db):
     the database file: equal fingerprints, equal data. One read-only connection, so it costs
     no process per call."""
     digest = hashlib.sha256()
+    if db.startswith("postgresql://"):
+        return _postgres_fingerprint(db, digest)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         tables = [name for (name,) in conn.execute(
@@ -95,6 +147,22 @@ def db_fingerprint(db):
     return digest.hexdigest()
 
 
+def _postgres_fingerprint(db, digest):
+    """db_fingerprint of a PostgreSQL database: every row of every data table as its text, in
+    one psql run."""
+    tables = [t for t in psql(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                  "ORDER BY tablename").split()
+              if t not in FINGERPRINT_SKIPS]
+    if not tables:
+        return digest.hexdigest()
+    query = " UNION ALL ".join(
+        f"(SELECT '{t}' || E'\\t' || coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '') "
+        f"FROM {t} r)" for t in tables)
+    for line in psql(db, query).split("\n"):
+        digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
+
+
 class Server:
     """`planwatch serve` on an ephemeral loopback port."""
 
@@ -104,9 +172,11 @@ class Server:
         self.db = db
         self.stderr_path = os.path.join(workdir, "server.stderr")
         self._stderr = open(self.stderr_path, "wb")
+        # In the work folder: a server on PostgreSQL keeps its instance key in the working
+        # directory (<database>.key).
         self.proc = subprocess.Popen(
             [binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1", *extra_args],
-            stdout=subprocess.PIPE, stderr=self._stderr)
+            stdout=subprocess.PIPE, stderr=self._stderr, cwd=workdir)
         line = self.proc.stdout.readline().decode()
         prefix = f"planwatch serving {db} on http://127.0.0.1:"
         if not line.startswith(prefix):
@@ -314,6 +384,7 @@ class Fixture:
         code = self.server.stop()
         stderr = self.server.stderr()
         shutil.rmtree(self.dir, ignore_errors=True)
+        drop_databases()
         if code != 0:
             raise AssertionError(f"server exit code {code}; stderr:\n{stderr}")
         return stderr

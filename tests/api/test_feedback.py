@@ -26,7 +26,7 @@ def serve(db, workdir, name):
     server.proc = subprocess.Popen(
         [harness.binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1",
          "--feedback-difficulty", str(DIFFICULTY)],
-        stdout=subprocess.PIPE, stderr=server._stderr)
+        stdout=subprocess.PIPE, stderr=server._stderr, cwd=workdir)
     line = server.proc.stdout.readline().decode()
     prefix = f"planwatch serving {db} on http://127.0.0.1:"
     if not line.startswith(prefix):

@@ -258,6 +258,7 @@ struct Analytics::State {
   std::shared_ptr<const Generation> current = std::make_shared<Generation>();
   std::mutex write_mu;  // writers come one at a time; this only guards against misuse
   std::atomic<std::int64_t> serial = 0;
+  std::atomic<std::int64_t> value_sequence = 0;
   // The plan of every task, for the writers (one at a time) to find an event's task.
   std::unordered_map<TaskId, PlanId> task_plans;
 };
@@ -284,6 +285,20 @@ void Analytics::Clear() {
 std::int64_t Analytics::commit_serial() const { return state_->serial.load(); }
 
 void Analytics::SetCommitSerial(std::int64_t serial) { state_->serial.store(serial); }
+
+std::int64_t Analytics::value_sequence() const { return state_->value_sequence.load(); }
+
+void Analytics::SetValueSequence(std::int64_t sequence) { state_->value_sequence.store(sequence); }
+
+void Analytics::ResetTasks() {
+  std::lock_guard write(state_->write_mu);
+  state_->task_plans.clear();
+  // The same generation (catalog, columns and number) with an empty ledger for every plan;
+  // queries that started earlier keep the plans they hold.
+  auto next = std::make_shared<State::Generation>(*state_->Current());
+  for (auto& [plan, tasks] : next->plans) tasks = std::make_shared<PlanTasks>();
+  std::atomic_store(&state_->current, std::shared_ptr<const State::Generation>(std::move(next)));
+}
 
 void Analytics::SetCatalog(Catalog catalog) {
   std::lock_guard write(state_->write_mu);

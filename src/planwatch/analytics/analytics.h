@@ -94,6 +94,13 @@ class Analytics {
   // The store's commit serial (Store::CommitSerial) this index reflects; set by its loader.
   std::int64_t commit_serial() const;
   void SetCommitSerial(std::int64_t serial);
+  // The last value version (Store::LastValueSequence) whose change the index is known to hold:
+  // the versions after it are what a catch-up replays. Set by the loader and by catch-ups.
+  std::int64_t value_sequence() const;
+  void SetValueSequence(std::int64_t sequence);
+  // Forgets every task and ledger and keeps the catalog and the values (before the tasks are
+  // read again).
+  void ResetTasks();
 
   // Replaces the catalog. Values of indicators or units no longer in it are dropped; the others
   // are kept (moved to the new positions when the tree changed).

@@ -115,10 +115,11 @@ int RunVerify(const AuditOptions& options) {
   if (problems.size() > kShownProblems) {
     fmt::print("... and {} more problems\n", problems.size() - kShownProblems);
   }
-  return Report(Error{ErrorCode::kFailedPrecondition,
-                      fmt::format("the audit chain of {} does not verify: {} problem{}", options.db,
-                                  problems.size(), problems.size() == 1 ? "" : "s"),
-                      {}});
+  return Report(Error{
+      ErrorCode::kFailedPrecondition,
+      fmt::format("the audit chain of {} does not verify: {} problem{}",
+                  DisplayLocation(options.db), problems.size(), problems.size() == 1 ? "" : "s"),
+      {}});
 }
 
 int RunCheckpoint(const AuditOptions& options) {

@@ -51,7 +51,8 @@ int RunInit(const InitOptions& options) {
     RemoveDatabase(options.db);  // a half-loaded demo is worse than none
     return code;
   }
-  fmt::print("created {}{}\n", options.db, options.demo ? " with the Son La demo" : "");
+  fmt::print("created {}{}\n", DisplayLocation(options.db),
+             options.demo ? " with the Son La demo" : "");
   return 0;
 }
 

@@ -165,8 +165,8 @@ int RunServe(const ServeOptions& options) {
                                ? fmt::format("[{}]", options.bind)
                                : options.bind;
   // The first line is for scripts and tests that start the server on port 0.
-  fmt::print("planwatch serving {} on {}://{}:{}\n", options.db, tls ? "https" : "http", host,
-             (*server)->port());
+  fmt::print("planwatch serving {} on {}://{}:{}\n", DisplayLocation(options.db),
+             tls ? "https" : "http", host, (*server)->port());
   std::fflush(stdout);
   // Without a relay, e-mails stay pending; webhooks are posted either way.
   const std::unique_ptr<Courier> courier = http::MakeNetworkCourier(courier_options);

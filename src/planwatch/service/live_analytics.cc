@@ -40,10 +40,30 @@ Result<Catalog> ReadCatalog(StoreReader& store) {
 // Values go to the index in batches of this many: bounded memory, few column re-layouts.
 constexpr std::size_t kLoadBatch = std::size_t{1} << 20;
 
+// Every plan's tasks and ledger, into an index without them.
+Status LoadTasks(Analytics& analytics, StoreReader& store, const std::vector<Plan>& plans,
+                 const LoadProgress& progress) {
+  std::size_t tasks_loaded = 0;
+  for (const Plan& plan : plans) {
+    auto tasks = store.Tasks(plan.id);
+    if (!tasks) return std::unexpected(tasks.error());
+    auto events = store.TaskEvents(plan.id);
+    if (!events) return std::unexpected(events.error());
+    for (const Task& task : *tasks) analytics.PutTask(task);
+    for (const TaskEvent& event : *events) analytics.AppendTaskEvent(event);
+    tasks_loaded += tasks->size();
+    if (progress) progress("tasks", tasks_loaded);
+  }
+  return {};
+}
+
 Status LoadInto(Analytics& analytics, StoreReader& store, const LoadProgress& progress) {
   auto serial = store.CommitSerial();
   if (!serial) return std::unexpected(serial.error());
   analytics.SetCommitSerial(*serial);
+  auto sequence = store.LastValueSequence();
+  if (!sequence) return std::unexpected(sequence.error());
+  analytics.SetValueSequence(*sequence);
   auto catalog = ReadCatalog(store);
   if (!catalog) return std::unexpected(catalog.error());
   const std::vector<Plan> plans = catalog->plans;
@@ -67,18 +87,7 @@ Status LoadInto(Analytics& analytics, StoreReader& store, const LoadProgress& pr
   loaded += batch.size();
   if (progress) progress("values", loaded);
 
-  std::size_t tasks_loaded = 0;
-  for (const Plan& plan : plans) {
-    auto tasks = store.Tasks(plan.id);
-    if (!tasks) return std::unexpected(tasks.error());
-    auto events = store.TaskEvents(plan.id);
-    if (!events) return std::unexpected(events.error());
-    for (const Task& task : *tasks) analytics.PutTask(task);
-    for (const TaskEvent& event : *events) analytics.AppendTaskEvent(event);
-    tasks_loaded += tasks->size();
-    if (progress) progress("tasks", tasks_loaded);
-  }
-  return {};
+  return LoadTasks(analytics, store, plans, progress);
 }
 
 }  // namespace
@@ -135,7 +144,9 @@ Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgr
     }
     for (const Task& task : changes.tasks) index->PutTask(task);
     for (const TaskEvent& event : changes.events) index->AppendTaskEvent(event);
-    index->SetCommitSerial(changes.serial);
+    // Only the next serial: when another process committed in between, the index stays behind
+    // so that CatchUp replays what it has not seen.
+    if (changes.serial == index->commit_serial() + 1) index->SetCommitSerial(changes.serial);
   });
   return analytics;
 }
@@ -148,11 +159,42 @@ Status CatchUp(Store& store, Analytics& analytics) {
   // serial that still differs was made elsewhere.
   auto turn = store.Begin();
   if (!turn) return std::unexpected(turn.error());
-  serial = (*turn)->CommitSerial();
+  StoreReader& reader = **turn;
+  serial = reader.CommitSerial();
   if (!serial) return std::unexpected(serial.error());
   if (*serial == analytics.commit_serial()) return {};
-  analytics.Clear();
-  return LoadInto(analytics, **turn, {});
+  // The catalog and the tasks are read again whole: they are small next to the values.
+  auto catalog = ReadCatalog(reader);
+  if (!catalog) return std::unexpected(catalog.error());
+  const std::vector<Plan> plans = catalog->plans;
+  analytics.SetCatalog(std::move(*catalog));
+  analytics.ResetTasks();
+  if (Status tasks = LoadTasks(analytics, reader, plans, {}); !tasks) return tasks;
+  // The values: every version stored since the last catch-up, replayed in order. Setting and
+  // erasing are idempotent, so a version this process already applied through the observer is
+  // applied again without counting twice, and a later version of the same value wins.
+  std::vector<CellValue> batch;
+  std::int64_t last = analytics.value_sequence();
+  Status replayed = reader.ScanValueVersions(last, [&](const ValueVersionCell& version) {
+    last = version.sequence;
+    if (version.erased) {
+      analytics.SetValues(batch);
+      batch.clear();
+      analytics.EraseValue(version.cell.indicator, version.cell.unit, version.cell.period);
+      return;
+    }
+    batch.push_back(CellValue{version.cell.indicator, version.cell.unit, version.cell.period,
+                              version.cell.value});
+    if (batch.size() == kLoadBatch) {
+      analytics.SetValues(batch);
+      batch.clear();
+    }
+  });
+  if (!replayed) return replayed;
+  analytics.SetValues(batch);
+  analytics.SetValueSequence(last);
+  analytics.SetCommitSerial(*serial);
+  return {};
 }
 
 }  // namespace planwatch

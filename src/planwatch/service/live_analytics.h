@@ -28,10 +28,13 @@ Result<std::unique_ptr<Analytics>> LoadAnalytics(StoreReader& store,
 // The index must outlive the store's use; the returned pointer is shared with the observer.
 Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgress& progress = {});
 
-// Brings `analytics` (attached to `store`) up to date when another process committed through the
-// same database since it was loaded: compares Store::CommitSerial with the index's and, when they
-// differ, loads everything again while holding the store's write turn (so no commit slips by).
-// Cheap when nothing changed: one read of the serial. Call before answering from the index.
+// Brings `analytics` (attached to `store`) up to date when another process (another node, the
+// CLI) committed through the same database: compares Store::CommitSerial with the index's and,
+// when they differ, holding the store's write turn (so no commit slips by), reads the catalog
+// and the tasks again and replays the value versions stored since the last catch-up
+// (Store::ScanValueVersions): nothing missed, nothing counted twice. Cheap when nothing changed:
+// one read of the serial. Call before answering from the index, and when another node announces
+// a commit.
 Status CatchUp(Store& store, Analytics& analytics);
 
 }  // namespace planwatch

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -398,7 +399,17 @@ Result<InstanceKey> LoadOrCreateInstanceKey(const std::string& path, bool create
   return created;
 }
 
-std::string DefaultKeyPath(std::string_view db_path) { return std::string(db_path) + ".key"; }
+std::string DefaultKeyPath(std::string_view db_path) {
+  if (!IsPostgresLocation(db_path)) return std::string(db_path) + ".key";
+  std::string_view rest = db_path.substr(db_path.find("://") + 3);
+  const std::size_t slash = rest.find('/');
+  std::string name(slash == std::string_view::npos ? "planwatch" : rest.substr(slash + 1));
+  name = name.substr(0, name.find('?'));
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
+  }
+  return (name.empty() ? std::string("planwatch") : name) + ".key";
+}
 
 Result<std::string> CanonicalJsonChecked(const nlohmann::json& value) {
   try {

@@ -38,7 +38,9 @@ struct InstanceKey {
 // or others, or cannot be read or written (with the system's reason).
 Result<InstanceKey> LoadOrCreateInstanceKey(const std::string& path, bool create = true);
 
-// The default key file of a database file: "<db path>.key".
+// The default key file of a database: "<db path>.key" for a SQLite file; for a PostgreSQL
+// location, "<database name>.key" in the working directory (nodes that share a directory share
+// the instance key).
 std::string DefaultKeyPath(std::string_view db_path);
 
 struct ReportSignature {

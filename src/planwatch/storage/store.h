@@ -54,6 +54,12 @@ struct StoreOptions {
   bool create_if_missing = true;
 };
 
+// Whether `location` names a PostgreSQL database (postgresql:// or postgres://) rather than a
+// SQLite file.
+bool IsPostgresLocation(std::string_view location);
+// `location` as it may be shown (a log line, a message): a PostgreSQL URI without its password.
+std::string DisplayLocation(std::string_view location);
+
 struct DataValueQuery {
   std::optional<IndicatorId> indicator;  // none: every indicator
   std::optional<OrgUnitId> unit;         // none: every unit
@@ -67,6 +73,13 @@ struct ValueCell {
   OrgUnitId unit;
   Period period = Period::Year(1970);
   double value = 0;
+};
+
+// One stored version of a value, as ScanValueVersions hands them over.
+struct ValueVersionCell {
+  std::int64_t sequence = 0;  // the order stored: a later version has a larger sequence
+  ValueCell cell;
+  bool erased = false;  // DeleteDataValue's tombstone: cell.value is meaningless
 };
 
 // What one committed transaction changed that the analytics index keeps in memory, in the order
@@ -220,6 +233,13 @@ class StoreReader {
   // particular order, from one snapshot, without building DataValue records (the analytics
   // index loads tens of millions of them at start).
   virtual Status ScanDataValues(const std::function<void(const ValueCell&)>& visit) = 0;
+  // Every version of any value stored after sequence `after` (0: all), in the order stored,
+  // from one snapshot: replayed in order over the values as they were at `after`, they give the
+  // current values (how another node's commits reach an analytics index).
+  virtual Status ScanValueVersions(std::int64_t after,
+                                   const std::function<void(const ValueVersionCell&)>& visit) = 0;
+  // The sequence of the last version stored (0: none yet).
+  virtual Result<std::int64_t> LastValueSequence() = 0;
   // Every version ever stored of one value, oldest first.
   virtual Result<std::vector<DataValue>> DataValueHistory(IndicatorId indicator, OrgUnitId unit,
                                                           const Period& period) = 0;

@@ -558,6 +558,33 @@ Status ScanDataValues(Connection& connection, const std::function<void(const Val
   }
 }
 
+Status ScanValueVersions(Connection& connection, std::int64_t after,
+                         const std::function<void(const ValueVersionCell&)>& visit) {
+  PW_SQL_ASSIGN(auto stmt, connection.Prepare("SELECT sequence, indicator_id, unit_id, period, "
+                                              "value, deleted FROM data_value_versions "
+                                              "WHERE sequence > ?1 ORDER BY sequence"));
+  stmt.BindInt(1, after);
+  while (true) {
+    PW_SQL_ASSIGN(bool row, stmt.Step());
+    if (!row) return {};
+    ValueVersionCell version;
+    version.sequence = stmt.Int(0);
+    version.cell.indicator = IndicatorId{stmt.Int(1)};
+    version.cell.unit = OrgUnitId{stmt.Int(2)};
+    PW_SQL_ASSIGN(version.cell.period, ParseStored<Period>(stmt, 3, "period", Period::Parse));
+    version.cell.value = stmt.Double(4);
+    version.erased = stmt.Int(5) != 0;
+    visit(version);
+  }
+}
+
+Result<std::int64_t> ReadLastValueSequence(Connection& connection) {
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT coalesce(max(sequence), 0) FROM data_value_versions"));
+  PW_SQL_ASSIGN(bool row, stmt.Step());
+  return row ? stmt.Int(0) : 0;
+}
+
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period) {
   PW_SQL_ASSIGN(auto stmt, connection.Prepare(kSelectDataValueHistory));

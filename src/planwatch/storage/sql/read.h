@@ -40,6 +40,9 @@ Result<std::vector<Target>> ReadTargets(Connection& connection);
 // invalid_argument when query.as_of is not an instant (see ParseTimestamp).
 Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const DataValueQuery& query);
 Status ScanDataValues(Connection& connection, const std::function<void(const ValueCell&)>& visit);
+Status ScanValueVersions(Connection& connection, std::int64_t after,
+                         const std::function<void(const ValueVersionCell&)>& visit);
+Result<std::int64_t> ReadLastValueSequence(Connection& connection);
 // Tombstones included, with `deleted` set.
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period);

@@ -148,6 +148,13 @@ class ConnectionReader : public Base {
       return stmt.Int(0);
     });
   }
+  Status ScanValueVersions(std::int64_t after,
+                           const std::function<void(const ValueVersionCell&)>& visit) override {
+    return Read([&](Connection& c) { return sql::ScanValueVersions(c, after, visit); });
+  }
+  Result<std::int64_t> LastValueSequence() override {
+    return Read([](Connection& c) { return ReadLastValueSequence(c); });
+  }
   Status ScanDataValues(const std::function<void(const ValueCell&)>& visit) override {
     return Read([&](Connection& c) { return sql::ScanDataValues(c, visit); });
   }
