@@ -19,7 +19,8 @@ void AddIndicatorsCommand(CLI::App& app, int& exit_code);
 void AddUserCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddGenerateCommand(CLI::App& app, int& exit_code);
-void AddAuditCommand(CLI::App& app, int& exit_code);  // `audit verify | checkpoint | log`
+void AddMigrateCommand(CLI::App& app, int& exit_code);  // SQLite file -> PostgreSQL
+void AddAuditCommand(CLI::App& app, int& exit_code);    // `audit verify | checkpoint | log`
 // `report pdf` and `report xlsx` under the `report` subcommand (report_documents_command.cc).
 void AddReportDocumentCommands(CLI::App& report, int& exit_code);
 CLI::App& AddReportCommand(CLI::App& app, int& exit_code);      // `report`, returned to add more to

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   planwatch::cli::AddUserCommand(app, exit_code);
   planwatch::cli::AddServeCommand(app, exit_code);
   planwatch::cli::AddGenerateCommand(app, exit_code);
+  planwatch::cli::AddMigrateCommand(app, exit_code);
   planwatch::cli::AddAuditCommand(app, exit_code);
   CLI::App& report = planwatch::cli::AddReportCommand(app, exit_code);
   planwatch::cli::AddReportDocumentCommands(report, exit_code);

@@ -93,7 +93,11 @@ Result<std::optional<Deliverer::Claim>> Deliverer::ClaimNext(Store& store,
   const OutboxId id = due->front().id;
   auto number =
       InTransaction<int>(store, [&](Transaction& tx) { return tx.StartDeliveryAttempt(id, at); });
-  if (!number) return std::unexpected(number.error());
+  if (!number) {
+    // Another deliverer (another node on the same database) claimed it first.
+    if (number.error().code == ErrorCode::kFailedPrecondition) return std::optional<Claim>();
+    return std::unexpected(number.error());
+  }
   auto row = store.OutboxById(id);
   if (!row) return std::unexpected(row.error());
   if (!*row) return Internal(fmt::format("outbox {} vanished after it was claimed", id.value));
