@@ -39,7 +39,10 @@ function(pw_test)
     return()
   endif()
   add_executable(${ARG_NAME} ${srcs})
-  target_compile_options(${ARG_NAME} PRIVATE ${PW_WARNINGS})
+  # The sanitized builds compile the code under test at -O1 and the tests themselves at -O0: a
+  # test body is mostly gtest's macros, and -O0 compiles them in half the time under ASan
+  # (org_tree_test.cc: 60 s at -O1, 27 s at -O0).
+  target_compile_options(${ARG_NAME} PRIVATE ${PW_WARNINGS} $<$<CONFIG:Debug>:-O0>)
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   include(GoogleTest)
   set(filter)

@@ -122,7 +122,7 @@ class MonthServer(harness.Server):
         self.proc = subprocess.Popen(
             [harness.binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1",
              "--smtp", f"127.0.0.1:{smtp_port}", "--smtp-from", SENDER,
-             "--delivery-backoff", "1", "--urging-interval", "86400"],
+             "--delivery-backoff", "1", "--delivery-lease", "15", "--urging-interval", "86400"],
             stdout=subprocess.PIPE, stderr=self._stderr)
         line = self.proc.stdout.readline().decode()
         prefix = f"planwatch serving {db} on http://127.0.0.1:"

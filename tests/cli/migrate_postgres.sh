@@ -5,9 +5,11 @@ CLUSTER=$(cat "$3")
 BASE=${CLUSTER%/*}
 DB=pw_migrate_$$_$RANDOM
 WRONG=pw_migrate_collation_$$_$RANDOM
+FRESH=pw_init_$$_$RANDOM
 cleanup() {
   psql -X -q -d "$CLUSTER" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
-    -c "DROP DATABASE IF EXISTS $WRONG WITH (FORCE)" >/dev/null 2>&1 || true
+    -c "DROP DATABASE IF EXISTS $WRONG WITH (FORCE)" \
+    -c "DROP DATABASE IF EXISTS $FRESH WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -43,6 +45,13 @@ fi
 grep -q "already holds data" "$WORK/err" || fail "unclear refusal: $(cat "$WORK/err")"
 expect_eq "$(psql -X -At -d "$TO" -c "SELECT count(*) FROM data_values")" "$before" "values"
 
+# init refuses a database that holds one, and changes nothing.
+if "$PW" init --db "$TO" --demo --demo-dir "$SRC/data/demo" 2>"$WORK/err"; then
+  fail "init over a database that holds data"
+fi
+grep -q "already holds a planwatch database" "$WORK/err" || fail "unclear refusal: $(cat "$WORK/err")"
+expect_eq "$(psql -X -At -d "$TO" -c "SELECT count(*) FROM data_values")" "$before" "values after init"
+
 # A database that sorts text by a locale is refused, naming the collation.
 psql -X -q -d "$CLUSTER" -c "CREATE DATABASE $WRONG TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'" 2>/dev/null ||
   psql -X -q -d "$CLUSTER" -c "CREATE DATABASE $WRONG TEMPLATE template0 LC_COLLATE 'POSIX' LC_CTYPE 'POSIX'"
@@ -59,4 +68,11 @@ if "$PW" migrate --from "$WORK/demo.db" --to "postgresql://pw:s3cret@127.0.0.1:1
   fail "migrated to nowhere"
 fi
 if grep -q "s3cret" "$WORK/out"; then fail "the password was printed"; fi
+# init makes an empty PostgreSQL database a planwatch one, once.
+psql -X -q -d "$CLUSTER" -c "CREATE DATABASE $FRESH TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"
+"$PW" init --db "$BASE/$FRESH" --demo --demo-dir "$SRC/data/demo" >"$WORK/out" ||
+  fail "init on an empty PostgreSQL database failed"
+grep -q "^created .*$FRESH with the Son La demo" "$WORK/out" || fail "init said: $(cat "$WORK/out")"
+expect_eq "$(psql -X -At -d "$BASE/$FRESH" -c "SELECT count(*) FROM data_values")" "8345" "demo values"
+if "$PW" init --db "$BASE/$FRESH" 2>"$WORK/err"; then fail "a second init succeeded"; fi
 echo "migrate to postgres: ok"

@@ -290,16 +290,6 @@ std::int64_t Analytics::value_sequence() const { return state_->value_sequence.l
 
 void Analytics::SetValueSequence(std::int64_t sequence) { state_->value_sequence.store(sequence); }
 
-void Analytics::ResetTasks() {
-  std::lock_guard write(state_->write_mu);
-  state_->task_plans.clear();
-  // The same generation (catalog, columns and number) with an empty ledger for every plan;
-  // queries that started earlier keep the plans they hold.
-  auto next = std::make_shared<State::Generation>(*state_->Current());
-  for (auto& [plan, tasks] : next->plans) tasks = std::make_shared<PlanTasks>();
-  std::atomic_store(&state_->current, std::shared_ptr<const State::Generation>(std::move(next)));
-}
-
 void Analytics::SetCatalog(Catalog catalog) {
   std::lock_guard write(state_->write_mu);
   auto old = state_->Current();
@@ -436,13 +426,10 @@ void Analytics::EraseValue(IndicatorId indicator, OrgUnitId unit, const Period& 
   it->second->Erase(position, period);
 }
 
-void Analytics::PutTask(const Task& task) {
-  auto gen = state_->Current();
-  auto it = gen->plans.find(task.plan);
-  if (it == gen->plans.end()) return;
-  PlanTasks& plan = *it->second;
-  state_->task_plans[task.id] = task.plan;
-  std::unique_lock lock(plan.mu);
+namespace {
+
+// PutTask within one plan (its lock held, or not yet shared).
+void PutInto(PlanTasks& plan, const Task& task) {
   auto home = plan.home.find(task.id);
   if (home == plan.home.end()) {
     plan.home.emplace(task.id, task.lead_unit);
@@ -458,14 +445,8 @@ void Analytics::PutTask(const Task& task) {
   if (t != bucket.tasks.end()) *t = Slim(task);
 }
 
-void Analytics::AppendTaskEvent(const TaskEvent& event) {
-  auto gen = state_->Current();
-  auto owner = state_->task_plans.find(event.task);
-  if (owner == state_->task_plans.end()) return;
-  auto it = gen->plans.find(owner->second);
-  if (it == gen->plans.end()) return;
-  PlanTasks& plan = *it->second;
-  std::unique_lock lock(plan.mu);
+// AppendTaskEvent within one plan (same).
+void AppendInto(PlanTasks& plan, const TaskEvent& event) {
   auto home = plan.home.find(event.task);
   if (home == plan.home.end()) return;
   if (event.new_lead_unit && !plan.moving.contains(event.task)) {
@@ -473,6 +454,46 @@ void Analytics::AppendTaskEvent(const TaskEvent& event) {
     plan.moving.insert(event.task);
   }
   plan.BucketOf(event.task).events.push_back(Slim(event));
+}
+
+}  // namespace
+
+void Analytics::PutTask(const Task& task) {
+  auto gen = state_->Current();
+  auto it = gen->plans.find(task.plan);
+  if (it == gen->plans.end()) return;
+  state_->task_plans[task.id] = task.plan;
+  std::unique_lock lock(it->second->mu);
+  PutInto(*it->second, task);
+}
+
+void Analytics::AppendTaskEvent(const TaskEvent& event) {
+  auto gen = state_->Current();
+  auto owner = state_->task_plans.find(event.task);
+  if (owner == state_->task_plans.end()) return;
+  auto it = gen->plans.find(owner->second);
+  if (it == gen->plans.end()) return;
+  std::unique_lock lock(it->second->mu);
+  AppendInto(*it->second, event);
+}
+
+void Analytics::ReplacePlanTasks(PlanId plan, std::span<const Task> tasks,
+                                 std::span<const TaskEvent> events) {
+  // Built aside, then swapped in whole: a query sees the plan's old tasks or its new ones.
+  auto fresh = std::make_shared<PlanTasks>();
+  for (const Task& task : tasks) {
+    if (task.plan == plan) PutInto(*fresh, task);
+  }
+  for (const TaskEvent& event : events) AppendInto(*fresh, event);
+  std::lock_guard write(state_->write_mu);
+  auto current = state_->Current();
+  if (!current->plans.contains(plan)) return;
+  for (const Task& task : tasks) {
+    if (task.plan == plan) state_->task_plans[task.id] = plan;
+  }
+  auto next = std::make_shared<State::Generation>(*current);
+  next->plans[plan] = std::move(fresh);
+  std::atomic_store(&state_->current, std::shared_ptr<const State::Generation>(std::move(next)));
 }
 
 namespace {

@@ -98,9 +98,6 @@ class Analytics {
   // the versions after it are what a catch-up replays. Set by the loader and by catch-ups.
   std::int64_t value_sequence() const;
   void SetValueSequence(std::int64_t sequence);
-  // Forgets every task and ledger and keeps the catalog and the values (before the tasks are
-  // read again).
-  void ResetTasks();
 
   // Replaces the catalog. Values of indicators or units no longer in it are dropped; the others
   // are kept (moved to the new positions when the tree changed).
@@ -115,6 +112,11 @@ class Analytics {
   // the status rules read are kept. An event of an unknown task is ignored.
   void PutTask(const Task& task);
   void AppendTaskEvent(const TaskEvent& event);
+  // Replaces the tasks and ledger of one plan the catalog knows with `tasks` (those of other
+  // plans are ignored) and `events` (of those tasks), at once: a query sees either the old or
+  // the new ones. How a process catches up with another's task writes.
+  void ReplacePlanTasks(PlanId plan, std::span<const Task> tasks,
+                        std::span<const TaskEvent> events);
 
   // --- Queries.
 

@@ -23,9 +23,25 @@ void RemoveDatabase(const std::string& path) {
   }
 }
 
+// A PostgreSQL database exists before init (its administrator creates it): init refuses one
+// that already holds a planwatch database's units, values or accounts.
+Status RequireEmpty(Store& store, const std::string& location) {
+  auto units = store.OrgUnits();
+  if (!units) return std::unexpected(units.error());
+  auto users = store.Users();
+  if (!users) return std::unexpected(users.error());
+  auto serial = store.CommitSerial();
+  if (!serial) return std::unexpected(serial.error());
+  if (units->empty() && users->empty() && *serial == 0) return {};
+  return Fail(ErrorCode::kFailedPrecondition,
+              fmt::format("{} already holds a planwatch database ({} units, {} accounts); init "
+                          "creates a new one",
+                          DisplayLocation(location), units->size(), users->size()));
+}
+
 int RunInit(const InitOptions& options) {
   std::error_code ec;
-  if (std::filesystem::exists(options.db, ec)) {
+  if (!IsPostgresLocation(options.db) && std::filesystem::exists(options.db, ec)) {
     return Report(Error{ErrorCode::kFailedPrecondition,
                         fmt::format("{} already exists; init creates a new database", options.db),
                         {}});
@@ -34,6 +50,9 @@ int RunInit(const InitOptions& options) {
   {
     auto store = Store::Open(StoreOptions{options.db, true});
     if (!store) return Report(store.error());
+    if (IsPostgresLocation(options.db)) {
+      if (Status empty = RequireEmpty(**store, options.db); !empty) return Report(empty.error());
+    }
     if (options.demo) {
       const std::filesystem::path dir =
           options.demo_dir.empty() ? DefaultDemoDir() : std::filesystem::path(options.demo_dir);
@@ -48,7 +67,9 @@ int RunInit(const InitOptions& options) {
     }
   }
   if (code != 0) {
-    RemoveDatabase(options.db);  // a half-loaded demo is worse than none
+    // A half-loaded demo is worse than none (on PostgreSQL, LoadDemo's imports are each
+    // all-or-nothing; the database itself is its administrator's to drop).
+    if (!IsPostgresLocation(options.db)) RemoveDatabase(options.db);
     return code;
   }
   fmt::print("created {}{}\n", DisplayLocation(options.db),
@@ -61,7 +82,9 @@ int RunInit(const InitOptions& options) {
 void AddInitCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<InitOptions>();
   CLI::App* cmd = app.add_subcommand("init", "Create a new database");
-  cmd->add_option("--db", options->db, "Database file to create")->required();
+  cmd->add_option("--db", options->db,
+                  "Database file to create, or an empty PostgreSQL database (postgresql://...)")
+      ->required();
   cmd->add_flag("--demo", options->demo, "Load the Son La demo province");
   cmd->add_option("--demo-dir", options->demo_dir, "Folder of the demo CSV files");
   cmd->callback([options, &exit_code] { exit_code = RunInit(*options); });

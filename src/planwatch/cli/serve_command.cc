@@ -40,6 +40,7 @@ struct ServeOptions {
   std::string smtp;              // HOST:PORT of the SMTP relay; empty: e-mails stay pending
   std::string smtp_from = "planwatch@localhost";
   int delivery_backoff = 30;   // seconds before the first retry; doubles per attempt
+  int delivery_lease = 120;    // seconds after which an unfinished send is taken for cut short
   int urging_interval = 3600;  // seconds between urging scans
   int audit_every = 1000;      // events between two checkpoints the engine signs
   std::string tls_cert;        // PEM files; both or neither (none: plain HTTP)
@@ -147,6 +148,8 @@ int RunServe(const ServeOptions& options) {
              "planwatch: analytics index: {} values, {} tasks, {} events, {} MiB, in {:.1f} s\n",
              size.values, size.tasks, size.events, (size.value_bytes + size.task_bytes) >> 20,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count());
+  // Other nodes (and CLI commands) writing to the same database reach the index as they commit.
+  CommitFollower follower(**store, *analytics);
   http::Api api(**store, *analytics, std::move(api_options));
   http::ServerOptions server_options;
   server_options.bind = options.bind;
@@ -174,6 +177,7 @@ int RunServe(const ServeOptions& options) {
   worker_options.scan_interval = std::chrono::seconds(options.urging_interval);
   worker_options.utc_offset = *offset;
   worker_options.delivery.backoff.base = std::chrono::seconds(options.delivery_backoff);
+  worker_options.delivery.lease = std::chrono::seconds(options.delivery_lease);
   worker_options.delivery.backoff.cap =
       std::max(worker_options.delivery.backoff.cap, worker_options.delivery.backoff.base);
   worker_options.delivery.from = options.smtp_from;
@@ -225,6 +229,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--delivery-backoff", options->delivery_backoff,
                   "Seconds before a failed delivery is retried; doubles per attempt")
       ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd->add_option("--delivery-lease", options->delivery_lease,
+                  "Seconds after which a send left unfinished (its process stopped) is made "
+                  "again; a younger one may be in flight on another node")
+      ->check(CLI::Range(15, 86400))
       ->capture_default_str();
   cmd->add_option("--urging-interval", options->urging_interval,
                   "Seconds between urging scans (one also runs at start); 0: no automatic "

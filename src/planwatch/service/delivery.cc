@@ -62,8 +62,15 @@ Result<int> Deliverer::Recover(Store& store, DeliveryClock::time_point now) {
   auto stuck = store.Outbox(query);
   if (!stuck) return std::unexpected(stuck.error());
   const std::string at = InstantText(now);
+  // Instants are stored in one fixed-width form, so they compare as text.
+  const std::string lease_start = InstantText(now - options_.lease);
   int recovered = 0;
   for (const OutboxRecord& row : *stuck) {
+    auto attempts = store.DeliveryAttempts(row.id);
+    if (!attempts) return std::unexpected(attempts.error());
+    const auto open =
+        std::ranges::find(*attempts, AttemptOutcome::kOpen, &DeliveryAttempt::outcome);
+    if (open != attempts->end() && open->started_at > lease_start) continue;  // maybe in flight
     DeliveryAttemptEnd end{.finished_at = at,
                            .outcome = AttemptOutcome::kInterrupted,
                            .error = "interrupted: the process stopped during this attempt",
@@ -75,7 +82,6 @@ Result<int> Deliverer::Recover(Store& store, DeliveryClock::time_point now) {
     }
     ++recovered;
   }
-  recovered_ = true;
   return recovered;
 }
 
@@ -155,11 +161,7 @@ Result<AttemptOutcome> Deliverer::Complete(Store& store, Courier& courier, const
 }
 
 Result<int> Deliverer::DeliverDue(Store& store, Courier& courier, DeliveryClock::time_point now) {
-  if (!recovered_) {
-    if (auto recovered = Recover(store, now); !recovered) {
-      return std::unexpected(recovered.error());
-    }
-  }
+  if (auto recovered = Recover(store, now); !recovered) return std::unexpected(recovered.error());
   int delivered = 0;
   for (int i = 0; i < options_.batch; ++i) {
     auto claim = ClaimNext(store, now);

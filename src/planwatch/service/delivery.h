@@ -58,6 +58,10 @@ struct DeliveryOptions {
   int batch = 50;         // at most this many rows per DeliverDue call; >= 1
   // false (no SMTP relay configured): e-mails are left pending, untouched; webhooks still go.
   bool email = true;
+  // An attempt open for longer than this was cut short (its process stopped): Recover() closes
+  // it. A younger one may be in flight on another node and is left alone. Well above a
+  // courier's timeout (10 s).
+  std::chrono::seconds lease{120};
 };
 
 // The message id of an e-mail: "<" + key + "@planwatch>".
@@ -71,19 +75,20 @@ std::string EmailMessageId(const std::string& idempotency_key);
 //   3. Record the outcome in a second transaction: delivered; or, after a transient failure
 //      (unavailable), pending again after the back-off (RetryDelay) until max_attempts, then
 //      failed; a permanent failure (any other error) fails at once.
-// A crash between 1 and 3 leaves the row `sending` with its attempt open: Recover() (run by the
-// first DeliverDue of every Deliverer) closes such attempts as interrupted and makes the rows
-// due at once, so they are sent again with the SAME idempotency key — a receiver that keeps ids
-// never shows a message twice. Nothing is lost: a row leaves the outbox only as delivered or
-// failed, each attempt on record.
-// One Deliverer per database: a second one starting would take the first one's rows in flight
-// for interrupted. Thread-compatible: call from one thread.
+// A crash between 1 and 3 leaves the row `sending` with its attempt open: Recover() (run by every
+// DeliverDue) closes such attempts as interrupted once they are older than the lease and makes
+// the rows due at once, so they are sent again with the SAME idempotency key — a receiver that
+// keeps ids never shows a message twice. Nothing is lost: a row leaves the outbox only as
+// delivered or failed, each attempt on record.
+// Several Deliverers (one per node) may share a database: a claim is a check-and-set on a pending
+// row, so one of them sends each attempt, and an attempt within its lease is never taken for an
+// interrupted one. Thread-compatible: call from one thread.
 class Deliverer {
  public:
   explicit Deliverer(DeliveryOptions options = {});
 
-  // Closes the open attempt of every `sending` row as interrupted, due at `now`. Returns how
-  // many rows it recovered.
+  // Closes the open attempt of every `sending` row that started more than the lease before
+  // `now` as interrupted, due at `now`. Returns how many rows it recovered.
   Result<int> Recover(Store& store, DeliveryClock::time_point now);
 
   // One claimed row: committed as `sending`, its attempt open.
@@ -105,7 +110,6 @@ class Deliverer {
 
  private:
   DeliveryOptions options_;
-  bool recovered_ = false;
 };
 
 // GET /deliveries?state=&channel=&limit=&offset=: the outbox, newest first, each row with its

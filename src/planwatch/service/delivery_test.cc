@@ -230,8 +230,40 @@ TEST_F(DeliveryTest, ACrashBetweenSendingAndTheOutcomeResendsWithTheSameKeyOnce)
   OutboxQuery delivered;
   delivered.state = DeliveryState::kDelivered;
   EXPECT_THAT(Must(store_->Outbox(delivered)), SizeIs(1));
-  // Recovery runs once per deliverer: a second pass finds nothing.
+  // Nothing is stuck any more: a second pass finds nothing.
   EXPECT_EQ(Must(restarted.Recover(*store_, At("2025-07-01T00:06:00Z"))), 0);
+}
+
+// Two nodes share the outbox: one node starting (or scanning) while the other sends leaves that
+// send alone, and takes it over only once its lease has run out.
+TEST_F(DeliveryTest, AnotherNodesSendInFlightIsLeftAloneUntilItsLeaseRunsOut) {
+  const OutboxId id = Enqueue("urging-8-email-1");
+  FakeCourier courier;
+  Deliverer a;
+  auto claim = Must(a.ClaimNext(*store_, At("2025-07-01T00:00:00Z")));
+  ASSERT_TRUE(claim.has_value());
+
+  Deliverer b;  // the other node, starting 30 s later
+  EXPECT_EQ(Must(b.DeliverDue(*store_, courier, At("2025-07-01T00:00:30Z"))), 0);
+  EXPECT_EQ(courier.calls, 0);
+  EXPECT_EQ(Row(id).state, DeliveryState::kSending);
+  EXPECT_THAT(Outcomes(id), ElementsAre(AttemptOutcome::kOpen));
+
+  // A finishes its send: delivered once.
+  EXPECT_EQ(Must(a.Complete(*store_, courier, *claim, At("2025-07-01T00:00:31Z"))),
+            AttemptOutcome::kDelivered);
+  EXPECT_EQ(Must(b.DeliverDue(*store_, courier, At("2025-07-01T00:01:00Z"))), 0);
+  EXPECT_EQ(courier.calls, 1);
+
+  // A claim whose node died: taken over after the lease (2 minutes), not before.
+  const OutboxId orphan = Enqueue("urging-8-email-2");
+  ASSERT_TRUE(Must(a.ClaimNext(*store_, At("2025-07-01T00:10:00Z"))).has_value());
+  EXPECT_EQ(Must(b.DeliverDue(*store_, courier, At("2025-07-01T00:11:59Z"))), 0);
+  EXPECT_EQ(Row(orphan).state, DeliveryState::kSending);
+  EXPECT_EQ(Must(b.DeliverDue(*store_, courier, At("2025-07-01T00:12:01Z"))), 1);
+  EXPECT_EQ(Row(orphan).state, DeliveryState::kDelivered);
+  EXPECT_THAT(Outcomes(orphan),
+              ElementsAre(AttemptOutcome::kInterrupted, AttemptOutcome::kDelivered));
 }
 
 TEST_F(DeliveryTest, WebhooksAreSignedWithTheirSecretAndDeletedOnesFail) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -163,13 +164,27 @@ Status CatchUp(Store& store, Analytics& analytics) {
   serial = reader.CommitSerial();
   if (!serial) return std::unexpected(serial.error());
   if (*serial == analytics.commit_serial()) return {};
-  // The catalog and the tasks are read again whole: they are small next to the values.
-  auto catalog = ReadCatalog(reader);
-  if (!catalog) return std::unexpected(catalog.error());
-  const std::vector<Plan> plans = catalog->plans;
-  analytics.SetCatalog(std::move(*catalog));
-  analytics.ResetTasks();
-  if (Status tasks = LoadTasks(analytics, reader, plans, {}); !tasks) return tasks;
+  // The commit log names what the missed commits changed: the catalog is read again when one
+  // changed it, and the tasks of the plans they touched. Without a whole log, all of it.
+  auto log = reader.CommitLog(analytics.commit_serial(), *serial);
+  if (!log) return std::unexpected(log.error());
+  std::vector<PlanId> plans = std::move(log->plans);
+  if (!log->complete || log->catalog) {
+    auto catalog = ReadCatalog(reader);
+    if (!catalog) return std::unexpected(catalog.error());
+    if (!log->complete) {
+      plans.clear();
+      for (const Plan& plan : catalog->plans) plans.push_back(plan.id);
+    }
+    analytics.SetCatalog(std::move(*catalog));
+  }
+  for (const PlanId plan : plans) {
+    auto tasks = reader.Tasks(plan);
+    if (!tasks) return std::unexpected(tasks.error());
+    auto events = reader.TaskEvents(plan);
+    if (!events) return std::unexpected(events.error());
+    analytics.ReplacePlanTasks(plan, *tasks, *events);
+  }
   // The values: every version stored since the last catch-up, replayed in order. Setting and
   // erasing are idempotent, so a version this process already applied through the observer is
   // applied again without counting twice, and a later version of the same value wins.
@@ -195,6 +210,56 @@ Status CatchUp(Store& store, Analytics& analytics) {
   analytics.SetValueSequence(last);
   analytics.SetCommitSerial(*serial);
   return {};
+}
+
+CommitFollower::CommitFollower(Store& store, std::shared_ptr<Analytics> analytics,
+                               std::chrono::milliseconds interval)
+    : store_(store), analytics_(std::move(analytics)), interval_(interval) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+CommitFollower::~CommitFollower() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void CommitFollower::Run() {
+  std::unique_ptr<CommitWatch> watch;
+  std::string failing;  // the message last logged; empty while all is well
+  auto note = [&](const Error& error) {
+    if (error.message != failing) {
+      fmt::print(stderr, "planwatch: following other nodes' commits: {}\n", error.message);
+      failing = error.message;
+    }
+  };
+  while (!stop_) {
+    if (!watch) {
+      auto opened = store_.WatchCommits();
+      if (!opened) {
+        note(opened.error());
+        std::this_thread::sleep_for(interval_);
+        continue;
+      }
+      watch = std::move(*opened);
+    }
+    if (auto woken = watch->Wait(interval_); !woken) {
+      note(woken.error());
+      watch.reset();
+      continue;
+    }
+    if (stop_) break;
+    // Whether woken or not: a serial read is cheap, and it catches a missed announcement.
+    const std::int64_t before = analytics_->commit_serial();
+    if (Status caught = CatchUp(store_, *analytics_); !caught) {
+      note(caught.error());
+      continue;
+    }
+    if (analytics_->commit_serial() != before) ++catch_ups_;
+    if (!failing.empty()) {
+      fmt::print(stderr, "planwatch: following other nodes' commits again\n");
+      failing.clear();
+    }
+  }
 }
 
 }  // namespace planwatch

@@ -3,10 +3,14 @@
 // query sees it.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <thread>
 
 #include "planwatch/analytics/analytics.h"
 #include "planwatch/base/error.h"
@@ -30,11 +34,40 @@ Result<std::shared_ptr<Analytics>> AttachAnalytics(Store& store, const LoadProgr
 
 // Brings `analytics` (attached to `store`) up to date when another process (another node, the
 // CLI) committed through the same database: compares Store::CommitSerial with the index's and,
-// when they differ, holding the store's write turn (so no commit slips by), reads the catalog
-// and the tasks again and replays the value versions stored since the last catch-up
-// (Store::ScanValueVersions): nothing missed, nothing counted twice. Cheap when nothing changed:
-// one read of the serial. Call before answering from the index, and when another node announces
-// a commit.
+// when they differ, holding the store's write turn (so no commit slips by), reads again what the
+// commit log says the missed commits changed (the catalog; the tasks and ledger of each plan
+// they touched: everything when the log is incomplete) and replays the value versions stored
+// since the last catch-up (Store::ScanValueVersions): nothing missed, nothing counted twice.
+// Cheap when nothing changed: one read of the serial. Call before answering from the index, and
+// when another node announces a commit.
 Status CatchUp(Store& store, Analytics& analytics);
+
+// Keeps an attached index current with the commits of other processes as they are announced,
+// on a thread of its own: it waits on Store::WatchCommits and catches up (CatchUp) when woken,
+// and at least every `interval` (a missed announcement, SQLite's polling). The requests that
+// answer from the index still call CatchUp first, which then costs one read of the serial.
+// A failure is logged once (until it recovers); a lost watch is opened again. Stops and joins
+// when destroyed.
+class CommitFollower {
+ public:
+  CommitFollower(Store& store, std::shared_ptr<Analytics> analytics,
+                 std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+  ~CommitFollower();
+  CommitFollower(const CommitFollower&) = delete;
+  CommitFollower& operator=(const CommitFollower&) = delete;
+
+  // Catch-ups made so far that found another process's commits (for tests and logs).
+  std::int64_t catch_ups() const { return catch_ups_.load(); }
+
+ private:
+  void Run();
+
+  Store& store_;
+  const std::shared_ptr<Analytics> analytics_;
+  const std::chrono::milliseconds interval_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> catch_ups_{0};
+  std::thread thread_;
+};
 
 }  // namespace planwatch

@@ -17,6 +17,7 @@
 // Thread-safety: a Store may be shared by threads; each Transaction belongs to one thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -80,6 +81,17 @@ struct ValueVersionCell {
   std::int64_t sequence = 0;  // the order stored: a later version has a larger sequence
   ValueCell cell;
   bool erased = false;  // DeleteDataValue's tombstone: cell.value is meaningless
+};
+
+// What the commits numbered (after, upto] of the commit serial changed, as the commit log kept
+// it: enough for an index that stands at `after` to read again only that.
+inline constexpr std::int64_t kCommitLogKept = 100'000;
+struct CommitLogSummary {
+  // False when the log lacks one of those commits (pruned, or made before the log existed):
+  // read everything again.
+  bool complete = false;
+  bool catalog = false;       // some commit changed the catalog
+  std::vector<PlanId> plans;  // the plans whose tasks or ledger some commit changed, ascending
 };
 
 // What one committed transaction changed that the analytics index keeps in memory, in the order
@@ -229,6 +241,9 @@ class StoreReader {
   // How many commits, by any process, changed what CommittedChanges keeps: an index that
   // followed every commit of this Store stands at this number unless another process wrote.
   virtual Result<std::int64_t> CommitSerial() = 0;
+  // What the commits after serial `after` up to `upto` changed (the log keeps the last
+  // kCommitLogKept commits).
+  virtual Result<CommitLogSummary> CommitLog(std::int64_t after, std::int64_t upto) = 0;
   // Calls `visit` once for the current value of every (indicator, unit, period), in no
   // particular order, from one snapshot, without building DataValue records (the analytics
   // index loads tens of millions of them at start).
@@ -569,6 +584,17 @@ class Transaction : public StoreReader {
   virtual Status Commit() = 0;
 };
 
+// Waits for the commits other processes (other nodes, the CLI) make on the same database.
+// Used by one thread.
+class CommitWatch {
+ public:
+  virtual ~CommitWatch() = default;
+  // Waits up to `timeout`: true when another process may have committed since the last call
+  // (compare Store::CommitSerial to know), false when none was announced. unavailable when the
+  // link is lost (open a new watch).
+  virtual Result<bool> Wait(std::chrono::milliseconds timeout) = 0;
+};
+
 class Store : public StoreReader {
  public:
   // Opens (and migrates) the database named by options.location. Migrations are versioned and
@@ -590,6 +616,11 @@ class Store : public StoreReader {
 
   // The schema version after migrations.
   virtual int SchemaVersion() const = 0;
+
+  // A watch on the commits of other processes. PostgreSQL: LISTEN, on a connection of its own,
+  // on the channel every commit announces its serial on. SQLite announces nothing across
+  // processes: its watch sleeps out the timeout and answers true, so the caller polls.
+  virtual Result<std::unique_ptr<CommitWatch>> WatchCommits() = 0;
 };
 
 }  // namespace planwatch

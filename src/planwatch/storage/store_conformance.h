@@ -91,6 +91,13 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackendFactory
     store_ = std::move(*store);
   }
 
+  // Another Store on the same database (another process, another node).
+  std::unique_ptr<Store> OpenAnother() {
+    auto store = backend_->Open();
+    if (!store) ADD_FAILURE() << "Open: " << store.error().ToString();
+    return std::move(store).value();
+  }
+
   // A new transaction; the test fails (and the call throws) when none can be started.
   std::unique_ptr<Transaction> Begin() {
     auto transaction = store_->Begin();

@@ -890,6 +890,62 @@ TEST_P(StoreConformanceTest, TaskEventsComeInAppendOrderAcrossTasksAndTransactio
   EXPECT_THAT(actors, ElementsAre("1", "2", "3", "4", "5"));
 }
 
+TEST_P(StoreConformanceTest, CommitLogNamesWhatEachCountedCommitChanged) {
+  const Model m = SeedModel(store());
+  const std::int64_t start = Must(store().CommitSerial());
+  auto tx = Begin();
+  Plan other;
+  other.code = "OTHER";
+  const PlanId other_plan = Must(tx->PutPlan(other));
+  MustOk(tx->Commit());
+  tx = Begin();
+  const TaskId a = Must(tx->PutTask(SimpleTask(m.plan, "A")));
+  MustOk(tx->Commit());
+  tx = Begin();
+  MustOk(tx->AppendTaskEvent(Event(a, "2025-08-01", "1")));  // the plan comes from the task
+  MustOk(tx->Commit());
+  tx = Begin();
+  (void)Must(tx->PutTask(SimpleTask(other_plan, "B")));
+  MustOk(tx->Commit());
+  const std::int64_t end = Must(store().CommitSerial());
+  ASSERT_EQ(end, start + 4);
+
+  const CommitLogSummary all = Must(store().CommitLog(start, end));
+  EXPECT_TRUE(all.complete);
+  EXPECT_TRUE(all.catalog);
+  EXPECT_THAT(all.plans, ElementsAre(std::min(m.plan, other_plan), std::max(m.plan, other_plan)));
+  const CommitLogSummary tasks_only = Must(store().CommitLog(start + 1, start + 3));
+  EXPECT_TRUE(tasks_only.complete);
+  EXPECT_FALSE(tasks_only.catalog);
+  EXPECT_THAT(tasks_only.plans, ElementsAre(m.plan));
+  const CommitLogSummary nothing = Must(store().CommitLog(end, end));
+  EXPECT_TRUE(nothing.complete);
+  EXPECT_FALSE(nothing.catalog);
+  EXPECT_THAT(nothing.plans, IsEmpty());
+  // Serials the log never held (before it, or beyond the last commit) make it incomplete.
+  EXPECT_FALSE(Must(store().CommitLog(start, end + 1)).complete);
+  // A transaction that changes nothing the index keeps is not counted.
+  tx = Begin();
+  MustOk(tx->Commit());
+  EXPECT_EQ(Must(store().CommitSerial()), end);
+}
+
+TEST_P(StoreConformanceTest, AWatchWakesForAnotherStoresCommit) {
+  const Model m = SeedModel(store());
+  auto watch = Must(store().WatchCommits());
+  const std::int64_t before = Must(store().CommitSerial());
+  {
+    auto other = OpenAnother();
+    auto tx = Must(other->Begin());
+    (void)Must(tx->PutTask(SimpleTask(m.plan, "ELSEWHERE")));
+    MustOk(tx->Commit());
+  }
+  bool woken = false;
+  for (int i = 0; i < 100 && !woken; ++i) woken = Must(watch->Wait(std::chrono::milliseconds(100)));
+  EXPECT_TRUE(woken);
+  EXPECT_EQ(Must(store().CommitSerial()), before + 1);
+}
+
 TEST_P(StoreConformanceTest, TaskEventsAreScopedToTheirPlan) {
   const Model m = SeedModel(store());
   auto tx = Begin();

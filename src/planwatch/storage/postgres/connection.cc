@@ -159,19 +159,29 @@ ErrorCode ErrorCodeForSqlState(std::string_view state) {
 
 // ---- Cursor ----------------------------------------------------------------------------------
 
-Cursor::Cursor(Connection* connection, std::string name, int parameter_count)
+Cursor::Cursor(Connection* connection, std::string name, int parameter_count, bool stream)
     : connection_(connection),
       name_(std::move(name)),
       values_(static_cast<std::size_t>(parameter_count)),
-      formats_(static_cast<std::size_t>(parameter_count), -1) {}
+      formats_(static_cast<std::size_t>(parameter_count), -1),
+      stream_(stream) {}
 
 Cursor::~Cursor() {
   if (result_ != nullptr) PQclear(result_);
+  Drain();
+}
+
+void Cursor::Drain() {
+  if (!streaming_) return;
+  while (PGresult* left = PQgetResult(connection_->conn_)) PQclear(left);
+  streaming_ = false;
 }
 
 void Cursor::Reset() {
   if (result_ != nullptr) PQclear(result_);
   result_ = nullptr;
+  Drain();
+  done_ = false;
   row_ = -1;
   for (auto& value : values_) value.reset();
   std::fill(formats_.begin(), formats_.end(), -1);
@@ -241,6 +251,18 @@ Status Cursor::Execute() {
     lengths[i] = values_[i] ? static_cast<int>(values_[i]->size()) : 0;
     formats[i] = formats_[i] == 1 ? 1 : 0;
   }
+  if (stream_) {
+    if (PQsendQueryPrepared(connection_->conn_, name_.c_str(), static_cast<int>(count),
+                            values.data(), lengths.data(), formats.data(), 0) != 1) {
+      return std::unexpected(connection_->ErrorOf(nullptr, "statement " + name_));
+    }
+    streaming_ = true;
+    if (PQsetSingleRowMode(connection_->conn_) != 1) {
+      Drain();
+      return Internal("statement " + name_ + ": single-row mode refused");
+    }
+    return {};
+  }
   result_ = PQexecPrepared(connection_->conn_, name_.c_str(), static_cast<int>(count),
                            values.data(), lengths.data(), formats.data(), 0);
   if (!Succeeded(result_)) {
@@ -256,7 +278,36 @@ Status Cursor::Execute() {
   return {};
 }
 
+Result<bool> Cursor::StepStream() {
+  if (done_) return false;
+  if (!streaming_) {
+    if (auto executed = Execute(); !executed) {
+      done_ = true;
+      return std::unexpected(std::move(executed).error());
+    }
+  }
+  if (result_ != nullptr) PQclear(result_);
+  result_ = PQgetResult(connection_->conn_);
+  if (result_ != nullptr && PQresultStatus(result_) == PGRES_SINGLE_TUPLE) {
+    row_ = 0;
+    return true;
+  }
+  // The end: the final (empty) result, or an error, then no more results.
+  done_ = true;
+  row_ = -1;
+  Status ended;
+  if (result_ == nullptr || PQresultStatus(result_) != PGRES_TUPLES_OK) {
+    ended = std::unexpected(connection_->ErrorOf(result_, "statement " + name_));
+  }
+  if (result_ != nullptr) PQclear(result_);
+  result_ = nullptr;
+  Drain();
+  if (!ended) return std::unexpected(std::move(ended).error());
+  return false;
+}
+
 Result<bool> Cursor::Step() {
+  if (stream_) return StepStream();
   if (result_ == nullptr) {
     if (auto executed = Execute(); !executed) return std::unexpected(std::move(executed).error());
   }
@@ -440,7 +491,15 @@ Status Connection::Exec(std::string_view sql) {
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
-  std::string key(sql);
+  return PrepareCached(std::string(sql), sql, false);
+}
+
+Result<Statement> Connection::PrepareScan(std::string_view sql) {
+  // Its own cursor (and prepared statement), beside Prepare()'s for the same text.
+  return PrepareCached("\x01" + std::string(sql), sql, true);
+}
+
+Result<Statement> Connection::PrepareCached(std::string key, std::string_view sql, bool stream) {
   auto found = statements_.find(key);
   if (found == statements_.end()) {
     const std::string name = "pw_" + std::to_string(statements_.size() + 1);
@@ -455,7 +514,7 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
     }
     found = statements_
                 .emplace(std::move(key),
-                         std::make_unique<Cursor>(this, name, PQnparams(described.get())))
+                         std::make_unique<Cursor>(this, name, PQnparams(described.get()), stream))
                 .first;
   }
   return Statement(found->second.get());

@@ -64,7 +64,8 @@ class Connection;
 // in memory until Reset(). Owned by its Connection's cache.
 class Cursor final : public sql::Cursor {
  public:
-  Cursor(Connection* connection, std::string name, int parameter_count);
+  // `stream`: the rows are fetched one at a time as Step() asks (PrepareScan), not all at once.
+  Cursor(Connection* connection, std::string name, int parameter_count, bool stream = false);
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
   ~Cursor() override;
@@ -90,6 +91,9 @@ class Cursor final : public sql::Cursor {
   bool CheckIndex(int index);
   const char* Value(int column) const;
   Status Execute();
+  Result<bool> StepStream();
+  // Reads and drops what is left of a streamed result, so the connection is free again.
+  void Drain();
 
   Connection* connection_;
   std::string name_;
@@ -98,6 +102,9 @@ class Cursor final : public sql::Cursor {
   std::optional<Error> bind_error_;  // the first failed bind
   pg_result* result_ = nullptr;
   int row_ = -1;
+  const bool stream_;
+  bool streaming_ = false;  // a streamed query is in flight (its rows not all read)
+  bool done_ = false;       // the streamed query ended: Step() answers false until Reset()
 };
 
 using sql::Statement;
@@ -159,6 +166,8 @@ class Connection final : public sql::Connection {
   // cached. Parameters are $1, $2, ... or, as the shared SQL writes them, ?1, ?2, ... (outside
   // quotes, rewritten to $n). internal when it does not compile (the message has no SQL).
   Result<Statement> Prepare(std::string_view sql) override;
+  // The rows arrive one at a time (libpq's single-row mode).
+  Result<Statement> PrepareScan(std::string_view sql) override;
 
   // currval of the identity sequence of table.column: the value this session's last insert
   // into the table took.
@@ -214,6 +223,8 @@ class Connection final : public sql::Connection {
   // The Error of a failed command (`result` may be null).
   Error ErrorOf(const pg_result* result, std::string_view context) const;
   Result<bool> SingleBool(std::string_view sql, std::int64_t key);
+  // The cursor cached under `key` for `sql`, prepared on first use.
+  Result<Statement> PrepareCached(std::string key, std::string_view sql, bool stream);
   Status ExecTransactionControl(const char* sql);
   void CollectNotifications(std::vector<Notification>& out);
 

@@ -105,6 +105,51 @@ TEST_F(PostgresConnectionTest, PreparesEachTextOnce) {
   EXPECT_EQ(count->Int(0), 1);
 }
 
+// A scan hands rows over one at a time; ended early or failed midway, it leaves the connection
+// free for the next statement, and it can run again.
+TEST_F(PostgresConnectionTest, ScansStreamRowsAndFreeTheConnectionHoweverTheyEnd) {
+  const char kSeries[] = "SELECT x, x * 0.5 FROM generate_series(1, ?1) AS x";
+  {
+    auto scan = db().PrepareScan(kSeries);
+    ASSERT_TRUE(scan.has_value()) << scan.error().ToString();
+    scan->BindInt(1, 100000);
+    std::int64_t rows = 0, sum = 0;
+    while (scan->Step().value_or(false)) {
+      ++rows;
+      sum += scan->Int(0);
+      ASSERT_EQ(scan->Double(1), static_cast<double>(scan->Int(0)) / 2);
+    }
+    EXPECT_EQ(rows, 100000);
+    EXPECT_EQ(sum, std::int64_t{100000} * 100001 / 2);
+    EXPECT_FALSE(scan->Step().value_or(true));  // and stays ended
+  }
+  {
+    auto scan = db().PrepareScan(kSeries);
+    ASSERT_TRUE(scan.has_value());
+    scan->BindInt(1, 1000);
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(scan->Step().value_or(false));
+  }  // abandoned after 10 rows
+  EXPECT_EQ(Show(db(), "SELECT 'free'").value_or("?"), "free");
+  {
+    auto scan = db().PrepareScan("SELECT 10 / (5 - x) FROM generate_series(1, 10) AS x");
+    ASSERT_TRUE(scan.has_value());
+    int rows = 0;
+    Result<bool> step;
+    while ((step = scan->Step()) && *step) ++rows;
+    EXPECT_EQ(rows, 4);
+    ASSERT_FALSE(step.has_value());
+    EXPECT_NE(step.error().message.find("division by zero"), std::string::npos)
+        << step.error().message;
+  }
+  EXPECT_EQ(Show(db(), "SELECT 'free again'").value_or("?"), "free again");
+  auto again = db().PrepareScan(kSeries);
+  ASSERT_TRUE(again.has_value());
+  again->BindInt(1, 3);
+  int rows = 0;
+  while (again->Step().value_or(false)) ++rows;
+  EXPECT_EQ(rows, 3);
+}
+
 // The shared SQL of the engines writes ?1, ?2 (and bare ?), which PostgreSQL reads as $1, $2;
 // a ? inside quotes or a comment stays as it is.
 TEST_F(PostgresConnectionTest, SharedParametersAreNumbered) {

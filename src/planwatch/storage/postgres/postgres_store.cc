@@ -15,6 +15,20 @@ namespace {
 
 using postgres::Connection;
 
+// LISTEN on the commit channel, on a connection of its own.
+class ListeningWatch final : public CommitWatch {
+ public:
+  explicit ListeningWatch(std::unique_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+  Result<bool> Wait(std::chrono::milliseconds timeout) override {
+    PW_SQL_ASSIGN(auto notifications, connection_->WaitNotification(timeout));
+    return !notifications.empty();
+  }
+
+ private:
+  std::unique_ptr<Connection> connection_;
+};
+
 // The PostgreSQL side of the shared store: a pool of connections to one database. Thread-safe.
 class PostgresEngine final : public sql::Engine {
  public:
@@ -72,6 +86,12 @@ class PostgresEngine final : public sql::Engine {
     notify.BindText(1, kCommitChannel);
     notify.BindText(2, std::to_string(serial));
     return notify.Run();
+  }
+
+  Result<std::unique_ptr<CommitWatch>> WatchCommits() override {
+    PW_SQL_ASSIGN(auto connection, Connection::Open(url_));
+    PW_SQL_TRY(connection->Listen(kCommitChannel));
+    return std::unique_ptr<CommitWatch>(std::make_unique<ListeningWatch>(std::move(connection)));
   }
 
   // The first connection, which migrated the database, joins the pool.

@@ -22,10 +22,11 @@ extern const char kPgSchemaV12[];  // schema_features.cc
 extern const char kPgSchemaV13[];  // schema_features.cc
 extern const char kPgSchemaV14[];  // schema_audit.cc
 extern const char kPgSchemaV15[];  // schema_features.cc
+extern const char kPgSchemaV16[];  // schema_features.cc
 
 namespace {
 
-constexpr std::array<Migration, 15> kMigrations = {{
+constexpr std::array<Migration, 16> kMigrations = {{
     {1, "initial schema", kPgSchemaV1},
     {2, "as-of index on task versions", kPgSchemaV2},
     {3, "new lead unit of amend events", kPgSchemaV3},
@@ -41,6 +42,7 @@ constexpr std::array<Migration, 15> kMigrations = {{
     {13, "publications", kPgSchemaV13},
     {14, "audit log", kPgSchemaV14},
     {15, "sign-in attempts and session activity", kPgSchemaV15},
+    {16, "commit log", kPgSchemaV16},
 }};
 
 constexpr char kHasMigrationsTable[] = "SELECT to_regclass('schema_migrations') IS NOT NULL";

@@ -16,9 +16,10 @@
 // - RAISE(ABORT, msg) triggers -> BEFORE ... FOR EACH ROW triggers calling pw_refuse(msg), which
 //   raises SQLSTATE P0001 (internal, as a trigger abort is in SQLite); `IS NOT` between values
 //   -> IS DISTINCT FROM.
-// - commit_serial (one row, id = 1) counts the commits the analytics index keeps, as in SQLite.
+// - commit_serial (one row, id = 1) counts the commits the analytics index keeps, and
+//   commit_log notes what each of them changed, as in SQLite.
 //
-// Audit (version 14): every table except schema_migrations, write_clock, commit_serial,
+// Audit (version 14): every table except schema_migrations, write_clock, commit_serial, commit_log,
 // audit_events, audit_checkpoints and audit_pending carries the trigger audit_<table>
 // (AFTER INSERT OR UPDATE OR DELETE, FOR EACH ROW, function pw_audit_row), which appends to
 // audit_pending: tbl, row_key (the key columns' text joined by '/', NULL as ''), operation

@@ -342,6 +342,16 @@ CREATE TABLE commit_serial (
 INSERT INTO commit_serial (id, serial) VALUES (1, 0);
 )sql";
 
+// Version 16: commit log (bookkeeping: not audited), as in SQLite.
+extern const char kPgSchemaV16[];
+const char kPgSchemaV16[] = R"sql(
+CREATE TABLE commit_log (
+  serial bigint PRIMARY KEY CHECK (serial > 0),
+  catalog bigint NOT NULL CHECK (catalog IN (0, 1)),
+  plans text NOT NULL
+);
+)sql";
+
 // Version 13: publications.
 extern const char kPgSchemaV13[];
 const char kPgSchemaV13[] = R"sql(

@@ -21,7 +21,7 @@ namespace {
 using test_support::PostgresTest;
 using Columns = std::map<std::string, std::vector<std::string>>;
 
-constexpr int kLatest = 15;
+constexpr int kLatest = 16;
 
 // Table -> column names in order, of a fresh SQLite store's schema.
 Columns SqliteColumns(std::set<std::string>& indexes) {
@@ -159,11 +159,11 @@ TEST_F(PostgresSchemaTest, RefusesADatabaseOfSomethingElse) {
 
 TEST_F(PostgresSchemaTest, RefusesANewerSchema) {
   ASSERT_EQ(Migrate(db()).value_or(-1), kLatest);
-  ASSERT_TRUE(db().Exec("INSERT INTO schema_migrations VALUES (16, 'later')"));
+  ASSERT_TRUE(db().Exec("INSERT INTO schema_migrations VALUES (17, 'later')"));
   auto migrated = Migrate(db());
   ASSERT_FALSE(migrated.has_value());
   EXPECT_EQ(migrated.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(migrated.error().message.find("version 16"), std::string::npos)
+  EXPECT_NE(migrated.error().message.find("version 17"), std::string::npos)
       << migrated.error().message;
 }
 
@@ -207,9 +207,9 @@ TEST_F(PostgresAuditSchemaTest, EveryTableButTheBookkeepingOnesIsAudited) {
   ASSERT_TRUE(stmt.has_value());
   std::vector<std::string> unaudited;
   while (stmt->Step().value_or(false)) unaudited.push_back(stmt->Text(0));
-  const std::vector<std::string> expected = {"audit_checkpoints", "audit_events",
-                                             "audit_pending",     "commit_serial",
-                                             "schema_migrations", "write_clock"};
+  const std::vector<std::string> expected = {
+      "audit_checkpoints", "audit_events",      "audit_pending", "commit_log",
+      "commit_serial",     "schema_migrations", "write_clock"};
   EXPECT_EQ(unaudited, expected);
   for (const std::string& table : unaudited) {
     EXPECT_TRUE(sqlite::IsAuditBookkeepingTable(table)) << table;

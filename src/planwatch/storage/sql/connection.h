@@ -25,6 +25,11 @@ class Connection {
   // The prepared statement for the constant SQL text `sql`, prepared once per connection and
   // cached. internal when it does not compile.
   virtual Result<Statement> Prepare(std::string_view sql) = 0;
+  // Prepare() for a scan of many rows (millions of values at start): PostgreSQL hands them over
+  // one by one as they arrive instead of holding the whole result in memory; SQLite steps
+  // through the table either way. Nothing else may run on the connection until the Statement
+  // ends.
+  virtual Result<Statement> PrepareScan(std::string_view sql) { return Prepare(sql); }
   // Prepares (cached) and runs one constant statement without parameters, e.g. "RELEASE s".
   Status Run(std::string_view sql) {
     auto stmt = Prepare(sql);

@@ -544,8 +544,8 @@ Result<std::vector<DataValue>> ReadDataValues(Connection& connection, const Data
 }
 
 Status ScanDataValues(Connection& connection, const std::function<void(const ValueCell&)>& visit) {
-  PW_SQL_ASSIGN(auto stmt,
-                connection.Prepare("SELECT indicator_id, unit_id, period, value FROM data_values"));
+  PW_SQL_ASSIGN(auto stmt, connection.PrepareScan(
+                               "SELECT indicator_id, unit_id, period, value FROM data_values"));
   while (true) {
     PW_SQL_ASSIGN(bool row, stmt.Step());
     if (!row) return {};
@@ -560,9 +560,9 @@ Status ScanDataValues(Connection& connection, const std::function<void(const Val
 
 Status ScanValueVersions(Connection& connection, std::int64_t after,
                          const std::function<void(const ValueVersionCell&)>& visit) {
-  PW_SQL_ASSIGN(auto stmt, connection.Prepare("SELECT sequence, indicator_id, unit_id, period, "
-                                              "value, deleted FROM data_value_versions "
-                                              "WHERE sequence > ?1 ORDER BY sequence"));
+  PW_SQL_ASSIGN(auto stmt, connection.PrepareScan("SELECT sequence, indicator_id, unit_id, period, "
+                                                  "value, deleted FROM data_value_versions "
+                                                  "WHERE sequence > ?1 ORDER BY sequence"));
   stmt.BindInt(1, after);
   while (true) {
     PW_SQL_ASSIGN(bool row, stmt.Step());
@@ -583,6 +583,44 @@ Result<std::int64_t> ReadLastValueSequence(Connection& connection) {
                 connection.Prepare("SELECT coalesce(max(sequence), 0) FROM data_value_versions"));
   PW_SQL_ASSIGN(bool row, stmt.Step());
   return row ? stmt.Int(0) : 0;
+}
+
+Result<CommitLogSummary> ReadCommitLog(Connection& connection, std::int64_t after,
+                                       std::int64_t upto) {
+  CommitLogSummary summary;
+  if (upto <= after) {
+    summary.complete = true;
+    return summary;
+  }
+  PW_SQL_ASSIGN(auto stmt,
+                connection.Prepare("SELECT serial, catalog, plans FROM commit_log "
+                                   "WHERE serial > ?1 AND serial <= ?2 ORDER BY serial"));
+  stmt.BindInt(1, after);
+  stmt.BindInt(2, upto);
+  std::int64_t expected = after + 1;
+  bool contiguous = true;
+  while (true) {
+    PW_SQL_ASSIGN(bool row, stmt.Step());
+    if (!row) break;
+    contiguous = contiguous && stmt.Int(0) == expected;
+    ++expected;
+    summary.catalog = summary.catalog || stmt.Int(1) != 0;
+    const std::string plans = stmt.Text(2);
+    const char* at = plans.data();
+    const char* end = at + plans.size();
+    while (at < end) {
+      std::int64_t id = 0;
+      auto [next, ec] = std::from_chars(at, end, id);
+      if (ec != std::errc()) return Internal("commit_log: unreadable plans '" + plans + "'");
+      summary.plans.push_back(PlanId{id});
+      at = next < end && *next == ' ' ? next + 1 : next;
+    }
+  }
+  summary.complete = contiguous && expected == upto + 1;
+  std::ranges::sort(summary.plans);
+  const auto [first, last] = std::ranges::unique(summary.plans);
+  summary.plans.erase(first, last);
+  return summary;
 }
 
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,

@@ -43,6 +43,8 @@ Status ScanDataValues(Connection& connection, const std::function<void(const Val
 Status ScanValueVersions(Connection& connection, std::int64_t after,
                          const std::function<void(const ValueVersionCell&)>& visit);
 Result<std::int64_t> ReadLastValueSequence(Connection& connection);
+Result<CommitLogSummary> ReadCommitLog(Connection& connection, std::int64_t after,
+                                       std::int64_t upto);
 // Tombstones included, with `deleted` set.
 Result<std::vector<DataValue>> ReadDataValueHistory(Connection& connection, IndicatorId indicator,
                                                     OrgUnitId unit, const Period& period);

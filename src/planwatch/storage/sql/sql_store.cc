@@ -148,6 +148,9 @@ class ConnectionReader : public Base {
       return stmt.Int(0);
     });
   }
+  Result<CommitLogSummary> CommitLog(std::int64_t after, std::int64_t upto) override {
+    return Read([&](Connection& c) { return ReadCommitLog(c, after, upto); });
+  }
   Status ScanValueVersions(std::int64_t after,
                            const std::function<void(const ValueVersionCell&)>& visit) override {
     return Read([&](Connection& c) { return sql::ScanValueVersions(c, after, visit); });
@@ -606,6 +609,12 @@ class SqlTransaction final : public ConnectionReader<Transaction> {
         return std::unexpected(serial.error());
       }
       changes_.serial = *serial;
+      if (Status logged = AppendCommitLog(*serial); !logged) {
+        if (connection_->InTransaction()) (void)connection_->Run("ROLLBACK");
+        state_ = State::kRolledBack;
+        turn_.Release();
+        return logged;
+      }
       if (Status announced = engine_->AnnounceCommit(*connection_, *serial); !announced) {
         (void)connection_->Run("ROLLBACK");
         state_ = State::kRolledBack;
@@ -685,6 +694,41 @@ class SqlTransaction final : public ConnectionReader<Transaction> {
     return stmt.Int(0);
   }
 
+  // The commit log's row of this commit (what another process reads again to catch up), and
+  // every thousandth commit the rows older than the kept window go.
+  Status AppendCommitLog(std::int64_t serial) {
+    std::set<std::int64_t> plans;
+    std::set<std::int64_t> event_tasks;
+    for (const Task& task : changes_.tasks) plans.insert(task.plan.value);
+    for (const TaskEvent& event : changes_.events) event_tasks.insert(event.task.value);
+    for (const std::int64_t task : event_tasks) {
+      PW_SQL_ASSIGN(auto stmt, connection_->Prepare("SELECT plan_id FROM tasks WHERE id = ?1"));
+      stmt.BindInt(1, task);
+      PW_SQL_ASSIGN(bool row, stmt.Step());
+      if (row) plans.insert(stmt.Int(0));
+    }
+    std::string text;
+    for (const std::int64_t plan : plans) {
+      if (!text.empty()) text += ' ';
+      text += std::to_string(plan);
+    }
+    {
+      PW_SQL_ASSIGN(auto stmt,
+                    connection_->Prepare(
+                        "INSERT INTO commit_log (serial, catalog, plans) VALUES (?1, ?2, ?3)"));
+      stmt.BindInt(1, serial);
+      stmt.BindBool(2, changes_.catalog);
+      stmt.BindText(3, text);
+      PW_SQL_TRY(stmt.Run());
+    }
+    if (serial % 1000 == 0 && serial > kCommitLogKept) {
+      PW_SQL_ASSIGN(auto stmt, connection_->Prepare("DELETE FROM commit_log WHERE serial <= ?1"));
+      stmt.BindInt(1, serial - kCommitLogKept);
+      PW_SQL_TRY(stmt.Run());
+    }
+    return {};
+  }
+
   void NoteValue(const DataValue& value) {
     changes_.values.push_back({ValueCell{value.indicator, value.unit, value.period, value.value}});
   }
@@ -758,6 +802,8 @@ class SqlStore final : public ConnectionReader<Store> {
   }
 
   int SchemaVersion() const override { return schema_version_; }
+
+  Result<std::unique_ptr<CommitWatch>> WatchCommits() override { return engine_->WatchCommits(); }
 
  protected:
   Status WithReadConnection(const std::function<Status(Connection&)>& read) override {

@@ -35,6 +35,8 @@ class Engine {
   // Called inside a write transaction, just before COMMIT, when it changed what
   // CommittedChanges keeps and took commit serial `serial`: tells other processes.
   virtual Status AnnounceCommit(Connection& connection, std::int64_t serial) = 0;
+  // Store::WatchCommits.
+  virtual Result<std::unique_ptr<CommitWatch>> WatchCommits() = 0;
 };
 
 struct SqlStoreOptions {

@@ -399,11 +399,12 @@ TEST(AuditTriggersTest, EveryTableButBookkeepingHasTriggersOverEveryColumn) {
   }
   EXPECT_GE(audited, 40);
   // The bookkeeping tables have none.
-  EXPECT_THAT(raw.Rows("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE "
-                       "'audit\\_%' ESCAPE '\\' AND tbl_name IN ('schema_migrations', "
-                       "'write_clock', 'commit_serial', 'audit_events', 'audit_checkpoints', "
-                       "'audit_pending') AND name NOT LIKE '%append_only%'"),
-              IsEmpty());
+  EXPECT_THAT(
+      raw.Rows("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE "
+               "'audit\\_%' ESCAPE '\\' AND tbl_name IN ('schema_migrations', "
+               "'write_clock', 'commit_serial', 'commit_log', 'audit_events', 'audit_checkpoints', "
+               "'audit_pending') AND name NOT LIKE '%append_only%'"),
+      IsEmpty());
 }
 
 TEST(AuditTriggersTest, RowDigestIsPinned) {

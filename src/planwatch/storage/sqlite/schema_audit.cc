@@ -166,8 +166,8 @@ constexpr std::array<KnownTable, 39> kKnownTables = {{
     {"publication_withdrawals", "publication", "dataset", {}},
 }};
 
-constexpr std::array<std::string_view, 6> kBookkeepingTables = {
-    "schema_migrations", "write_clock",       "commit_serial",
+constexpr std::array<std::string_view, 7> kBookkeepingTables = {
+    "schema_migrations", "write_clock",       "commit_serial", "commit_log",
     "audit_events",      "audit_checkpoints", "audit_pending"};
 
 bool IsPlainName(std::string_view name) {

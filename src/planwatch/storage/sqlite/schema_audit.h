@@ -45,7 +45,7 @@ struct AuditTableSpec {
 // defaults: subject kind = the table's name, subject id = the row key).
 std::optional<AuditTableSpec> KnownAuditTableSpec(std::string_view table);
 
-// schema_migrations, write_clock, commit_serial, audit_events, audit_checkpoints,
+// schema_migrations, write_clock, commit_serial, commit_log, audit_events, audit_checkpoints,
 // audit_pending and SQLite's own sqlite_* tables: never audited.
 bool IsAuditBookkeepingTable(std::string_view table);
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,15 @@ using sqlite::ConnectionOptions;
 
 // The SQLite side of the shared store: a pool of connections to one file; writers begin with
 // BEGIN IMMEDIATE (SQLite's busy handler waits for another process's writer). Thread-safe.
+// Sleeps out each wait and answers "maybe": the caller reads the commit serial.
+class SleepingWatch final : public CommitWatch {
+ public:
+  Result<bool> Wait(std::chrono::milliseconds timeout) override {
+    std::this_thread::sleep_for(timeout);
+    return true;
+  }
+};
+
 class SqliteEngine final : public sql::Engine {
  public:
   SqliteEngine(std::string path, ConnectionOptions options, std::size_t max_idle)
@@ -52,9 +62,13 @@ class SqliteEngine final : public sql::Engine {
   Status BeginWrite(sql::Connection& connection) override {
     return connection.Run("BEGIN IMMEDIATE");
   }
-  // One process per file: the observer of the Store that committed is all there is to tell.
+  // SQLite has no channel between processes: the observer of the Store that committed is all
+  // there is to tell, and other processes poll the commit serial (SleepingWatch).
   Status AnnounceCommit(sql::Connection& /*connection*/, std::int64_t /*serial*/) override {
     return {};
+  }
+  Result<std::unique_ptr<CommitWatch>> WatchCommits() override {
+    return std::make_unique<SleepingWatch>();
   }
 
  private:

@@ -352,7 +352,7 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
   TempDb db;
   WriteVersion1Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 15);
+  EXPECT_EQ(store->SchemaVersion(), 16);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -363,7 +363,7 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
     EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'task_versions_plan_superseded'"),
                 ElementsAre("task_versions"));
@@ -453,7 +453,7 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
   TempDb db;
   WriteVersion2Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 15);
+  EXPECT_EQ(store->SchemaVersion(), 16);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -464,7 +464,7 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
     // Nullable, referencing org_units; the migrated rows hold NULL.
     EXPECT_THAT(raw.Rows("SELECT type, \"notnull\", dflt_value FROM "
                          "pragma_table_info('task_events') WHERE name = 'new_lead_unit_id'"),
@@ -801,7 +801,7 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
   TempDb db;
   WriteVersion3Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 15);
+  EXPECT_EQ(store->SchemaVersion(), 16);
   constexpr char kLastStamp[] = "2025-03-01T00:00:00.042Z";
   {
     RawDb raw(db.path());
@@ -813,7 +813,7 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
     // Existing targets are recorded at the last stamp the database issued before the upgrade.
     EXPECT_THAT(raw.Rows("SELECT indicator_id, unit_id, target_date, value, stored_at "
                          "FROM targets ORDER BY ifnull(unit_id, 0), target_date"),
@@ -909,7 +909,7 @@ TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingTo
   TempDb db;
   WriteVersion4Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 15);
+  EXPECT_EQ(store->SchemaVersion(), 16);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -920,7 +920,7 @@ TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingTo
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
     for (const char* table : {"directives", "plans", "task_groups", "indicators"}) {
       SCOPED_TRACE(table);
       const std::string sql = std::string("SELECT deleted_at FROM ") + table;
