@@ -48,7 +48,7 @@ soak: build-debug
 
 bench: deps
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release
+	@cmake --build --preset release --target planwatch status_benchmark compare
 	@scripts/bench.sh
 
 # make fuzz FUZZ_SECONDS=300: runs every fuzz target for that long (clang + libFuzzer).

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -32,6 +33,7 @@
 
 #include "planwatch/analytics/analytics.h"
 #include "planwatch/service/live_analytics.h"
+#include "planwatch/storage/copy.h"
 #include "planwatch/storage/store.h"
 
 namespace planwatch::bench {
@@ -212,8 +214,10 @@ struct WriteVisible {
   std::string what;
 };
 
+// With `catch_up`, `index` is another node's (attached to another Store on the same database):
+// the catch-up it makes before answering runs between the commit and the rollup, and is timed.
 WriteVisible MeasureWriteVisible(Store& store, const Analytics& index, const Dataset& data,
-                                 int writes) {
+                                 int writes, const std::function<Status()>& catch_up = {}) {
   // A monthly sum indicator and a commune, written in a month far after the data (so the
   // queried windows never see it); the cell is deleted at the end.
   const Indicator* ind = nullptr;
@@ -249,6 +253,9 @@ WriteVisible MeasureWriteVisible(Store& store, const Analytics& index, const Dat
     const auto start = Clock::now();
     if (auto s = tx->Commit(); !s) Die("write->visible commit: " + s.error().ToString());
     const auto committed = Clock::now();
+    if (catch_up) {
+      if (auto s = catch_up(); !s) Die("write->visible catch-up: " + s.error().ToString());
+    }
     auto r = index.Rollup(ind->id, province, window);
     const double elapsed = MsSince(start);
     after.push_back(MsSince(committed));
@@ -262,6 +269,9 @@ WriteVisible MeasureWriteVisible(Store& store, const Analytics& index, const Dat
     Die("write->visible cleanup: " + s.error().ToString());
   }
   if (auto s = tx->Commit(); !s) Die("write->visible cleanup: " + s.error().ToString());
+  if (catch_up) {
+    if (auto s = catch_up(); !s) Die("write->visible catch-up: " + s.error().ToString());
+  }
   return {Summarize(std::move(ms)), Summarize(std::move(after)),
           fmt::format("PutDataValue of {} for {} at {}, Commit(), Rollup over {}", ind->code,
                       tree.Find(commune)->code, month.ToString(), tree.Find(province)->code)};
@@ -287,11 +297,17 @@ std::string Sha256Hex(const std::string& text) {
 }
 
 // A fresh database with 1 root and 1,000 units, 10 monthly indicators, and N values spread
-// over them by month from 2000-01 on.
-IngestSet MakeIngestSet(const std::string& dir, const std::string& name, std::size_t n) {
+// over them by month from 2000-01 on: the SQLite file DIR/NAME.db, or the empty database at
+// `location` (postgresql://).
+IngestSet MakeIngestSet(const std::string& dir, const std::string& name, std::size_t n,
+                        const std::string& location = {}) {
   IngestSet set;
-  set.db = dir + "/" + name + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(set.db + suffix);
+  if (location.empty()) {
+    set.db = fs::absolute(dir + "/" + name + ".db").string();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(set.db + suffix);
+  } else {
+    set.db = location;
+  }
   auto store = Must(Store::Open(StoreOptions{.location = set.db}), "create " + set.db);
   auto tx = Must(store->Begin(), "begin");
   constexpr int kUnits = 1000, kIndicators = 10;
@@ -388,6 +404,8 @@ std::variant<double, std::string> IngestHttp(const std::string& binary, const In
       dup2(fileno(out), STDOUT_FILENO);
       dup2(fileno(out), STDERR_FILENO);
     }
+    // The server keeps the instance key of a PostgreSQL database in its working directory.
+    if (chdir(dir.c_str()) != 0) _exit(127);
     execl(binary.c_str(), binary.c_str(), "serve", "--db", set.db.c_str(), "--port", "0",
           "--urging-interval", "0", static_cast<char*>(nullptr));
     _exit(127);
@@ -431,6 +449,74 @@ std::variant<double, std::string> IngestHttp(const std::string& binary, const In
     return fmt::format("HTTP {}: {}", code.empty() ? "no answer" : code, text.substr(0, 200));
   }
   return ms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// planwatch on PostgreSQL: the figures that depend on the store, on the PostgreSQL peer's server.
+
+struct PostgresFigures {
+  double copy_ms = 0;  // CopySqliteToPostgres of the whole database (planwatch migrate's copy)
+  double cold_start_ms = 0;
+  WriteVisible visible;       // as on SQLite: one node
+  WriteVisible across_nodes;  // written through node A, read from node B's index
+  std::variant<double, std::string> ingest_in_process, ingest_http;
+};
+
+PostgresFigures MeasurePostgresStore(Peer& postgres, const Options& o, const Dataset& data,
+                                     const std::vector<Query>& queries,
+                                     const std::vector<QueryTimes>& answers,
+                                     const std::string& work_dir) {
+  PostgresFigures f;
+  const std::string url =
+      Must(CreatePostgresDatabase(postgres, "planwatch"), "create the planwatch database");
+  auto start = Clock::now();
+  const auto copied = Must(CopySqliteToPostgres(o.db, url), "copy " + o.db + " into PostgreSQL");
+  f.copy_ms = MsSince(start);
+  std::printf("planwatch on PostgreSQL: copied %zu tables in %.1f s\n", copied.size(),
+              f.copy_ms / 1000);
+  std::fflush(stdout);
+  {
+    auto a = Must(Store::Open(StoreOptions{.location = url}), "open " + url);
+    start = Clock::now();
+    auto index = Must(AttachAnalytics(*a), "attach analytics on PostgreSQL");
+    f.cold_start_ms = MsSince(start);
+    std::printf("planwatch on PostgreSQL: index attached in %.2f s\n", f.cold_start_ms / 1000);
+    // The index loaded from PostgreSQL answers exactly as the one loaded from SQLite.
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+      for (std::size_t i = 0; i < queries[q].instances.size(); ++i) {
+        const Answer got = Must(PlanwatchAnswer(*index, data.tree, queries[q].instances[i]),
+                                "planwatch on PostgreSQL");
+        std::string why;
+        if (!SameAnswer(answers[q].answers[i], got, &why)) {
+          Die(fmt::format("the index loaded from PostgreSQL answers {} ({}) differently: {}",
+                          queries[q].name, queries[q].instances[i].label, why));
+        }
+      }
+    }
+    f.visible = MeasureWriteVisible(*a, *index, data, o.writes);
+    // Node B: another store and index on the same database, catching up as it does before
+    // answering an analytics request.
+    auto b = Must(Store::Open(StoreOptions{.location = url}), "open " + url + " again");
+    auto index_b = Must(AttachAnalytics(*b), "attach analytics of node B");
+    f.across_nodes =
+        MeasureWriteVisible(*a, *index_b, data, o.writes, [&] { return CatchUp(*b, *index_b); });
+  }
+  {
+    const std::string ingest_url =
+        Must(CreatePostgresDatabase(postgres, "planwatch_ingest"), "create the ingest database");
+    f.ingest_in_process =
+        IngestInProcess(MakeIngestSet(work_dir, "ingest-pg", o.ingest_values, ingest_url));
+  }
+  if (!o.planwatch.empty()) {
+    const std::string http_url = Must(CreatePostgresDatabase(postgres, "planwatch_ingest_http"),
+                                      "create the HTTP ingest database");
+    f.ingest_http =
+        IngestHttp(o.planwatch,
+                   MakeIngestSet(work_dir, "ingest-pg-http", o.ingest_values, http_url), work_dir);
+  } else {
+    f.ingest_http = std::string("not run (no --planwatch BINARY)");
+  }
+  return f;
 }
 
 std::string MachineInfo() {
@@ -556,6 +642,9 @@ int Main(int argc, char** argv) {
     ingest[peer->name()] = ms ? std::variant<double, std::string>(*ms)
                               : std::variant<double, std::string>(ms.error().ToString());
   }
+  // The store's part again with planwatch on PostgreSQL, on the PostgreSQL peer's server.
+  const PostgresFigures pg =
+      MeasurePostgresStore(*peers[1], o, data, queries, times["planwatch"], work_dir);
   peers.clear();  // stops the PostgreSQL server
 
   // The table and the JSON.
@@ -633,6 +722,58 @@ int Main(int argc, char** argv) {
   std::printf("| task index memory (task_bytes, %zu tasks, %zu events) | %.1f MB |\n", size.tasks,
               size.events, size.task_bytes / 1e6);
   std::printf("| cold start (AttachAnalytics) | %.2f s |\n", cold_start_ms / 1000);
+
+  // planwatch on each store, side by side.
+  auto rate = [&](const std::variant<double, std::string>& r) -> std::string {
+    const double* ms = std::get_if<double>(&r);
+    return ms ? fmt::format("{:.0f}", o.ingest_values / (*ms / 1000)) : std::get<std::string>(r);
+  };
+  auto ratio = [](double pg_value, double sqlite_value) {
+    return sqlite_value > 0 ? fmt::format("{:.2f}", pg_value / sqlite_value) : std::string("");
+  };
+  auto ingest_ratio = [&](const std::variant<double, std::string>& p,
+                          const std::variant<double, std::string>& q) -> std::string {
+    const double* pm = std::get_if<double>(&p);
+    const double* qm = std::get_if<double>(&q);
+    return pm && qm ? ratio(*pm, *qm) : std::string("");
+  };
+  std::printf(
+      "\n| planwatch on its two stores | SQLite store | PostgreSQL store | time PostgreSQL / "
+      "SQLite |\n|---|---:|---:|---:|\n");
+  std::printf("| cold start (AttachAnalytics) | %.2f s | %.2f s | %s |\n", cold_start_ms / 1000,
+              pg.cold_start_ms / 1000, ratio(pg.cold_start_ms, cold_start_ms).c_str());
+  std::printf("| write -> visible in a rollup, median / p99 | %s / %s | %s / %s | %s |\n",
+              Ms(visible.stats.median).c_str(), Ms(visible.stats.p99).c_str(),
+              Ms(pg.visible.stats.median).c_str(), Ms(pg.visible.stats.p99).c_str(),
+              ratio(pg.visible.stats.median, visible.stats.median).c_str());
+  std::printf(
+      "| write through node A -> visible in node B's rollup (B catches up), median / p99 | | "
+      "%s / %s | |\n",
+      Ms(pg.across_nodes.stats.median).c_str(), Ms(pg.across_nodes.stats.p99).c_str());
+  std::printf("| durable ingest in process (values/s) | %s | %s | %s |\n",
+              rate(ingest["planwatch (in process)"]).c_str(), rate(pg.ingest_in_process).c_str(),
+              ingest_ratio(pg.ingest_in_process, ingest["planwatch (in process)"]).c_str());
+  std::printf("| durable ingest over HTTP, CSV (values/s) | %s | %s | %s |\n",
+              rate(ingest["planwatch (HTTP, CSV)"]).c_str(), rate(pg.ingest_http).c_str(),
+              ingest_ratio(pg.ingest_http, ingest["planwatch (HTTP, CSV)"]).c_str());
+  std::printf("| copy of the database into PostgreSQL (planwatch migrate's copy) | | %.1f s | |\n",
+              pg.copy_ms / 1000);
+  auto ingest_json = [&](const std::variant<double, std::string>& r) {
+    if (const double* ms = std::get_if<double>(&r)) {
+      return nlohmann::json{{"ms", *ms}, {"values_per_s", o.ingest_values / (*ms / 1000)}};
+    }
+    return nlohmann::json{{"error", std::get<std::string>(r)}};
+  };
+  out["postgres_store"] = {
+      {"copy_ms", pg.copy_ms},
+      {"cold_start_ms", pg.cold_start_ms},
+      {"write_visible", {{"median_ms", pg.visible.stats.median}, {"p99_ms", pg.visible.stats.p99}}},
+      {"write_visible_across_nodes",
+       {{"median_ms", pg.across_nodes.stats.median},
+        {"p99_ms", pg.across_nodes.stats.p99},
+        {"runs", pg.across_nodes.stats.runs}}},
+      {"ingest_in_process", ingest_json(pg.ingest_in_process)},
+      {"ingest_http", ingest_json(pg.ingest_http)}};
   const std::string json_path = o.out + "/compare.json";
   std::ofstream(json_path) << out.dump(2) << "\n";
   std::printf("\nwrote %s\n", json_path.c_str());

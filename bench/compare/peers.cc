@@ -343,6 +343,16 @@ class PostgresPeer final : public Peer {
     return {};
   }
 
+  Result<std::string> CreateDatabase(const std::string& name) {
+    if (auto s = Exec("DROP DATABASE IF EXISTS " + name); !s) return std::unexpected(s.error());
+    if (auto s = Exec("CREATE DATABASE " + name +
+                      " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+        !s) {
+      return std::unexpected(s.error());
+    }
+    return fmt::format("postgresql://postgres@127.0.0.1:{}/{}", port_, name);
+  }
+
   void Stop() {
     if (conn_) {
       PQfinish(conn_);
@@ -697,6 +707,14 @@ Result<std::unique_ptr<Peer>> MakePostgres(const std::string& work_dir) {
   auto peer = std::make_unique<PostgresPeer>();
   if (Status s = peer->Start(work_dir); !s) return std::unexpected(s.error());
   return peer;
+}
+
+Result<std::string> CreatePostgresDatabase(Peer& postgres, const std::string& name) {
+  auto* peer = dynamic_cast<PostgresPeer*>(&postgres);
+  if (peer == nullptr) {
+    return Fail(ErrorCode::kInvalidArgument, postgres.name() + " is not the PostgreSQL peer");
+  }
+  return peer->CreateDatabase(name);
 }
 
 void StopPostgresServers() {

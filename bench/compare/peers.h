@@ -60,6 +60,10 @@ Result<std::unique_ptr<Peer>> MakeSqlite(const std::string& work_dir);
 // stopped when the peer is destroyed, and by StopPostgresServers() (for exits and signals).
 Result<std::unique_ptr<Peer>> MakePostgres(const std::string& work_dir);
 void StopPostgresServers();
+// A new, empty database on the server of `postgres` (a peer made by MakePostgres), with the
+// bytewise collation planwatch needs; returns its postgresql:// location (TCP on loopback).
+// invalid_argument for another kind of peer.
+Result<std::string> CreatePostgresDatabase(Peer& postgres, const std::string& name);
 // DuckDB through `node duckdb.mjs` in `script_dir` (with its node_modules installed).
 Result<std::unique_ptr<Peer>> MakeDuckdb(const std::string& script_dir,
                                          const std::string& work_dir);
