@@ -6,6 +6,7 @@ so the tests see exactly what an operator would set up. Every response is checke
 """
 
 import atexit
+import fcntl
 import hashlib
 import http.client
 import json
@@ -116,15 +117,93 @@ def drop_databases():
 atexit.register(drop_databases)
 
 
-def build_fixture_db(directory):
-    db = new_database(directory, "fixture.db")
+def _build_fixture(db):
     run_cli("init", "--db", db)
     for kind in KINDS:
         run_cli("import", "--db", db, "--kind", kind, os.path.join(FIXTURES, f"{kind}.csv"))
     for login, (role, unit) in USERS.items():
         run_cli("user", "add", "--db", db, "--login", login, "--role", role, "--unit", unit,
                 "--name", login.replace("_", " ").title(), stdin=(PASSWORD + "\n").encode())
-    return db
+
+
+def _fixture_key():
+    """What the fixture database is made of: the binary that built it, the engine (and cluster),
+    the fixture files and the users. A change to any of them builds a new one."""
+    digest = hashlib.sha256()
+    stat = os.stat(binary())
+    digest.update(f"{binary()}\0{stat.st_mtime_ns}\0{stat.st_size}\0{ENGINE}\0".encode())
+    if ENGINE == "postgres":
+        digest.update(_postgres_url().encode())
+    for kind in KINDS:
+        with open(os.path.join(FIXTURES, f"{kind}.csv"), "rb") as f:
+            digest.update(f.read())
+    digest.update(repr((sorted(USERS.items()), PASSWORD)).encode())
+    return digest.hexdigest()[:16]
+
+
+def _fixture_template():
+    """The fixture database, built once per key and shared by every test process (a file lock
+    keeps two from building it at once): a SQLite file, or a PostgreSQL database that new
+    fixtures are created from (CREATE DATABASE ... TEMPLATE). Building it takes some twenty
+    planwatch processes; copying it, none."""
+    key = _fixture_key()
+    cache = os.environ.get("PW_API_FIXTURE_CACHE",
+                           os.path.join(tempfile.gettempdir(), "pw-api-fixtures"))
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, f"{key}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if ENGINE == "sqlite":
+            path = os.path.join(cache, f"{key}.db")
+            if not os.path.exists(path):
+                building = os.path.join(tempfile.mkdtemp(prefix="pw-api-build-"), "fixture.db")
+                _build_fixture(building)
+                # One self-contained file: the write-ahead log folded in.
+                with sqlite3.connect(building) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                shutil.copyfile(building, path + ".part")
+                os.replace(path + ".part", path)
+                shutil.rmtree(os.path.dirname(building), ignore_errors=True)
+            return path
+        cluster = _postgres_url()
+        name = f"pw_api_fixture_{key}"
+        if not psql(cluster, f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
+            building = name + "_part"
+            psql(cluster, f"DROP DATABASE IF EXISTS {building} WITH (FORCE)")
+            psql(cluster, f"CREATE DATABASE {building} TEMPLATE template0 ENCODING 'UTF8' "
+                          f"LC_COLLATE 'C' LC_CTYPE 'C'")
+            _build_fixture(cluster[:cluster.rfind("/") + 1] + building)
+            psql(cluster, f"ALTER DATABASE {building} RENAME TO {name}")
+        return name
+
+
+def copy_database(url):
+    """PostgreSQL: a new database made from `url`'s (which nobody may be connected to), dropped
+    when the tests end; its URL."""
+    cluster = _postgres_url()
+    source = url[url.rfind("/") + 1:]
+    database = "pw_api_" + uuid.uuid4().hex[:16]
+    psql(cluster, f"CREATE DATABASE {database} TEMPLATE {source}")
+    _created_databases.append((cluster, database))
+    return cluster[:cluster.rfind("/") + 1] + database
+
+
+def key_path(db, workdir):
+    """Where a server started in `workdir` keeps the instance key of `db`: <file>.key beside a
+    SQLite file, <database>.key in the working directory on PostgreSQL."""
+    if ENGINE == "sqlite":
+        return db + ".key"
+    return os.path.join(workdir, db[db.rfind("/") + 1:] + ".key")
+
+
+def build_fixture_db(directory):
+    """A fresh fixture database of its own: a copy of the shared template."""
+    template = _fixture_template()
+    if ENGINE == "sqlite":
+        db = os.path.join(directory, "fixture.db")
+        shutil.copyfile(template, db)
+        return db
+    cluster = _postgres_url()
+    return copy_database(cluster[:cluster.rfind("/") + 1] + template)
 
 
 # Tables that reads and sign-ins write (sessions, attempts) and the log of changes itself: every
@@ -436,7 +515,7 @@ class TlsServer(Server):
         self.proc = subprocess.Popen(
             [binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1",
              "--tls-cert", cert, "--tls-key", key, *extra_args],
-            stdout=subprocess.PIPE, stderr=self._stderr)
+            stdout=subprocess.PIPE, stderr=self._stderr, cwd=workdir)
         line = self.proc.stdout.readline().decode()
         prefix = f"planwatch serving {db} on https://127.0.0.1:"
         if not line.startswith(prefix):

@@ -2,7 +2,9 @@
 subject's history (who, from where, what, digests), readable by the subject's readers only; the
 whole log and the checkpoints are for admins of a root; at shutdown the server signs the head;
 `planwatch audit verify` passes on an untouched database and fails, naming the event, once an
-event is edited, and, given an exported checkpoint, once the tail is cut off.
+event is edited, and, given an exported checkpoint, once the tail is cut off. On both engines: on
+PostgreSQL the copies to tamper with are databases made from the stopped server's, and the
+tampering runs with the triggers off (session_replication_role = replica).
 """
 
 import os
@@ -19,9 +21,10 @@ from harness import setUpModule, tearDownModule  # noqa: F401
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def cli(*args):
-    """`planwatch ARGS` → (exit code, stdout, stderr), whatever the exit code."""
-    done = subprocess.run([harness.binary(), *args], capture_output=True, timeout=120)
+def cli(*args, cwd=None):
+    """`planwatch ARGS` → (exit code, stdout, stderr), whatever the exit code. On PostgreSQL the
+    instance key is <database>.key in the working directory: `cwd` is where the server ran."""
+    done = subprocess.run([harness.binary(), *args], capture_output=True, timeout=120, cwd=cwd)
     return done.returncode, done.stdout.decode(), done.stderr.decode()
 
 
@@ -164,15 +167,26 @@ class VerifyTest(unittest.TestCase):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def copy(self, name):
-        """A copy of the stopped server's database (and its key), to tamper with."""
-        target = os.path.join(self.dir, name)
-        for suffix in ("", "-wal", ".key"):
-            if os.path.exists(self.db + suffix):
-                shutil.copy2(self.db + suffix, target + suffix)
+        """A copy of the stopped server's database and its instance key, to tamper with."""
+        if harness.ENGINE == "sqlite":
+            target = os.path.join(self.dir, name)
+            for suffix in ("", "-wal", ".key"):
+                if os.path.exists(self.db + suffix):
+                    shutil.copy2(self.db + suffix, target + suffix)
+            return target
+        target = harness.copy_database(self.db)
+        shutil.copy2(harness.key_path(self.db, self.dir), harness.key_path(target, self.dir))
         return target
 
     def tamper(self, db, *statements):
-        """Runs SQL on `db` with the append-only triggers of the audit tables dropped."""
+        """Runs SQL on `db` with the append-only triggers of the audit tables off."""
+        if harness.ENGINE == "postgres":
+            triggers = self.query(db, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
+                                      "AND tgrelid IN ('audit_events'::regclass, "
+                                      "'audit_checkpoints'::regclass)")[0][0]
+            self.assertGreater(triggers, 0, "no append-only triggers on the audit tables")
+            harness.psql(db, "SET session_replication_role = replica; " + "; ".join(statements))
+            return
         con = sqlite3.connect(db)
         try:
             triggers = [name for (name,) in con.execute(
@@ -188,11 +202,12 @@ class VerifyTest(unittest.TestCase):
             con.close()
 
     def query(self, db, sql):
-        con = sqlite3.connect(db)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
+        """The rows of `sql` on `db`, numbers as ints."""
+        return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row)
+                for row in harness.query(db, sql)]
+
+    def cli(self, *args):
+        return cli(*args, cwd=self.dir)
 
     def test_shutdown_signs_a_checkpoint_and_verify_passes(self):
         self.assertEqual(self.stop_code, 0, self.stderr)
@@ -200,7 +215,7 @@ class VerifyTest(unittest.TestCase):
         self.assertIn(f"audit checkpoint at event {head}", self.stderr)
         latest = self.query(self.db, "SELECT max(seq) FROM audit_checkpoints")[0][0]
         self.assertEqual(latest, head)
-        code, out, err = cli("audit", "verify", "--db", self.db)
+        code, out, err = self.cli("audit", "verify", "--db", self.db)
         self.assertEqual(code, 0, out + err)
         self.assertIn(f"events checked: {head}\n", out)
         self.assertRegex(out, r"checkpoints checked: [1-9]")
@@ -212,7 +227,7 @@ class VerifyTest(unittest.TestCase):
         victim = self.query(db, "SELECT seq FROM audit_events WHERE actor = 'admin_p' "
                                 "ORDER BY seq LIMIT 1")[0][0]
         self.tamper(db, f"UPDATE audit_events SET actor = 'someone_else' WHERE seq = {victim}")
-        code, out, err = cli("audit", "verify", "--db", db)
+        code, out, err = self.cli("audit", "verify", "--db", db)
         self.assertEqual(code, 78, out + err)  # failed_precondition's exit code
         self.assertIn(f"event {victim}", out)
         self.assertIn("does not verify", err)
@@ -220,7 +235,7 @@ class VerifyTest(unittest.TestCase):
     def test_an_exported_checkpoint_reveals_a_truncated_tail(self):
         db = self.copy("truncated.db")
         exported = os.path.join(self.dir, "kept-elsewhere.json")
-        code, out, err = cli("audit", "checkpoint", "--db", db, "--out", exported)
+        code, out, err = self.cli("audit", "checkpoint", "--db", db, "--out", exported)
         self.assertEqual(code, 0, out + err)
         head = self.query(db, "SELECT max(seq) FROM audit_events")[0][0]
         with open(exported, encoding="utf-8") as f:
@@ -228,28 +243,29 @@ class VerifyTest(unittest.TestCase):
         # Cut the last three events and every checkpoint that would remember them.
         self.tamper(db, f"DELETE FROM audit_events WHERE seq > {head - 3}",
                     f"DELETE FROM audit_checkpoints WHERE seq > {head - 3}")
-        code, out, err = cli("audit", "verify", "--db", db)
+        code, out, err = self.cli("audit", "verify", "--db", db)
         self.assertEqual(code, 0, "without the exported checkpoint a clean cut goes unseen: "
                                   + out + err)
-        code, out, err = cli("audit", "verify", "--db", db, "--checkpoint", exported)
+        code, out, err = self.cli("audit", "verify", "--db", db, "--checkpoint", exported)
         self.assertEqual(code, 78, out + err)
         self.assertIn(f"checkpoint at event {head}", out)
         self.assertIn(f"ends at event {head - 3}", out)
 
     def test_checkpoint_to_stdout_and_log_of_a_subject(self):
         db = self.copy("log.db")
-        code, out, err = cli("audit", "checkpoint", "--db", db)
+        code, out, err = self.cli("audit", "checkpoint", "--db", db)
         self.assertEqual(code, 0, err)
         self.assertRegex(out, r'"head_hash": "[0-9a-f]{64}"')
         task = self.query(db, "SELECT subject_id FROM audit_events WHERE actor = 'admin_p' "
                               "AND subject_kind = 'task' ORDER BY seq DESC LIMIT 1")[0][0]
-        code, out, err = cli("audit", "log", "--db", db, "--subject", f"task:{task}", "--limit", "2")
+        code, out, err = self.cli("audit", "log", "--db", db, "--subject", f"task:{task}",
+                                  "--limit", "2")
         self.assertEqual(code, 0, err)
         lines = out.splitlines()
         self.assertEqual(len(lines), 2, out)
         self.assertIn("admin_p 127.0.0.1", lines[0])
         self.assertIn(f"task:{task}", lines[0])
-        code, out, err = cli("audit", "log", "--db", db, "--subject", "task:x")
+        code, out, err = self.cli("audit", "log", "--db", db, "--subject", "task:x")
         self.assertEqual(code, 65, out + err)
         self.assertIn("task:x", err)
 

@@ -24,8 +24,10 @@ EX_DATAERR = 65  # planwatch's exit code for invalid_argument
 
 
 def cli(*args, timeout=120):
-    """`planwatch ARGS` → (exit code, stderr), whatever the exit code."""
-    done = subprocess.run([harness.binary(), *args], capture_output=True, timeout=timeout)
+    """`planwatch ARGS` → (exit code, stderr), whatever the exit code; in the fixture's folder,
+    where a server on PostgreSQL keeps its instance key."""
+    done = subprocess.run([harness.binary(), *args], capture_output=True, timeout=timeout,
+                          cwd=harness.fixture().dir)
     return done.returncode, done.stderr.decode(errors="replace")
 
 
