@@ -15,7 +15,7 @@ from harness import PASSWORD
 
 def small_db(directory):
     """Units and one user: enough to sign in."""
-    db = os.path.join(directory, "small.db")
+    db = harness.new_database(directory, "small.db")
     harness.run_cli("init", "--db", db)
     harness.run_cli("import", "--db", db, "--kind", "units",
                     os.path.join(harness.FIXTURES, "units.csv"))
@@ -92,7 +92,8 @@ class LifecycleTest(unittest.TestCase):
 
     def test_a_bad_utc_offset_is_refused_before_serving(self):
         done = subprocess.run([harness.binary(), "serve", "--db", self.db, "--port", "0",
-                               "--utc-offset", "UTC+7"], capture_output=True, timeout=30)
+                               "--utc-offset", "UTC+7"], capture_output=True, timeout=30,
+                              cwd=self.dir)
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("'UTC+7' is not a UTC offset", done.stderr.decode())
 

@@ -99,7 +99,7 @@ def write_fixture(directory, month):
             f"{UNIT_B},,deadline,{month.first},{month.plan_end},,0,,false",
         ],
     }
-    db = os.path.join(directory, "month.db")
+    db = harness.new_database(directory, "month.db")
     harness.run_cli("init", "--db", db)
     for kind in ("units", "plans", "task-groups", "tasks"):
         path = os.path.join(directory, f"{kind}.csv")
@@ -123,7 +123,7 @@ class MonthServer(harness.Server):
             [harness.binary(), "serve", "--db", db, "--port", "0", "--bind", "127.0.0.1",
              "--smtp", f"127.0.0.1:{smtp_port}", "--smtp-from", SENDER,
              "--delivery-backoff", "1", "--delivery-lease", "15", "--urging-interval", "86400"],
-            stdout=subprocess.PIPE, stderr=self._stderr)
+            stdout=subprocess.PIPE, stderr=self._stderr, cwd=workdir)
         line = self.proc.stdout.readline().decode()
         prefix = f"planwatch serving {db} on http://127.0.0.1:"
         if not line.startswith(prefix):
