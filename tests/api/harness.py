@@ -92,17 +92,34 @@ def query(db, sql):
     return [tuple(line.split("\x1f")) for line in psql(db, sql, "\x1f").split("\n") if line]
 
 
+def _database_name(url):
+    return url[url.rfind("/") + 1:]
+
+
+def _create_database(name, template=None):
+    """A PostgreSQL database `name` in the test cluster, empty (bytewise collation, as planwatch
+    needs) or made from the database `template`; its URL."""
+    cluster = _postgres_url()
+    source = (f"TEMPLATE {template}" if template else
+              "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    psql(cluster, f"CREATE DATABASE {name} {source}")
+    return cluster[:cluster.rfind("/") + 1] + name
+
+
+def _new_postgres_database(template=None):
+    """A new database, dropped when the tests end."""
+    name = "pw_api_" + uuid.uuid4().hex[:16]
+    url = _create_database(name, template)
+    _created_databases.append((_postgres_url(), name))
+    return url
+
+
 def new_database(directory, name):
     """A location for a new database: a file in `directory`, or on PostgreSQL a new empty
-    database (bytewise collation, as planwatch needs) dropped when the tests end."""
+    database dropped when the tests end."""
     if ENGINE == "sqlite":
         return os.path.join(directory, name)
-    cluster = _postgres_url()
-    database = "pw_api_" + uuid.uuid4().hex[:16]
-    psql(cluster, f"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' "
-                  f"LC_COLLATE 'C' LC_CTYPE 'C'")
-    _created_databases.append((cluster, database))
-    return cluster[:cluster.rfind("/") + 1] + database
+    return _new_postgres_database()
 
 
 def drop_databases():
@@ -158,8 +175,11 @@ def _fixture_template():
                 building = os.path.join(tempfile.mkdtemp(prefix="pw-api-build-"), "fixture.db")
                 _build_fixture(building)
                 # One self-contained file: the write-ahead log folded in.
-                with sqlite3.connect(building) as conn:
+                conn = sqlite3.connect(building)
+                try:
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.close()
                 shutil.copyfile(building, path + ".part")
                 os.replace(path + ".part", path)
                 shutil.rmtree(os.path.dirname(building), ignore_errors=True)
@@ -169,9 +189,7 @@ def _fixture_template():
         if not psql(cluster, f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
             building = name + "_part"
             psql(cluster, f"DROP DATABASE IF EXISTS {building} WITH (FORCE)")
-            psql(cluster, f"CREATE DATABASE {building} TEMPLATE template0 ENCODING 'UTF8' "
-                          f"LC_COLLATE 'C' LC_CTYPE 'C'")
-            _build_fixture(cluster[:cluster.rfind("/") + 1] + building)
+            _build_fixture(_create_database(building))
             psql(cluster, f"ALTER DATABASE {building} RENAME TO {name}")
         return name
 
@@ -179,12 +197,7 @@ def _fixture_template():
 def copy_database(url):
     """PostgreSQL: a new database made from `url`'s (which nobody may be connected to), dropped
     when the tests end; its URL."""
-    cluster = _postgres_url()
-    source = url[url.rfind("/") + 1:]
-    database = "pw_api_" + uuid.uuid4().hex[:16]
-    psql(cluster, f"CREATE DATABASE {database} TEMPLATE {source}")
-    _created_databases.append((cluster, database))
-    return cluster[:cluster.rfind("/") + 1] + database
+    return _new_postgres_database(template=_database_name(url))
 
 
 def key_path(db, workdir):
@@ -192,7 +205,7 @@ def key_path(db, workdir):
     SQLite file, <database>.key in the working directory on PostgreSQL."""
     if ENGINE == "sqlite":
         return db + ".key"
-    return os.path.join(workdir, db[db.rfind("/") + 1:] + ".key")
+    return os.path.join(workdir, _database_name(db) + ".key")
 
 
 def build_fixture_db(directory):
@@ -202,8 +215,7 @@ def build_fixture_db(directory):
         db = os.path.join(directory, "fixture.db")
         shutil.copyfile(template, db)
         return db
-    cluster = _postgres_url()
-    return copy_database(cluster[:cluster.rfind("/") + 1] + template)
+    return _new_postgres_database(template=template)
 
 
 # Tables that reads and sign-ins write (sessions, attempts) and the log of changes itself: every
