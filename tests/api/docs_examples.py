@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Runs every ```sh example of docs/api.md against a fresh demo server, in order, in one bash.
 
-The server: a new demo database (`planwatch init --demo`) with the demo user `admin` (password
-`planwatch-demo`, admin of SL), served on a free port (`planwatch serve --port 0`). In the examples,
+The server: a new demo database (`planwatch init --demo`, through harness.demo_database, on the
+engine PW_TEST_ENGINE names) with the demo user `admin` (password `planwatch-demo`, admin of VN),
+served on a free port (`planwatch serve --port 0`). In the examples,
 http://localhost:8057 becomes the server's real address and /tmp/pw.* files move to a private
 temporary directory.
 
@@ -29,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+
+import harness
 
 DOC_URL = "http://localhost:8057"
 DOC_TMP_PREFIX = "/tmp/pw."
@@ -134,7 +137,9 @@ def run(cmd, **kw):
 
 def start_server(binary, db, tmp):
     log = open(os.path.join(tmp, "server.stderr"), "w")
-    server = subprocess.Popen([binary, "serve", "--db", db, "--port", "0"],
+    # In the temporary folder: a server on PostgreSQL keeps its instance key in its working
+    # directory.
+    server = subprocess.Popen([binary, "serve", "--db", db, "--port", "0"], cwd=tmp,
                               stdout=subprocess.PIPE, stderr=log, text=True)
     first = []
 
@@ -182,14 +187,11 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="pw-docs-")
     try:
-        db = os.path.join(tmp, "demo.db")
-        r = run([binary, "init", "--db", db, "--demo"])
-        if r.returncode != 0:
-            fail(f"planwatch init --demo failed ({r.returncode}): {r.stderr}")
-        r = run([binary, "user", "add", "--db", db, "--login", "admin", "--role", "admin",
-                 "--unit", "VN"], input=DEMO_PASSWORD + "\n")
-        if r.returncode != 0:
-            fail(f"planwatch user add failed ({r.returncode}): {r.stderr}")
+        os.environ["PLANWATCH_BIN"] = binary
+        try:
+            db = harness.demo_database(tmp, {"admin": ("admin", "VN")}, DEMO_PASSWORD)
+        except RuntimeError as e:
+            fail(f"the demo database: {e}")
 
         server, base_url = start_server(binary, db, tmp)
         try:

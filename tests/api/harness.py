@@ -6,6 +6,7 @@ so the tests see exactly what an operator would set up. Every response is checke
 """
 
 import atexit
+import datetime
 import fcntl
 import hashlib
 import http.client
@@ -134,36 +135,47 @@ def drop_databases():
 atexit.register(drop_databases)
 
 
+def add_users(db, users, password=PASSWORD, name=lambda login: login.replace("_", " ").title()):
+    """`planwatch user add` for each login -> (role, unit code) of `users`."""
+    for login, (role, unit) in users.items():
+        run_cli("user", "add", "--db", db, "--login", login, "--role", role, "--unit", unit,
+                "--name", name(login), stdin=(password + "\n").encode())
+
+
 def _build_fixture(db):
     run_cli("init", "--db", db)
     for kind in KINDS:
         run_cli("import", "--db", db, "--kind", kind, os.path.join(FIXTURES, f"{kind}.csv"))
-    for login, (role, unit) in USERS.items():
-        run_cli("user", "add", "--db", db, "--login", login, "--role", role, "--unit", unit,
-                "--name", login.replace("_", " ").title(), stdin=(PASSWORD + "\n").encode())
+    add_users(db, USERS)
 
 
-def _fixture_key():
-    """What the fixture database is made of: the binary that built it, the engine (and cluster),
-    the fixture files and the users. A change to any of them builds a new one."""
+def _binary_key():
+    """The part of a shared database's key that every kind has: the binary that builds it and
+    the engine (and cluster) it lives on."""
     digest = hashlib.sha256()
     stat = os.stat(binary())
     digest.update(f"{binary()}\0{stat.st_mtime_ns}\0{stat.st_size}\0{ENGINE}\0".encode())
     if ENGINE == "postgres":
         digest.update(_postgres_url().encode())
+    return digest
+
+
+def _fixture_key():
+    """What the fixture database is made of: the binary that built it, the engine (and cluster),
+    the fixture files and the users. A change to any of them builds a new one."""
+    digest = _binary_key()
     for kind in KINDS:
         with open(os.path.join(FIXTURES, f"{kind}.csv"), "rb") as f:
             digest.update(f.read())
     digest.update(repr((sorted(USERS.items()), PASSWORD)).encode())
-    return digest.hexdigest()[:16]
+    return "fixture_" + digest.hexdigest()[:16]
 
 
-def _fixture_template():
-    """The fixture database, built once per key and shared by every test process (a file lock
-    keeps two from building it at once): a SQLite file, or a PostgreSQL database that new
-    fixtures are created from (CREATE DATABASE ... TEMPLATE). Building it takes some twenty
-    planwatch processes; copying it, none."""
-    key = _fixture_key()
+def _shared_template(key, build):
+    """The database `build(location)` makes, built once per key and shared by every test
+    process (a file lock keeps two from building it at once): a SQLite file, or a PostgreSQL
+    database that new ones are created from (CREATE DATABASE ... TEMPLATE). Building one takes
+    many planwatch processes; copying it, none."""
     cache = os.environ.get("PW_API_FIXTURE_CACHE",
                            os.path.join(tempfile.gettempdir(), "pw-api-fixtures"))
     os.makedirs(cache, exist_ok=True)
@@ -172,8 +184,8 @@ def _fixture_template():
         if ENGINE == "sqlite":
             path = os.path.join(cache, f"{key}.db")
             if not os.path.exists(path):
-                building = os.path.join(tempfile.mkdtemp(prefix="pw-api-build-"), "fixture.db")
-                _build_fixture(building)
+                building = os.path.join(tempfile.mkdtemp(prefix="pw-api-build-"), "template.db")
+                build(building)
                 # One self-contained file: the write-ahead log folded in.
                 conn = sqlite3.connect(building)
                 try:
@@ -185,13 +197,23 @@ def _fixture_template():
                 shutil.rmtree(os.path.dirname(building), ignore_errors=True)
             return path
         cluster = _postgres_url()
-        name = f"pw_api_fixture_{key}"
+        name = f"pw_api_{key}"
         if not psql(cluster, f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
             building = name + "_part"
             psql(cluster, f"DROP DATABASE IF EXISTS {building} WITH (FORCE)")
-            _build_fixture(_create_database(building))
+            build(_create_database(building))
             psql(cluster, f"ALTER DATABASE {building} RENAME TO {name}")
         return name
+
+
+def _copy_template(template, directory, file_name):
+    """A database of its own made from a shared template: a copy of the file in `directory`,
+    or a new PostgreSQL database dropped when the tests end."""
+    if ENGINE == "sqlite":
+        db = os.path.join(directory, file_name)
+        shutil.copyfile(template, db)
+        return db
+    return _new_postgres_database(template=template)
 
 
 def copy_database(url):
@@ -210,12 +232,41 @@ def key_path(db, workdir):
 
 def build_fixture_db(directory):
     """A fresh fixture database of its own: a copy of the shared template."""
-    template = _fixture_template()
-    if ENGINE == "sqlite":
-        db = os.path.join(directory, "fixture.db")
-        shutil.copyfile(template, db)
-        return db
-    return _new_postgres_database(template=template)
+    return _copy_template(_shared_template(_fixture_key(), _build_fixture), directory, "fixture.db")
+
+
+DEMO_DIR = os.path.join(HERE, "..", "..", "data", "demo")
+# The demo publishes at load, dated by the server's day (UTC+07:00), so a demo built yesterday
+# is not today's.
+_VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
+
+
+# The demo's users in the modules that test against it: login -> (role, unit code).
+DEMO_USERS = {
+    "admin_vn": ("admin", "VN"),
+    "agency_dst": ("standing_agency", "SL-SKHCN"),
+    "leader_chiengan": ("unit_leader", "SL-W-CHIENGAN"),
+    "viewer_sl": ("viewer", "SL"),
+}
+
+
+def demo_database(directory, users=DEMO_USERS, password=PASSWORD):
+    """A fresh demo province of its own (`planwatch init --demo` of data/demo) with `users`
+    (login -> (role, unit code), each named by its login): a copy of a shared template, as
+    the fixture is."""
+    digest = _binary_key()
+    for name in sorted(os.listdir(DEMO_DIR)):
+        with open(os.path.join(DEMO_DIR, name), "rb") as f:
+            digest.update(name.encode() + b"\0" + f.read())
+    today = datetime.datetime.now(_VIETNAM).date().isoformat()
+    digest.update(repr((sorted(users.items()), password, today)).encode())
+
+    def build(db):
+        run_cli("init", "--db", db, "--demo", "--demo-dir", DEMO_DIR)
+        add_users(db, users, password, name=lambda login: login)
+
+    key = "demo_" + digest.hexdigest()[:16]
+    return _copy_template(_shared_template(key, build), directory, "demo.db")
 
 
 # Tables that reads and sign-ins write (sessions, attempts) and the log of changes itself: every

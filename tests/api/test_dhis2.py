@@ -17,32 +17,19 @@ import urllib.parse
 
 import harness
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEMO = os.path.join(HERE, "..", "..", "data", "demo")
+DEMO = harness.DEMO_DIR
 EXPORT = "/api/v1/exports/dataValueSets.json"
-USERS = {
-    "admin_vn": ("admin", "VN"),
-    "viewer_sl": ("viewer", "SL"),
-    "leader_chiengan": ("unit_leader", "SL-W-CHIENGAN"),
-}
 METADATA = ["units", "indicators", "targets"]
 
 
-def add_users(db, users):
-    for login, (role, unit) in users.items():
-        harness.run_cli("user", "add", "--db", db, "--login", login, "--role", role, "--unit", unit,
-                        "--name", login, stdin=(harness.PASSWORD + "\n").encode())
-
-
 class Instance:
-    """A database in its own directory and its server."""
+    """A database in its own directory and its server: the demo province with
+    harness.DEMO_USERS, or a new empty database."""
 
     def __init__(self, demo):
         self.dir = tempfile.mkdtemp(prefix="pw-dhis2-")
-        self.db = os.path.join(self.dir, "pw.db")
-        if demo:
-            harness.run_cli("init", "--db", self.db, "--demo", "--demo-dir", DEMO)
-            add_users(self.db, USERS)
+        self.db = (harness.demo_database(self.dir) if demo else
+                   harness.new_database(self.dir, "pw.db"))
         self.server = None
         self._clients = {}
 
@@ -126,7 +113,7 @@ class RoundTripTest(unittest.TestCase):
                 with open(path, "wb") as f:
                     f.write(harness.run_cli("export", "--db", _source.db, "--kind", kind))
                 harness.run_cli("import", "--db", target.db, "--kind", kind, path)
-            add_users(target.db, {"admin_vn": ("admin", "VN")})
+            harness.add_users(target.db, {"admin_vn": ("admin", "VN")}, name=lambda login: login)
             target.start()
             new_admin = target.client("admin_vn")
             body = json.dumps(first, ensure_ascii=False).encode("utf-8")

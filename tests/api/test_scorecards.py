@@ -15,8 +15,7 @@ import unittest
 
 import harness
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEMO = os.path.join(HERE, "..", "..", "data", "demo")
+DEMO = harness.DEMO_DIR
 PLAN = "333-KH/TU"
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -478,26 +477,13 @@ class Demo:
 
 # ---- the demo server ----
 
-# login -> (role, unit code)
-DEMO_USERS = {
-    "admin_vn": ("admin", "VN"),
-    "agency_dst": ("standing_agency", "SL-SKHCN"),
-    "leader_chiengan": ("unit_leader", "SL-W-CHIENGAN"),
-    "viewer_sl": ("viewer", "SL"),
-}
-
-
 class DemoServer:
-    """`planwatch init --demo` and its server, with one user per entry of DEMO_USERS."""
+    """A demo province of its own (harness.demo_database, one user per entry of
+    harness.DEMO_USERS) and its server."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="pw-demo-")
-        self.db = os.path.join(self.dir, "demo.db")
-        harness.run_cli("init", "--db", self.db, "--demo", "--demo-dir", DEMO)
-        for login, (role, unit) in DEMO_USERS.items():
-            harness.run_cli("user", "add", "--db", self.db, "--login", login, "--role", role,
-                            "--unit", unit, "--name", login,
-                            stdin=(harness.PASSWORD + "\n").encode())
+        self.db = harness.demo_database(self.dir)
         self.server = harness.Server(self.db, self.dir)
         self.port = self.server.port
         self._clients = {}
@@ -515,6 +501,7 @@ class DemoServer:
         code = self.server.stop(timeout=180)
         stderr = self.server.stderr()
         shutil.rmtree(self.dir, ignore_errors=True)
+        harness.drop_databases()
         if code != 0:
             raise AssertionError(f"server exit code {code}; stderr:\n{stderr}")
 
