@@ -23,10 +23,11 @@ extern const char kPgSchemaV13[];  // schema_features.cc
 extern const char kPgSchemaV14[];  // schema_audit.cc
 extern const char kPgSchemaV15[];  // schema_features.cc
 extern const char kPgSchemaV16[];  // schema_features.cc
+extern const char kPgSchemaV17[];  // schema_audit.cc
 
 namespace {
 
-constexpr std::array<Migration, 16> kMigrations = {{
+constexpr std::array<Migration, 17> kMigrations = {{
     {1, "initial schema", kPgSchemaV1},
     {2, "as-of index on task versions", kPgSchemaV2},
     {3, "new lead unit of amend events", kPgSchemaV3},
@@ -43,6 +44,7 @@ constexpr std::array<Migration, 16> kMigrations = {{
     {14, "audit log", kPgSchemaV14},
     {15, "sign-in attempts and session activity", kPgSchemaV15},
     {16, "commit log", kPgSchemaV16},
+    {17, "values audited once", kPgSchemaV17},
 }};
 
 constexpr char kHasMigrationsTable[] = "SELECT to_regclass('schema_migrations') IS NOT NULL";

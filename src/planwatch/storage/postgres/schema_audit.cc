@@ -1,4 +1,4 @@
-// PostgreSQL schema version 14: the audit log, its append-only guards and the row trigger every
+// PostgreSQL schema versions 14 and 17: the audit log, its append-only guards and the row trigger every
 // audited table carries (schema.h documents the digest). Translated from
 // storage/sqlite/schema_audit.cc; listed in schema.cc.
 namespace planwatch::postgres {
@@ -175,6 +175,14 @@ SELECT pw_add_audit_triggers('feedback_events', 'feedback', 'feedback_id');
 SELECT pw_add_audit_triggers('feedback_address_key', 'feedback_address_key', '');
 SELECT pw_add_audit_triggers('publications', 'publication', 'dataset');
 SELECT pw_add_audit_triggers('publication_withdrawals', 'publication', 'dataset');
+)sql";
+
+// Version 17: each value audited once, as in SQLite. data_values (the current rows, written from
+// each value's data_value_versions row in the same statement) had a trigger of its own, so every
+// value written was two events of the same change.
+extern const char kPgSchemaV17[];
+const char kPgSchemaV17[] = R"sql(
+DROP TRIGGER IF EXISTS audit_data_values ON data_values;
 )sql";
 
 }  // namespace planwatch::postgres

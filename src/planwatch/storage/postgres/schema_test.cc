@@ -21,7 +21,7 @@ namespace {
 using test_support::PostgresTest;
 using Columns = std::map<std::string, std::vector<std::string>>;
 
-constexpr int kLatest = 16;
+constexpr int kLatest = 17;
 
 // Table -> column names in order, of a fresh SQLite store's schema.
 Columns SqliteColumns(std::set<std::string>& indexes) {
@@ -159,7 +159,7 @@ TEST_F(PostgresSchemaTest, RefusesADatabaseOfSomethingElse) {
 
 TEST_F(PostgresSchemaTest, RefusesANewerSchema) {
   ASSERT_EQ(Migrate(db()).value_or(-1), kLatest);
-  ASSERT_TRUE(db().Exec("INSERT INTO schema_migrations VALUES (17, 'later')"));
+  ASSERT_TRUE(db().Exec("INSERT INTO schema_migrations VALUES (18, 'later')"));
   auto migrated = Migrate(db());
   ASSERT_FALSE(migrated.has_value());
   EXPECT_EQ(migrated.error().code, ErrorCode::kFailedPrecondition);
@@ -199,7 +199,7 @@ class PostgresAuditSchemaTest : public PostgresTest {
   }
 };
 
-TEST_F(PostgresAuditSchemaTest, EveryTableButTheBookkeepingOnesIsAudited) {
+TEST_F(PostgresAuditSchemaTest, EveryTableButTheBookkeepingAndCurrentValuesIsAudited) {
   auto stmt = db().Prepare(
       "SELECT t.tablename FROM pg_tables t WHERE t.schemaname = current_schema() AND NOT EXISTS "
       "(SELECT 1 FROM pg_trigger g WHERE g.tgrelid = t.tablename::regclass "
@@ -208,12 +208,28 @@ TEST_F(PostgresAuditSchemaTest, EveryTableButTheBookkeepingOnesIsAudited) {
   std::vector<std::string> unaudited;
   while (stmt->Step().value_or(false)) unaudited.push_back(stmt->Text(0));
   const std::vector<std::string> expected = {
-      "audit_checkpoints", "audit_events",      "audit_pending", "commit_log",
-      "commit_serial",     "schema_migrations", "write_clock"};
+      "audit_checkpoints", "audit_events", "audit_pending",     "commit_log",
+      "commit_serial",     "data_values",  "schema_migrations", "write_clock"};
   EXPECT_EQ(unaudited, expected);
   for (const std::string& table : unaudited) {
-    EXPECT_TRUE(sqlite::IsAuditBookkeepingTable(table)) << table;
+    EXPECT_TRUE(sqlite::IsAuditBookkeepingTable(table) ||
+                sqlite::IsAuditedThroughItsVersions(table))
+        << table;
   }
+}
+
+TEST_F(PostgresAuditSchemaTest, Version17DropsTheTriggerOfTheCurrentValues) {
+  // A database at version 16 carries audit_data_values; migrating removes it and keeps the one
+  // of data_value_versions.
+  ASSERT_TRUE(db().Exec("DELETE FROM schema_migrations WHERE version = 17"));
+  ASSERT_TRUE(db().Exec("SELECT pw_add_audit_triggers('data_values', 'indicator', "
+                        "'indicator_id', ARRAY['indicator_id', 'unit_id', 'period'])"));
+  const char kTriggers[] =
+      "SELECT count(*) FROM pg_trigger WHERE tgname IN ('audit_data_values', "
+      "'audit_data_value_versions')";
+  ASSERT_EQ(Count(db(), kTriggers).value_or(-1), 2);
+  EXPECT_EQ(Migrate(db()).value_or(-1), kLatest);
+  EXPECT_EQ(Count(db(), kTriggers).value_or(-1), 1);
 }
 
 TEST_F(PostgresAuditSchemaTest, InsertUpdateDeleteRecordDigests) {

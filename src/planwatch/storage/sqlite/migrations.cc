@@ -19,6 +19,7 @@ extern const char kSchemaV13[];  // schema_publications.cc
 extern const char kSchemaV14[];  // schema_audit.cc
 extern const char kSchemaV15[];  // schema_login.cc
 extern const char kSchemaV16[];  // schema_analytics.cc
+extern const char kSchemaV17[];  // schema_audit.cc
 
 namespace {
 
@@ -430,7 +431,7 @@ CREATE TRIGGER task_comments_append_only_delete BEFORE DELETE ON task_comments
   BEGIN SELECT RAISE(ABORT, 'task_comments is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 16> kMigrations = {{
+constexpr std::array<Migration, 17> kMigrations = {{
     {1, "initial schema", kSchemaV1},
     {2, "as-of index on task versions", kSchemaV2},
     {3, "new lead unit of amend events", kSchemaV3},
@@ -447,6 +448,7 @@ constexpr std::array<Migration, 16> kMigrations = {{
     {14, "audit log", kSchemaV14},
     {15, "sign-in attempts and session activity", kSchemaV15},
     {16, "commit log", kSchemaV16},
+    {17, "values audited once", kSchemaV17},
 }};
 
 constexpr char kCreateMigrationsTable[] =

@@ -113,6 +113,16 @@ SELECT pw_add_audit_triggers('publications');
 SELECT pw_add_audit_triggers('publication_withdrawals');
 )sql";
 
+extern const char kSchemaV17[];
+// Version 17: each value audited once (IsAuditedThroughItsVersions). data_values (the current
+// rows) had triggers of its own beside data_value_versions', so every value written was two
+// events of the same change.
+const char kSchemaV17[] = R"sql(
+DROP TRIGGER IF EXISTS audit_data_values_insert;
+DROP TRIGGER IF EXISTS audit_data_values_update;
+DROP TRIGGER IF EXISTS audit_data_values_delete;
+)sql";
+
 namespace {
 
 struct KnownTable {
@@ -416,6 +426,8 @@ bool IsAuditBookkeepingTable(std::string_view table) {
          std::find(kBookkeepingTables.begin(), kBookkeepingTables.end(), table) !=
              kBookkeepingTables.end();
 }
+
+bool IsAuditedThroughItsVersions(std::string_view table) { return table == "data_values"; }
 
 Status AddAuditTriggers(Connection& connection, std::string_view table) {
   return AddTriggers(connection.handle(), table, SpecOf(table));

@@ -49,6 +49,12 @@ std::optional<AuditTableSpec> KnownAuditTableSpec(std::string_view table);
 // audit_pending and SQLite's own sqlite_* tables: never audited.
 bool IsAuditBookkeepingTable(std::string_view table);
 
+// data_values: the current row of each value, written from that value's data_value_versions row
+// in the same statement (put, bulk put and delete alike), whose event records the change. Its own
+// triggers, added by version 14, are dropped by version 17; a migration that changes its columns
+// must not add them again.
+bool IsAuditedThroughItsVersions(std::string_view table);
+
 // (Re)creates the three audit triggers of `table` over every column it has now, with the known
 // spec (or the defaults). invalid_argument for a bookkeeping table, a name that is not
 // [a-z0-9_]+, or a spec column the table does not have; not_found when the table does not

@@ -352,7 +352,7 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
   TempDb db;
   WriteVersion1Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 16);
+  EXPECT_EQ(store->SchemaVersion(), 17);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -363,7 +363,8 @@ TEST(SqliteMigrationTest, Version1RowsReadBackWithTheirHistoryAfterMigrating) {
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z",
+                            "17|2025-06-20T08:15:00.123Z"));
     EXPECT_THAT(raw.Rows("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'task_versions_plan_superseded'"),
                 ElementsAre("task_versions"));
@@ -453,7 +454,7 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
   TempDb db;
   WriteVersion2Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 16);
+  EXPECT_EQ(store->SchemaVersion(), 17);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -464,7 +465,8 @@ TEST(SqliteMigrationTest, Version2TaskEventsReadBackWithNoNewLeadUnitAfterMigrat
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z",
+                            "17|2025-06-20T08:15:00.123Z"));
     // Nullable, referencing org_units; the migrated rows hold NULL.
     EXPECT_THAT(raw.Rows("SELECT type, \"notnull\", dflt_value FROM "
                          "pragma_table_info('task_events') WHERE name = 'new_lead_unit_id'"),
@@ -801,7 +803,7 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
   TempDb db;
   WriteVersion3Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 16);
+  EXPECT_EQ(store->SchemaVersion(), 17);
   constexpr char kLastStamp[] = "2025-03-01T00:00:00.042Z";
   {
     RawDb raw(db.path());
@@ -813,7 +815,8 @@ TEST(SqliteMigrationTest, Version3TargetsReadBackWithOneVersionEachAfterMigratin
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z",
+                            "17|2025-06-20T08:15:00.123Z"));
     // Existing targets are recorded at the last stamp the database issued before the upgrade.
     EXPECT_THAT(raw.Rows("SELECT indicator_id, unit_id, target_date, value, stored_at "
                          "FROM targets ORDER BY ifnull(unit_id, 0), target_date"),
@@ -905,11 +908,34 @@ void WriteVersion4Database(const std::string& path) {
       SQLITE_OK);
 }
 
+TEST(SqliteMigrationTest, Version17DropsTheAuditTriggersOfTheCurrentValues) {
+  TempDb db;
+  { auto store = Must(OpenSqliteStore(Options(db))); }
+  {
+    // Back to version 16, whose data_values carried audit triggers of its own.
+    RawDb raw(db.path());
+    ASSERT_EQ(raw.Exec("DELETE FROM schema_migrations WHERE version = 17;"
+                       "CREATE TRIGGER audit_data_values_insert AFTER INSERT ON data_values "
+                       "BEGIN SELECT 1; END;"
+                       "CREATE TRIGGER audit_data_values_update AFTER UPDATE ON data_values "
+                       "BEGIN SELECT 1; END;"
+                       "CREATE TRIGGER audit_data_values_delete AFTER DELETE ON data_values "
+                       "BEGIN SELECT 1; END;"),
+              SQLITE_OK);
+  }
+  auto store = Must(OpenSqliteStore(Options(db)));
+  EXPECT_EQ(store->SchemaVersion(), 17);
+  RawDb raw(db.path());
+  EXPECT_THAT(raw.Rows("SELECT tbl_name, count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+                       "name LIKE 'audit_data_value%' GROUP BY tbl_name"),
+              ElementsAre("data_value_versions|3"));
+}
+
 TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingToVersion5) {
   TempDb db;
   WriteVersion4Database(db.path());
   auto store = Must(OpenSqliteStore(Options(db)));
-  EXPECT_EQ(store->SchemaVersion(), 16);
+  EXPECT_EQ(store->SchemaVersion(), 17);
   {
     RawDb raw(db.path());
     EXPECT_THAT(raw.Rows("SELECT version, applied_at FROM schema_migrations ORDER BY version"),
@@ -920,7 +946,8 @@ TEST(SqliteMigrationTest, Version4RowsStayLiveAndValuesUndeletedAfterMigratingTo
                             "9|2025-06-20T08:15:00.123Z", "10|2025-06-20T08:15:00.123Z",
                             "11|2025-06-20T08:15:00.123Z", "12|2025-06-20T08:15:00.123Z",
                             "13|2025-06-20T08:15:00.123Z", "14|2025-06-20T08:15:00.123Z",
-                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z"));
+                            "15|2025-06-20T08:15:00.123Z", "16|2025-06-20T08:15:00.123Z",
+                            "17|2025-06-20T08:15:00.123Z"));
     for (const char* table : {"directives", "plans", "task_groups", "indicators"}) {
       SCOPED_TRACE(table);
       const std::string sql = std::string("SELECT deleted_at FROM ") + table;
