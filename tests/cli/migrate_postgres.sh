@@ -22,6 +22,11 @@ cd "$WORK"
 grep -q "^verified: 8345 current values, every task and ledger entry" "$WORK/out" ||
   fail "migrate did not verify: $(cat "$WORK/out")"
 
+# The copy has planner statistics from the start (without them another node's catch-up of new
+# values reads the whole version table).
+expect_eq "$(psql -X -At -d "$TO" -c "SELECT count(*) > 0 FROM pg_stats WHERE \
+  tablename = 'data_value_versions' AND attname = 'sequence'")" "t" "statistics of the copy"
+
 # The copy answers as the file does: the plan's status, the indicators, the audit chain.
 for args in "status --plan 333-KH/TU --as-of 2025-12-31 --json" \
             "indicators --unit SL --periods 2024..2025 --json"; do

@@ -173,6 +173,10 @@ Result<std::vector<CopiedTable>> CopySqliteToPostgres(const std::string& from, s
   PW_SQL_TRY(target->Exec("DELETE FROM audit_pending"));
   PW_SQL_TRY(transaction.Commit());
   (void)source->Exec("COMMIT");
+  // Planner statistics of what was just loaded: until autovacuum gets to a table filled in one
+  // transaction it has none, and a range read such as another node's catch-up of new values
+  // (sequence > n) is then planned as a scan of the whole table (3 s a read, national scale).
+  PW_SQL_TRY(target->Exec("ANALYZE"));
   return copied;
 }
 

@@ -26,7 +26,8 @@ using CopyProgress = std::function<void(const CopiedTable&)>;
 // kept when anything fails. The identity sequences are moved past the copied ids. Triggers
 // (audit, guards) and foreign keys are not run for the copied rows when the role may switch them
 // off (session_replication_role, a superuser's); otherwise they run, and the rows the audit
-// triggers record are dropped (the copied chain already holds those changes).
+// triggers record are dropped (the copied chain already holds those changes). After the commit
+// the target is ANALYZEd, so that its first queries are planned with statistics.
 // not_found when `from` does not exist; failed_precondition when `to` already holds data (a
 // unit, a user, a value, an audit event); what opening either database gives otherwise.
 Result<std::vector<CopiedTable>> CopySqliteToPostgres(const std::string& from, std::string_view to,
