@@ -112,6 +112,11 @@ Options ParseOptions(int argc, char** argv) {
     }
   }
   if (o.db.empty()) Die("--db FILE is required");
+  // Absolute: the HTTP ingest starts `planwatch serve` in the work folder, where a relative path
+  // to the binary or to a database under --out would no longer resolve.
+  o.db = fs::absolute(o.db).string();
+  o.out = fs::absolute(o.out).string();
+  if (!o.planwatch.empty()) o.planwatch = fs::absolute(o.planwatch).string();
   if (o.quick) {
     if (!runs_set) o.runs = 20;
     o.min_runs = std::min(o.runs, 5);
